@@ -1,0 +1,561 @@
+//! Scenario files (`faultlab-scenario/1`): a seed, a configuration and a list of timed
+//! steps. The same format is what the CLI runs, what the page exports and what its URL
+//! encodes.
+//!
+//! Parsing happens in two stages. [`Scenario::parse`] checks the shape of the file and
+//! the common step kinds. [`Scenario::build`] resolves node names and client operations
+//! against a protocol (its one extension point is [`ScenarioProtocol`]) and returns a
+//! world with every step scheduled. Every error names the field and, for steps, the
+//! step index: `steps[2].partition[1][0]: unknown node "9" (nodes: 1, 2, 3, 4, 5)`.
+
+use std::fmt;
+
+use serde_json::{Map, Value, json};
+
+use crate::bus::NetConfig;
+use crate::id::{MsgId, NodeId};
+use crate::input::Input;
+use crate::protocol::Protocol;
+use crate::rng::Seed;
+use crate::time::{Tick, Ticks};
+use crate::world::World;
+
+/// The format tag every scenario file carries.
+pub const FORMAT: &str = "faultlab-scenario/1";
+
+/// Default run length when a file gives none.
+pub const DEFAULT_UNTIL_MS: u64 = 30_000;
+
+/// A scenario error: which field, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The field's path in the file, e.g. `steps[2].crash`.
+    pub field: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl ScenarioError {
+    /// An error at `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError { field: field.into(), message: message.into() }
+    }
+
+    /// The same error, nested under `prefix` (e.g. a client op's field under its step).
+    #[must_use]
+    pub fn under(self, prefix: &str) -> Self {
+        let field = if self.field.is_empty() { prefix.to_owned() } else { format!("{prefix}.{}", self.field) };
+        ScenarioError { field, message: self.message }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.field, self.message) }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// What a protocol adds to scenario files: its modes and bug toggles, and its client
+/// operations. This is the scenario format's one extension point.
+pub trait ScenarioProtocol: Protocol {
+    /// The default node count.
+    const DEFAULT_NODES: usize;
+
+    /// Build a configuration from the file's `mode`, `nodes`, `bugs` and optional
+    /// `config` object. Errors name the offending field.
+    fn configure(mode: &str, nodes: usize, bugs: &[String], config: Option<&Value>) -> Result<Self::Config, ScenarioError>;
+
+    /// The network defaults for a fresh run of this protocol.
+    fn default_net(config: &Self::Config) -> NetConfig {
+        let _ = config;
+        NetConfig::default()
+    }
+
+    /// Parse a client operation (the `client` object minus `node`). Errors name the
+    /// field relative to the object (`"op"`, `"duration"`).
+    fn parse_request(client: &Map<String, Value>) -> Result<Self::Request, ScenarioError>;
+
+    /// The client operation as a `client` object (without `node`), for export.
+    fn request_json(request: &Self::Request) -> Map<String, Value>;
+
+    /// The mode name and bug list of a configuration, for export.
+    fn mode_of(config: &Self::Config) -> (String, Vec<String>);
+}
+
+/// One timed step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// When, in virtual ms.
+    pub at_ms: u64,
+    /// What.
+    pub action: Action,
+}
+
+/// A step's action, with nodes still named as in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Crash a node.
+    Crash(String),
+    /// Restart a node.
+    Restart(String),
+    /// Partition into groups.
+    Partition(Vec<Vec<String>>),
+    /// Cut one node off.
+    Isolate(String),
+    /// Cut (`up == false`) or restore one link.
+    Link(String, String, bool),
+    /// Heal every partition.
+    Heal,
+    /// Set the loss rate.
+    DropRate(f64),
+    /// Set the duplication rate.
+    DuplicateRate(f64),
+    /// Set the latency range.
+    LatencyMs(u64, u64),
+    /// Force a node's timeout.
+    Timeout(String),
+    /// Drop a message in flight by id.
+    Drop(u64),
+    /// Deliver a message in flight now.
+    DeliverNow(u64),
+    /// Duplicate a message in flight.
+    Duplicate(u64),
+    /// A client operation: the target node and the protocol's op object.
+    Client(String, Map<String, Value>),
+}
+
+/// A parsed scenario file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// `"raft"` or `"2pc"`.
+    pub protocol: String,
+    /// The protocol mode (`"textbook"`, `"as-submitted"`, …).
+    pub mode: String,
+    /// Extra bug toggles on top of the mode.
+    pub bugs: Vec<String>,
+    /// The seed.
+    pub seed: u64,
+    /// Node count, if given.
+    pub nodes: Option<usize>,
+    /// Run length.
+    pub until_ms: u64,
+    /// Protocol settings (timers etc.), if given.
+    pub config: Option<Value>,
+    /// Metadata: title, description, what to watch, what should happen.
+    pub meta: Map<String, Value>,
+    /// The steps, in file order.
+    pub steps: Vec<Step>,
+}
+
+const META_KEYS: &[&str] = &["name", "title", "description", "watch", "expect", "tags", "notes", "tour"];
+const TOP_KEYS: &[&str] = &["format", "protocol", "mode", "bugs", "seed", "nodes", "until_ms", "config", "steps"];
+const ACTION_KEYS: &[&str] = &[
+    "crash",
+    "restart",
+    "partition",
+    "isolate",
+    "link",
+    "heal",
+    "drop_rate",
+    "duplicate_rate",
+    "latency_ms",
+    "timeout",
+    "drop",
+    "deliver_now",
+    "duplicate",
+    "client",
+];
+
+impl Scenario {
+    /// Parse and check the shape of a scenario from JSON text.
+    ///
+    /// # Errors
+    /// A [`ScenarioError`] naming the first offending field.
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| ScenarioError::new("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
+        Self::from_value(&value)
+    }
+
+    /// Parse and check the shape of a scenario from a JSON value.
+    ///
+    /// # Errors
+    /// A [`ScenarioError`] naming the first offending field.
+    pub fn from_value(value: &Value) -> Result<Scenario, ScenarioError> {
+        let obj = value.as_object().ok_or_else(|| ScenarioError::new("", "a scenario must be a JSON object"))?;
+        for key in obj.keys() {
+            if !TOP_KEYS.contains(&key.as_str()) && !META_KEYS.contains(&key.as_str()) && !key.starts_with('_') {
+                return Err(ScenarioError::new(
+                    key.clone(),
+                    format!("unknown field (expected one of: {})", TOP_KEYS.join(", ")),
+                ));
+            }
+        }
+        match obj.get("format") {
+            Some(Value::String(f)) if f == FORMAT => {}
+            Some(Value::String(f)) => {
+                return Err(ScenarioError::new("format", format!("unsupported format \"{f}\" (expected \"{FORMAT}\")")));
+            }
+            Some(_) => return Err(ScenarioError::new("format", format!("must be the string \"{FORMAT}\""))),
+            None => return Err(ScenarioError::new("format", format!("missing (expected \"{FORMAT}\")"))),
+        }
+        let protocol = match obj.get("protocol") {
+            Some(Value::String(p)) if p == "raft" || p == "2pc" => p.clone(),
+            Some(Value::String(p)) => {
+                return Err(ScenarioError::new("protocol", format!("unknown protocol \"{p}\" (expected \"raft\" or \"2pc\")")));
+            }
+            Some(_) => return Err(ScenarioError::new("protocol", "must be \"raft\" or \"2pc\"")),
+            None => return Err(ScenarioError::new("protocol", "missing (expected \"raft\" or \"2pc\")")),
+        };
+        let mode = match obj.get("mode") {
+            None => "textbook".to_owned(),
+            Some(Value::String(m)) => m.clone(),
+            Some(_) => return Err(ScenarioError::new("mode", "must be a string")),
+        };
+        let bugs = match obj.get("bugs") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, b)| b.as_str().map(str::to_owned).ok_or_else(|| ScenarioError::new(format!("bugs[{i}]"), "must be a string")))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(ScenarioError::new("bugs", "must be an array of bug names")),
+        };
+        let seed = match obj.get("seed") {
+            None => 0,
+            Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("seed", format!("must be a non-negative integer, got {v}")))?,
+        };
+        let nodes = match obj.get("nodes") {
+            None => None,
+            Some(v) => Some(
+                v.as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or_else(|| ScenarioError::new("nodes", format!("must be a positive integer, got {v}")))?,
+            ),
+        };
+        let until_ms = match obj.get("until_ms") {
+            None => DEFAULT_UNTIL_MS,
+            Some(v) => match v.as_u64() {
+                Some(t) if t > 0 => t,
+                _ => return Err(ScenarioError::new("until_ms", format!("must be a positive integer (ms), got {v}"))),
+            },
+        };
+        let config = match obj.get("config") {
+            None | Some(Value::Null) => None,
+            Some(v @ Value::Object(_)) => Some(v.clone()),
+            Some(_) => return Err(ScenarioError::new("config", "must be an object")),
+        };
+        let steps = match obj.get("steps") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, s)| parse_step(s, until_ms).map_err(|e| e.under(&format!("steps[{i}]"))))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(ScenarioError::new("steps", "must be an array of steps")),
+        };
+        let meta = obj.iter().filter(|(k, _)| META_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        Ok(Scenario { protocol, mode, bugs, seed, nodes, until_ms, config, meta, steps })
+    }
+
+    /// A metadata string (`"title"`, `"description"`, `"watch"`, `"expect"`).
+    pub fn meta_str(&self, key: &str) -> Option<&str> {
+        self.meta.get(key).and_then(Value::as_str)
+    }
+
+    /// Resolve the scenario against protocol `P`: its configuration, node names and
+    /// client operations.
+    ///
+    /// # Errors
+    /// A [`ScenarioError`] naming the offending field.
+    pub fn resolve<P: ScenarioProtocol>(&self) -> Result<(P::Config, Vec<(Tick, Input<P>)>), ScenarioError> {
+        if self.protocol != P::NAME {
+            return Err(ScenarioError::new("protocol", format!("this is a {} scenario, not {}", self.protocol, P::NAME)));
+        }
+        let nodes = self.nodes.unwrap_or(P::DEFAULT_NODES);
+        let config = P::configure(&self.mode, nodes, &self.bugs, self.config.as_ref())?;
+        let n = P::node_count(&config);
+        let names: Vec<String> = (0..n).map(|i| P::node_name(&config, NodeId::from_index(i))).collect();
+        let mut inputs = Vec::with_capacity(self.steps.len());
+        for (i, step) in self.steps.iter().enumerate() {
+            let input = resolve_action::<P>(&step.action, &names).map_err(|e| e.under(&format!("steps[{i}]")))?;
+            inputs.push((Tick(step.at_ms), input));
+        }
+        Ok((config, inputs))
+    }
+
+    /// Build the world this scenario describes, with every step scheduled.
+    ///
+    /// # Errors
+    /// A [`ScenarioError`] naming the offending field.
+    pub fn build<P: ScenarioProtocol>(&self) -> Result<World<P>, ScenarioError> {
+        let (config, inputs) = self.resolve::<P>()?;
+        let net = P::default_net(&config);
+        let mut world = World::new(Seed(self.seed), config, net);
+        for (at, input) in inputs {
+            world.schedule(at, input);
+        }
+        Ok(world)
+    }
+
+    /// The scenario as JSON (the format the page exports and the URL encodes).
+    pub fn to_value(&self) -> Value {
+        let mut obj = Map::new();
+        obj.insert("format".into(), json!(FORMAT));
+        for (k, v) in &self.meta {
+            obj.insert(k.clone(), v.clone());
+        }
+        obj.insert("protocol".into(), json!(self.protocol));
+        obj.insert("mode".into(), json!(self.mode));
+        if !self.bugs.is_empty() {
+            obj.insert("bugs".into(), json!(self.bugs));
+        }
+        obj.insert("seed".into(), json!(self.seed));
+        if let Some(n) = self.nodes {
+            obj.insert("nodes".into(), json!(n));
+        }
+        obj.insert("until_ms".into(), json!(self.until_ms));
+        if let Some(c) = &self.config {
+            obj.insert("config".into(), c.clone());
+        }
+        obj.insert("steps".into(), Value::Array(self.steps.iter().map(step_json).collect()));
+        Value::Object(obj)
+    }
+
+    /// Describe inputs of a world as scenario steps (for export and sharing links).
+    pub fn steps_from_inputs<P: ScenarioProtocol>(world: &World<P>) -> Vec<Step> {
+        world
+            .inputs()
+            .iter()
+            .filter_map(|s| {
+                let action = action_of::<P>(world, &s.input)?;
+                Some(Step { at_ms: s.at.as_ms(), action })
+            })
+            .collect()
+    }
+
+    /// A scenario that reproduces `world`'s run: seed, configuration and every input.
+    pub fn from_world<P: ScenarioProtocol>(world: &World<P>, until_ms: u64, config: Option<Value>) -> Scenario {
+        let (mode, bugs) = P::mode_of(world.config());
+        Scenario {
+            protocol: P::NAME.to_owned(),
+            mode,
+            bugs,
+            seed: world.seed().0,
+            nodes: Some(world.node_count()),
+            until_ms,
+            config,
+            meta: Map::new(),
+            steps: Self::steps_from_inputs(world),
+        }
+    }
+}
+
+fn action_of<P: ScenarioProtocol>(world: &World<P>, input: &Input<P>) -> Option<Action> {
+    let name = |id: &NodeId| world.node_name(*id);
+    Some(match input {
+        Input::Crash(n) => Action::Crash(name(n)),
+        Input::Restart(n) => Action::Restart(name(n)),
+        Input::Partition(groups) => Action::Partition(groups.iter().map(|g| g.iter().map(name).collect()).collect()),
+        Input::Isolate(n) => Action::Isolate(name(n)),
+        Input::Link(a, b, up) => Action::Link(name(a), name(b), *up),
+        Input::Heal => Action::Heal,
+        Input::DropRate(p) => Action::DropRate(*p),
+        Input::DuplicateRate(p) => Action::DuplicateRate(*p),
+        Input::Latency(lo, hi) => Action::LatencyMs(lo.0, hi.0),
+        Input::Timeout(n) => Action::Timeout(name(n)),
+        Input::DropMessage(m) => Action::Drop(m.0),
+        Input::DeliverNow(m) => Action::DeliverNow(m.0),
+        Input::DuplicateMessage(m) => Action::Duplicate(m.0),
+        Input::Request(n, r) => Action::Client(name(n), P::request_json(r)),
+        Input::Configure(_) => return None,
+    })
+}
+
+fn step_json(step: &Step) -> Value {
+    let mut obj = Map::new();
+    obj.insert("at_ms".into(), json!(step.at_ms));
+    let (key, value) = match &step.action {
+        Action::Crash(n) => ("crash", json!(n)),
+        Action::Restart(n) => ("restart", json!(n)),
+        Action::Partition(g) => ("partition", json!(g)),
+        Action::Isolate(n) => ("isolate", json!(n)),
+        Action::Link(a, b, up) => ("link", json!({"a": a, "b": b, "up": up})),
+        Action::Heal => ("heal", json!(true)),
+        Action::DropRate(p) => ("drop_rate", json!(p)),
+        Action::DuplicateRate(p) => ("duplicate_rate", json!(p)),
+        Action::LatencyMs(lo, hi) => ("latency_ms", json!([lo, hi])),
+        Action::Timeout(n) => ("timeout", json!(n)),
+        Action::Drop(m) => ("drop", json!(m)),
+        Action::DeliverNow(m) => ("deliver_now", json!(m)),
+        Action::Duplicate(m) => ("duplicate", json!(m)),
+        Action::Client(node, op) => {
+            let mut c = Map::new();
+            c.insert("node".into(), json!(node));
+            for (k, v) in op {
+                c.insert(k.clone(), v.clone());
+            }
+            ("client", Value::Object(c))
+        }
+    };
+    obj.insert(key.into(), value);
+    Value::Object(obj)
+}
+
+fn parse_step(value: &Value, until_ms: u64) -> Result<Step, ScenarioError> {
+    let obj = value.as_object().ok_or_else(|| ScenarioError::new("", "a step must be an object"))?;
+    let at_ms = match obj.get("at_ms") {
+        None => return Err(ScenarioError::new("at_ms", "missing (every step needs a time in ms)")),
+        Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("at_ms", format!("must be a non-negative integer (ms), got {v}")))?,
+    };
+    if at_ms > until_ms {
+        return Err(ScenarioError::new("at_ms", format!("{at_ms} is after until_ms ({until_ms}), so the step would never run")));
+    }
+    let mut actions = obj.iter().filter(|(k, _)| k.as_str() != "at_ms" && !k.starts_with('_'));
+    let Some((key, v)) = actions.next() else {
+        return Err(ScenarioError::new("", format!("no action (expected one of: {})", ACTION_KEYS.join(", "))));
+    };
+    if let Some((second, _)) = actions.next() {
+        return Err(ScenarioError::new(second.clone(), format!("a step has exactly one action, but this one also has \"{key}\"")));
+    }
+    let action = parse_action(key, v).map_err(|e| e.under(key))?;
+    Ok(Step { at_ms, action })
+}
+
+fn node_name(v: &Value) -> Result<String, ScenarioError> {
+    match v {
+        Value::String(s) if !s.is_empty() => Ok(s.clone()),
+        Value::Number(n) if n.is_u64() => Ok(n.to_string()),
+        _ => Err(ScenarioError::new("", format!("must be a node name such as \"3\" or \"grpc-node2\", got {v}"))),
+    }
+}
+
+fn rate(v: &Value) -> Result<f64, ScenarioError> {
+    match v.as_f64() {
+        Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(ScenarioError::new("", format!("must be a probability between 0 and 1, got {v}"))),
+    }
+}
+
+fn msg_id(v: &Value) -> Result<u64, ScenarioError> {
+    v.as_u64().ok_or_else(|| ScenarioError::new("", format!("must be a message id (non-negative integer), got {v}")))
+}
+
+fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
+    Ok(match key {
+        "crash" => Action::Crash(node_name(v)?),
+        "restart" => Action::Restart(node_name(v)?),
+        "timeout" => Action::Timeout(node_name(v)?),
+        "isolate" => Action::Isolate(node_name(v)?),
+        "heal" => match v {
+            Value::Bool(true) => Action::Heal,
+            _ => return Err(ScenarioError::new("", format!("must be true, got {v}"))),
+        },
+        "partition" => {
+            let groups = v.as_array().ok_or_else(|| ScenarioError::new("", "must be an array of node groups, e.g. [[\"1\",\"2\"],[\"3\",\"4\",\"5\"]]"))?;
+            if groups.is_empty() {
+                return Err(ScenarioError::new("", "needs at least one group"));
+            }
+            let mut out = Vec::new();
+            for (gi, g) in groups.iter().enumerate() {
+                let members = g.as_array().ok_or_else(|| ScenarioError::new(format!("[{gi}]"), "must be an array of node names"))?;
+                let mut group = Vec::new();
+                for (mi, m) in members.iter().enumerate() {
+                    group.push(node_name(m).map_err(|e| ScenarioError::new(format!("[{gi}][{mi}]"), e.message))?);
+                }
+                out.push(group);
+            }
+            Action::Partition(out)
+        }
+        "link" => {
+            let o = v.as_object().ok_or_else(|| ScenarioError::new("", "must be {\"a\": node, \"b\": node, \"up\": bool}"))?;
+            let a = node_name(o.get("a").unwrap_or(&Value::Null)).map_err(|e| e.under("a"))?;
+            let b = node_name(o.get("b").unwrap_or(&Value::Null)).map_err(|e| e.under("b"))?;
+            let up = o.get("up").and_then(Value::as_bool).ok_or_else(|| ScenarioError::new("up", "must be true or false"))?;
+            Action::Link(a, b, up)
+        }
+        "drop_rate" => Action::DropRate(rate(v)?),
+        "duplicate_rate" => Action::DuplicateRate(rate(v)?),
+        "latency_ms" => {
+            let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| ScenarioError::new("", format!("must be [lo, hi] in ms, got {v}")))?;
+            let lo = pair[0].as_u64().ok_or_else(|| ScenarioError::new("[0]", format!("must be a positive integer, got {}", pair[0])))?;
+            let hi = pair[1].as_u64().ok_or_else(|| ScenarioError::new("[1]", format!("must be a positive integer, got {}", pair[1])))?;
+            if lo == 0 {
+                return Err(ScenarioError::new("[0]", "latency must be at least 1 ms"));
+            }
+            if hi < lo {
+                return Err(ScenarioError::new("", format!("hi ({hi}) is below lo ({lo})")));
+            }
+            Action::LatencyMs(lo, hi)
+        }
+        "drop" => Action::Drop(msg_id(v)?),
+        "deliver_now" => Action::DeliverNow(msg_id(v)?),
+        "duplicate" => Action::Duplicate(msg_id(v)?),
+        "client" => {
+            let o = v.as_object().ok_or_else(|| ScenarioError::new("", "must be an object with \"node\" and \"op\""))?;
+            let node = match o.get("node") {
+                None => return Err(ScenarioError::new("node", "missing (which node receives the request?)")),
+                Some(n) => node_name(n).map_err(|e| e.under("node"))?,
+            };
+            let mut op = o.clone();
+            op.remove("node");
+            if !op.contains_key("op") {
+                return Err(ScenarioError::new("op", "missing (which operation?)"));
+            }
+            Action::Client(node, op)
+        }
+        other => {
+            return Err(ScenarioError::new("", format!("unknown step kind \"{other}\" (expected one of: {})", ACTION_KEYS.join(", "))));
+        }
+    })
+}
+
+fn resolve_node(name: &str, names: &[String]) -> Result<NodeId, ScenarioError> {
+    names
+        .iter()
+        .position(|n| n == name)
+        .map(NodeId::from_index)
+        .ok_or_else(|| ScenarioError::new("", format!("unknown node \"{name}\" (nodes: {})", names.join(", "))))
+}
+
+fn resolve_action<P: ScenarioProtocol>(action: &Action, names: &[String]) -> Result<Input<P>, ScenarioError> {
+    let node = |key: &str, n: &str| resolve_node(n, names).map_err(|e| e.under(key));
+    Ok(match action {
+        Action::Crash(n) => Input::Crash(node("crash", n)?),
+        Action::Restart(n) => Input::Restart(node("restart", n)?),
+        Action::Timeout(n) => Input::Timeout(node("timeout", n)?),
+        Action::Isolate(n) => Input::Isolate(node("isolate", n)?),
+        Action::Heal => Input::Heal,
+        Action::Partition(groups) => {
+            let mut seen = vec![false; names.len()];
+            let mut out = Vec::new();
+            for (gi, g) in groups.iter().enumerate() {
+                let mut group = Vec::new();
+                for (mi, m) in g.iter().enumerate() {
+                    let id = resolve_node(m, names).map_err(|e| e.under(&format!("partition[{gi}][{mi}]")))?;
+                    if seen[id.index()] {
+                        return Err(ScenarioError::new(format!("partition[{gi}][{mi}]"), format!("node \"{m}\" is in two groups")));
+                    }
+                    seen[id.index()] = true;
+                    group.push(id);
+                }
+                out.push(group);
+            }
+            Input::Partition(out)
+        }
+        Action::Link(a, b, up) => Input::Link(node("link.a", a)?, node("link.b", b)?, *up),
+        Action::DropRate(p) => Input::DropRate(*p),
+        Action::DuplicateRate(p) => Input::DuplicateRate(*p),
+        Action::LatencyMs(lo, hi) => Input::Latency(Ticks(*lo), Ticks(*hi)),
+        Action::Drop(m) => Input::DropMessage(MsgId(*m)),
+        Action::DeliverNow(m) => Input::DeliverNow(MsgId(*m)),
+        Action::Duplicate(m) => Input::DuplicateMessage(MsgId(*m)),
+        Action::Client(n, op) => {
+            let id = node("client.node", n)?;
+            let request = P::parse_request(op).map_err(|e| e.under("client"))?;
+            Input::Request(id, request)
+        }
+    })
+}

@@ -1,0 +1,655 @@
+//! The world: the clock, the event queue, the bus, timers, faults and the RNG.
+//!
+//! It is the only place that resolves latency, loss, duplication and timer spread, and
+//! the only place that mutates a node (by calling its handlers and applying the
+//! effects they return). Events are ordered by `(time, phase, seq)`: protocol events
+//! (deliveries, timers) come before inputs at the same millisecond, and ties are
+//! broken by insertion order, so the order never depends on a hash or an address.
+//!
+//! What it must not do: know anything about a particular protocol, read a wall
+//! clock, or iterate an unordered collection.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap};
+
+use serde::Serialize;
+
+use crate::bus::{DropReason, Envelope, NetConfig, Topology};
+use crate::ctx::{Ctx, Effect};
+use crate::id::{MsgId, NodeId, RequestId};
+use crate::input::Input;
+use crate::invariant::{Checker, Finding, Violation};
+use crate::protocol::{Lost, Message, Node, Protocol};
+use crate::rng::{Seed, SimRng};
+use crate::time::{Tick, Ticks};
+use crate::trace::{EventKind, TraceEvent};
+
+/// Phase of a queue item: protocol events run before inputs at the same time.
+const PHASE_PROTOCOL: u8 = 0;
+const PHASE_INPUT: u8 = 1;
+
+#[derive(Clone, Debug)]
+enum Pending {
+    Deliver(MsgId),
+    Timer(NodeId),
+    Input(usize),
+}
+
+#[derive(Clone, Debug)]
+struct QueueItem {
+    at: Tick,
+    phase: u8,
+    seq: u64,
+    what: Pending,
+}
+
+impl PartialEq for QueueItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for QueueItem {}
+impl PartialOrd for QueueItem {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for QueueItem {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+impl QueueItem {
+    fn key(&self) -> (Tick, u8, u64) {
+        (self.at, self.phase, self.seq)
+    }
+}
+
+/// A timer armed on a node.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArmedTimer<T> {
+    /// Which timer.
+    pub timer: T,
+    /// When it was armed.
+    pub set_at: Tick,
+    /// When it fires.
+    pub fires_at: Tick,
+    #[serde(skip)]
+    slot: u64,
+}
+
+/// One node's slot in the world: its state machine, whether it is up, and its timers.
+#[derive(Clone, Debug)]
+pub struct NodeSlot<P: Protocol> {
+    /// The state machine (its last state, if the node is down).
+    pub node: P::Node,
+    /// False while crashed.
+    pub up: bool,
+    /// The durable state saved at the crash, used on restart.
+    pub saved: Option<P::Durable>,
+    /// Armed timers.
+    pub timers: Vec<ArmedTimer<P::Timer>>,
+}
+
+/// An input scheduled for a time, pending or already applied.
+#[derive(Clone, Debug, Serialize)]
+#[serde(bound = "")]
+pub struct ScheduledInput<P: Protocol> {
+    /// When it applies.
+    pub at: Tick,
+    /// The input.
+    pub input: Input<P>,
+    /// Whether it has been applied yet.
+    pub applied: bool,
+}
+
+/// A simulated cluster running protocol `P`.
+#[derive(Clone, Debug)]
+pub struct World<P: Protocol> {
+    seed: Seed,
+    config: P::Config,
+    net: NetConfig,
+    topology: Topology,
+    rng: SimRng,
+    now: Tick,
+    seq: u64,
+    events: u64,
+    next_index: u64,
+    next_msg: u64,
+    next_request: u64,
+    queue: BinaryHeap<Reverse<QueueItem>>,
+    slots: Vec<NodeSlot<P>>,
+    in_flight: BTreeMap<MsgId, Envelope<P::Msg>>,
+    pending_requests: BTreeMap<RequestId, (NodeId, P::Request)>,
+    inputs: Vec<ScheduledInput<P>>,
+    last_fault_at: Option<Tick>,
+    checker: P::Checker,
+    violations: Vec<Violation>,
+    step_events: Vec<TraceEvent<P>>,
+    effects: Vec<Effect<P>>,
+    check: bool,
+}
+
+impl<P: Protocol> World<P> {
+    /// A new world: every node boots at time 0 and arms its first timers (step 0).
+    pub fn new(seed: Seed, config: P::Config, net: NetConfig) -> Self {
+        let n = P::node_count(&config);
+        let slots = (0..n)
+            .map(|i| NodeSlot {
+                node: P::Node::boot(NodeId::from_index(i), &config, None),
+                up: true,
+                saved: None,
+                timers: Vec::new(),
+            })
+            .collect();
+        let mut world = World {
+            seed,
+            config,
+            net: net.normalised(),
+            topology: Topology::connected(n),
+            rng: SimRng::new(seed),
+            now: Tick::ZERO,
+            seq: 0,
+            events: 0,
+            next_index: 0,
+            next_msg: 0,
+            next_request: 0,
+            queue: BinaryHeap::new(),
+            slots,
+            in_flight: BTreeMap::new(),
+            pending_requests: BTreeMap::new(),
+            inputs: Vec::new(),
+            last_fault_at: None,
+            checker: P::Checker::default(),
+            violations: Vec::new(),
+            step_events: Vec::new(),
+            effects: Vec::new(),
+            check: true,
+        };
+        for i in 0..n {
+            let id = NodeId::from_index(i);
+            world.record(EventKind::Booted { node: id });
+            world.run_handler(id, |node: &mut P::Node, ctx| node.on_start(ctx));
+        }
+        world.after_step();
+        world
+    }
+
+    /// Turn invariant checking off (benchmarks of the bare engine) or back on.
+    pub fn set_checking(&mut self, on: bool) {
+        self.check = on;
+    }
+
+    // ----- reading -------------------------------------------------------------------
+
+    /// The run's seed.
+    pub fn seed(&self) -> Seed {
+        self.seed
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+
+    /// Events processed so far (step 0, the boot, is not counted).
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The protocol configuration in force.
+    pub fn config(&self) -> &P::Config {
+        &self.config
+    }
+
+    /// The network configuration in force.
+    pub fn net(&self) -> &NetConfig {
+        &self.net
+    }
+
+    /// Who can talk to whom.
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// All node ids, in order.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + use<P> {
+        (0..self.slots.len()).map(NodeId::from_index)
+    }
+
+    /// A node's slot (state, up/down, timers).
+    pub fn slot(&self, id: NodeId) -> &NodeSlot<P> {
+        &self.slots[id.index()]
+    }
+
+    /// Every node's slot.
+    pub fn slots(&self) -> &[NodeSlot<P>] {
+        &self.slots
+    }
+
+    /// A node's state machine.
+    pub fn node(&self, id: NodeId) -> &P::Node {
+        &self.slots[id.index()].node
+    }
+
+    /// Whether a node is up.
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.slots[id.index()].up
+    }
+
+    /// A node's display name.
+    pub fn node_name(&self, id: NodeId) -> String {
+        P::node_name(&self.config, id)
+    }
+
+    /// The node with display name `name`.
+    pub fn node_by_name(&self, name: &str) -> Option<NodeId> {
+        self.node_ids().find(|&id| self.node_name(id) == name)
+    }
+
+    /// Messages in flight, in id order.
+    pub fn in_flight(&self) -> impl Iterator<Item = &Envelope<P::Msg>> {
+        self.in_flight.values()
+    }
+
+    /// One message in flight.
+    pub fn message(&self, id: MsgId) -> Option<&Envelope<P::Msg>> {
+        self.in_flight.get(&id)
+    }
+
+    /// Client requests not answered yet.
+    pub fn pending_requests(&self) -> impl Iterator<Item = (RequestId, NodeId, &P::Request)> {
+        self.pending_requests.iter().map(|(id, (n, r))| (*id, *n, r))
+    }
+
+    /// Every input scheduled so far, applied or not, in scheduling order.
+    pub fn inputs(&self) -> &[ScheduledInput<P>] {
+        &self.inputs
+    }
+
+    /// When the last fault was applied, if any.
+    pub fn last_fault_at(&self) -> Option<Tick> {
+        self.last_fault_at
+    }
+
+    /// True when no fault is active: every node up, no partition, no loss.
+    pub fn is_healed(&self) -> bool {
+        self.slots.iter().all(|s| s.up) && !self.topology.is_partitioned() && self.net.drop_rate <= 0.0
+    }
+
+    /// Violations found so far, the first of each invariant.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The checker state (for protocol-specific reports such as a linearizability verdict).
+    pub fn checker(&self) -> &P::Checker {
+        &self.checker
+    }
+
+    /// The trace events produced by the last step.
+    pub fn last_events(&self) -> &[TraceEvent<P>] {
+        &self.step_events
+    }
+
+    /// The time of the next queued event, if any.
+    pub fn next_event_at(&self) -> Option<Tick> {
+        self.queue.peek().map(|Reverse(item)| item.at)
+    }
+
+    // ----- driving -------------------------------------------------------------------
+
+    /// Schedule `input` at time `at` (clamped to now). It runs after every protocol
+    /// event at that time.
+    pub fn schedule(&mut self, at: Tick, input: Input<P>) {
+        let at = at.max(self.now);
+        let idx = self.inputs.len();
+        self.inputs.push(ScheduledInput { at, input, applied: false });
+        self.push(at, PHASE_INPUT, Pending::Input(idx));
+    }
+
+    /// Apply `input` now: schedule it at the current time and run events until it has
+    /// been applied (which also runs any protocol events still due at this instant).
+    pub fn apply(&mut self, input: Input<P>) {
+        let idx = self.inputs.len();
+        self.schedule(self.now, input);
+        while !self.inputs[idx].applied {
+            if !self.step() {
+                break;
+            }
+        }
+    }
+
+    /// Process the next event. Returns false when the queue is empty.
+    ///
+    /// Stale queue items (cancelled timers, dropped or re-slotted messages) are
+    /// skipped without counting as an event.
+    pub fn step(&mut self) -> bool {
+        self.step_events.clear();
+        loop {
+            let Some(Reverse(item)) = self.queue.pop() else {
+                return false;
+            };
+            if self.is_live(&item) {
+                self.now = self.now.max(item.at);
+                self.events += 1;
+                self.dispatch(item);
+                self.after_step();
+                return true;
+            }
+        }
+    }
+
+    /// Run every event due at or before `until`, then move the clock to `until`.
+    pub fn run_until(&mut self, until: Tick) {
+        while let Some(at) = self.next_live_at() {
+            if at > until {
+                break;
+            }
+            self.step();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Run every event due at or before `until`, calling `sink` with each step's events.
+    pub fn run_until_with(&mut self, until: Tick, mut sink: impl FnMut(&[TraceEvent<P>])) {
+        while let Some(at) = self.next_live_at() {
+            if at > until {
+                break;
+            }
+            self.step();
+            sink(&self.step_events);
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Run the end-of-run checks (liveness, termination) and record what they find.
+    pub fn finish(&mut self) {
+        let mut checker = std::mem::take(&mut self.checker);
+        let mut found = Vec::new();
+        checker.finish(self, &mut found);
+        self.checker = checker;
+        self.record_findings(found);
+    }
+
+    fn next_live_at(&mut self) -> Option<Tick> {
+        loop {
+            let live = {
+                let Reverse(item) = self.queue.peek()?;
+                self.is_live(item)
+            };
+            if live {
+                return self.queue.peek().map(|Reverse(i)| i.at);
+            }
+            self.queue.pop();
+        }
+    }
+
+    fn is_live(&self, item: &QueueItem) -> bool {
+        match &item.what {
+            Pending::Deliver(id) => self.in_flight.get(id).is_some_and(|e| e.slot == item.seq),
+            Pending::Timer(node) => self.slots[node.index()].timers.iter().any(|t| t.slot == item.seq),
+            Pending::Input(idx) => !self.inputs[*idx].applied,
+        }
+    }
+
+    fn push(&mut self, at: Tick, phase: u8, what: Pending) -> u64 {
+        self.seq += 1;
+        let seq = self.seq;
+        self.queue.push(Reverse(QueueItem { at, phase, seq, what }));
+        seq
+    }
+
+    fn record(&mut self, kind: EventKind<P>) {
+        let index = self.next_index;
+        self.next_index += 1;
+        self.step_events.push(TraceEvent { index, event: self.events, at: self.now, kind });
+    }
+
+    fn dispatch(&mut self, item: QueueItem) {
+        match item.what {
+            Pending::Deliver(id) => self.deliver(id),
+            Pending::Timer(node) => {
+                let timers = &mut self.slots[node.index()].timers;
+                let pos = timers.iter().position(|t| t.slot == item.seq).expect("live timer is armed");
+                let timer = timers.swap_remove(pos).timer;
+                self.record(EventKind::TimerFired { node, timer });
+                self.run_handler(node, |n: &mut P::Node, ctx| n.on_timer(timer, ctx));
+            }
+            Pending::Input(idx) => {
+                self.inputs[idx].applied = true;
+                let input = self.inputs[idx].input.clone();
+                self.apply_input(input);
+            }
+        }
+    }
+
+    fn deliver(&mut self, id: MsgId) {
+        let env = self.in_flight.remove(&id).expect("live delivery is in flight");
+        let reason = if !self.slots[env.to.index()].up {
+            Some(DropReason::NodeDown)
+        } else if !self.topology.can_talk(env.from, env.to) {
+            Some(DropReason::Partition)
+        } else if env.lost {
+            Some(DropReason::Loss)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.record(EventKind::Dropped {
+                msg: env.id,
+                from: env.from,
+                to: env.to,
+                rpc: env.msg.rpc().to_owned(),
+                reason,
+            });
+            return;
+        }
+        self.record(EventKind::Delivered { msg: env.id, from: env.from, to: env.to, payload: env.msg.clone() });
+        let from = env.from;
+        let msg = env.msg;
+        self.run_handler(env.to, move |n: &mut P::Node, ctx| n.on_message(from, msg, ctx));
+    }
+
+    /// Run one handler on node `id` and apply the effects it emitted, in order.
+    fn run_handler(&mut self, id: NodeId, f: impl FnOnce(&mut P::Node, &mut Ctx<'_, P>)) {
+        let mut effects = std::mem::take(&mut self.effects);
+        {
+            let mut ctx = Ctx::new(self.now, id, &self.config, &mut effects);
+            f(&mut self.slots[id.index()].node, &mut ctx);
+        }
+        for effect in effects.drain(..) {
+            self.apply_effect(id, effect);
+        }
+        self.effects = effects;
+    }
+
+    fn apply_effect(&mut self, id: NodeId, effect: Effect<P>) {
+        match effect {
+            Effect::Send { to, msg } => self.send(id, to, msg, None),
+            Effect::SetTimer { timer, min, max } => {
+                let span = self.rng.range_inclusive(min.0, max.0);
+                let fires_at = self.now + Ticks(span.max(1));
+                // The queue item's seq doubles as the timer's slot: re-arming a timer
+                // leaves the old item in the queue, where it is skipped as stale.
+                let slot = self.push(fires_at, PHASE_PROTOCOL, Pending::Timer(id));
+                let timers = &mut self.slots[id.index()].timers;
+                timers.retain(|t| t.timer != timer);
+                timers.push(ArmedTimer { timer, set_at: self.now, fires_at, slot });
+            }
+            Effect::CancelTimer { timer } => {
+                self.slots[id.index()].timers.retain(|t| t.timer != timer);
+            }
+            Effect::Note(note) => self.record(EventKind::Note { node: id, note }),
+            Effect::Reply { request, response } => {
+                if self.pending_requests.remove(&request).is_some() {
+                    self.record(EventKind::Response { id: request, node: id, response });
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, copy_of: Option<MsgId>) {
+        let id = MsgId(self.next_msg);
+        self.next_msg += 1;
+        let latency = self.rng.range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
+        let deliver_at = self.now + Ticks(latency.max(1));
+        let lost = self.rng.chance(self.net.drop_rate);
+        let duplicated = copy_of.is_none() && self.rng.chance(self.net.duplicate_rate);
+        self.record(EventKind::Sent { msg: id, from, to, payload: msg.clone(), deliver_at });
+        if !self.topology.can_talk(from, to) {
+            // A partition is visible at once: the message dies leaving the sender.
+            self.record(EventKind::Dropped { msg: id, from, to, rpc: msg.rpc().to_owned(), reason: DropReason::Partition });
+            return;
+        }
+        let slot = self.push(deliver_at, PHASE_PROTOCOL, Pending::Deliver(id));
+        let dup_msg = duplicated.then(|| msg.clone());
+        self.in_flight.insert(id, Envelope { id, from, to, sent_at: self.now, deliver_at, lost, copy_of, msg, slot });
+        if let Some(m) = dup_msg {
+            self.duplicate_envelope(id, from, to, m);
+        }
+    }
+
+    fn duplicate_envelope(&mut self, original: MsgId, from: NodeId, to: NodeId, msg: P::Msg) {
+        let id = MsgId(self.next_msg);
+        self.next_msg += 1;
+        let latency = self.rng.range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
+        let deliver_at = self.now + Ticks(latency.max(1));
+        self.record(EventKind::Duplicated { msg: original, copy: id, deliver_at });
+        let slot = self.push(deliver_at, PHASE_PROTOCOL, Pending::Deliver(id));
+        self.in_flight.insert(
+            id,
+            Envelope { id, from, to, sent_at: self.now, deliver_at, lost: false, copy_of: Some(original), msg, slot },
+        );
+    }
+
+    fn apply_input(&mut self, input: Input<P>) {
+        if input.is_fault() {
+            self.last_fault_at = Some(self.now);
+        }
+        self.record(EventKind::Input(input.clone()));
+        match input {
+            Input::Crash(id) => self.crash(id),
+            Input::Restart(id) => self.restart(id),
+            Input::Partition(groups) => self.topology.partition(&groups),
+            Input::Isolate(id) => self.topology.isolate(id),
+            Input::Link(a, b, up) => self.topology.set_link(a, b, up),
+            Input::Heal => self.topology.heal(),
+            Input::DropRate(p) => self.net = NetConfig { drop_rate: p, ..self.net.clone() }.normalised(),
+            Input::DuplicateRate(p) => self.net = NetConfig { duplicate_rate: p, ..self.net.clone() }.normalised(),
+            Input::Latency(lo, hi) => {
+                self.net = NetConfig { latency_min: lo, latency_max: hi, ..self.net.clone() }.normalised();
+            }
+            Input::Timeout(id) => {
+                if self.slots[id.index()].up {
+                    self.run_handler(id, |n: &mut P::Node, ctx| n.on_force_timeout(ctx));
+                }
+            }
+            Input::DropMessage(id) => {
+                if let Some(env) = self.in_flight.remove(&id) {
+                    self.record(EventKind::Dropped {
+                        msg: id,
+                        from: env.from,
+                        to: env.to,
+                        rpc: env.msg.rpc().to_owned(),
+                        reason: DropReason::User,
+                    });
+                }
+            }
+            Input::DeliverNow(id) => {
+                if self.in_flight.contains_key(&id) {
+                    let now = self.now;
+                    let slot = self.push(now, PHASE_PROTOCOL, Pending::Deliver(id));
+                    if let Some(env) = self.in_flight.get_mut(&id) {
+                        env.deliver_at = now;
+                        env.slot = slot;
+                    }
+                    self.record(EventKind::Expedited { msg: id });
+                }
+            }
+            Input::DuplicateMessage(id) => {
+                if let Some(env) = self.in_flight.get(&id) {
+                    let (from, to, msg) = (env.from, env.to, env.msg.clone());
+                    self.duplicate_envelope(id, from, to, msg);
+                }
+            }
+            Input::Configure(config) => self.config = config,
+            Input::Request(node, request) => {
+                let id = RequestId(self.next_request);
+                self.next_request += 1;
+                self.record(EventKind::Request { id, node, request: request.clone() });
+                if self.slots[node.index()].up {
+                    self.pending_requests.insert(id, (node, request.clone()));
+                    self.run_handler(node, move |n: &mut P::Node, ctx| n.on_request(id, request, ctx));
+                } else {
+                    let response = P::lost_response(&request, Lost::NodeDown);
+                    self.record(EventKind::Response { id, node, response });
+                }
+            }
+        }
+    }
+
+    fn crash(&mut self, id: NodeId) {
+        let slot = &mut self.slots[id.index()];
+        if !slot.up {
+            return;
+        }
+        slot.up = false;
+        slot.saved = Some(slot.node.durable());
+        slot.timers.clear();
+        self.record(EventKind::Crashed { node: id });
+        // Requests the node was holding now have an unknown outcome.
+        let lost: Vec<(RequestId, P::Request)> = self
+            .pending_requests
+            .iter()
+            .filter(|(_, (n, _))| *n == id)
+            .map(|(r, (_, req))| (*r, req.clone()))
+            .collect();
+        for (rid, req) in lost {
+            self.pending_requests.remove(&rid);
+            let response = P::lost_response(&req, Lost::NodeCrashed);
+            self.record(EventKind::Response { id: rid, node: id, response });
+        }
+    }
+
+    fn restart(&mut self, id: NodeId) {
+        let slot = &mut self.slots[id.index()];
+        if slot.up {
+            return;
+        }
+        slot.node = P::Node::boot(id, &self.config, slot.saved.as_ref());
+        slot.up = true;
+        self.record(EventKind::Restarted { node: id });
+        self.run_handler(id, |n: &mut P::Node, ctx| n.on_start(ctx));
+    }
+
+    fn after_step(&mut self) {
+        if !self.check {
+            return;
+        }
+        let mut checker = std::mem::take(&mut self.checker);
+        let mut found = Vec::new();
+        checker.check(self, &self.step_events, &mut found);
+        self.checker = checker;
+        self.record_findings(found);
+    }
+
+    fn record_findings(&mut self, found: Vec<Finding>) {
+        for f in found {
+            if self.violations.iter().any(|v| v.invariant == f.invariant) {
+                continue;
+            }
+            self.violations.push(Violation {
+                invariant: f.invariant.to_owned(),
+                event: self.events,
+                at_ms: self.now.as_ms(),
+                detail: f.detail,
+            });
+        }
+    }
+}
