@@ -14,7 +14,8 @@ use crate::id::{NodeId, RequestId};
 use crate::invariant::{Checker, Finding};
 use crate::log::LogLine;
 use crate::protocol::{Lost, Message, Node, Protocol};
-use crate::scenario::{ScenarioError, ScenarioProtocol};
+use crate::rng::SimRng;
+use crate::scenario::{BugInfo, ScenarioError, ScenarioProtocol};
 use crate::time::Ticks;
 use crate::trace::{EventKind, TraceEvent};
 use crate::world::World;
@@ -256,5 +257,42 @@ impl ScenarioProtocol for Demo {
 
     fn mode_of(_config: &DemoConfig) -> (String, Vec<String>) {
         ("textbook".into(), Vec::new())
+    }
+
+    fn modes() -> &'static [&'static str] {
+        &["textbook"]
+    }
+
+    fn bugs() -> &'static [BugInfo] {
+        &[]
+    }
+
+    fn node_report(world: &World<Demo>, id: NodeId) -> Map<String, Value> {
+        let n = world.node(id);
+        let mut m = Map::new();
+        m.insert("pings_sent".into(), json!(n.pings_sent));
+        m.insert("pongs_received".into(), json!(n.pongs_received));
+        m
+    }
+
+    fn client_report(_request: &DemoRequest, response: Option<&DemoResponse>) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("op".into(), json!("stats"));
+        match response {
+            Some(DemoResponse::Stats { pings_sent, pongs_received }) => {
+                m.insert("outcome".into(), json!("ok"));
+                m.insert("result".into(), json!({"pings_sent": pings_sent, "pongs_received": pongs_received}));
+            }
+            Some(DemoResponse::Unavailable) | None => {
+                m.insert("outcome".into(), json!("timeout"));
+                m.insert("reason".into(), json!("node unavailable"));
+            }
+        }
+        m
+    }
+
+    fn chaos_request(rng: &mut SimRng, config: &DemoConfig) -> (NodeId, DemoRequest) {
+        let n = rng.range_inclusive(0, config.nodes as u64 - 1);
+        (NodeId::from_index(usize::try_from(n).unwrap_or(0)), DemoRequest::Stats)
     }
 }

@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod bus;
+pub mod chaos;
 pub mod ctx;
 pub mod demo;
 pub mod history;
@@ -33,10 +34,12 @@ pub mod input;
 pub mod invariant;
 pub mod log;
 pub mod protocol;
+pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod time;
 pub mod trace;
+pub mod twopc;
 pub mod world;
 
 pub use bus::{DropReason, Envelope, NetConfig, Topology};
@@ -48,7 +51,7 @@ pub use invariant::{Checker, Finding, NoChecks, Violation};
 pub use log::LogLine;
 pub use protocol::{Lost, Message, Node, Protocol};
 pub use rng::{Seed, SimRng};
-pub use scenario::{Scenario, ScenarioError, ScenarioProtocol};
+pub use scenario::{BugInfo, Scenario, ScenarioError, ScenarioProtocol};
 pub use time::{Tick, Ticks};
 pub use trace::{EventKind, TraceEvent};
 pub use world::{NodeSlot, World};

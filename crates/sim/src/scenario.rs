@@ -82,6 +82,35 @@ pub trait ScenarioProtocol: Protocol {
 
     /// The mode name and bug list of a configuration, for export.
     fn mode_of(config: &Self::Config) -> (String, Vec<String>);
+
+    /// The protocol's modes, default first (`"textbook"`, …).
+    fn modes() -> &'static [&'static str];
+
+    /// Every bug toggle: its name, where it comes from, and what it does.
+    fn bugs() -> &'static [BugInfo];
+
+    /// A node's protocol-specific report fields for `faultlab-cli run --json`
+    /// (beyond `id` and `up`, which the engine adds).
+    fn node_report(world: &World<Self>, id: NodeId) -> Map<String, Value>;
+
+    /// A client request and its response as a report object with at least `op` and
+    /// `outcome` (`ok`, `rejected`, `not_leader`, `timeout`, `committed`, `aborted`)
+    /// and a `result` or `reason`. `response` is `None` while unanswered.
+    fn client_report(request: &Self::Request, response: Option<&Self::Response>) -> Map<String, Value>;
+
+    /// A random client request for chaos load, sent to a random node.
+    fn chaos_request(rng: &mut crate::rng::SimRng, config: &Self::Config) -> (NodeId, Self::Request);
+}
+
+/// A bug toggle as the CLI's `--help` and the page list it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BugInfo {
+    /// The toggle's name (`"no-persistence"`).
+    pub name: &'static str,
+    /// The flaw's id in `reference/seed-systems.md` (`"R4-1"`, `"P-3"`).
+    pub seed_ref: &'static str,
+    /// What it does, in one sentence.
+    pub summary: &'static str,
 }
 
 /// One timed step.

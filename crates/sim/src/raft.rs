@@ -1,0 +1,1 @@
+//! Raft over the music queue (being built).

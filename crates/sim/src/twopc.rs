@@ -1,0 +1,1 @@
+//! Two-Phase Commit over the picture store (being built).
