@@ -53,13 +53,19 @@ pub struct NetConfig {
 
 impl Default for NetConfig {
     fn default() -> Self {
-        NetConfig { latency_min: Ticks(10), latency_max: Ticks(40), drop_rate: 0.0, duplicate_rate: 0.0 }
+        NetConfig {
+            latency_min: Ticks(10),
+            latency_max: Ticks(40),
+            drop_rate: 0.0,
+            duplicate_rate: 0.0,
+        }
     }
 }
 
 impl NetConfig {
     /// Clamp the configuration to sane values: latency at least 1 ms and ordered,
     /// rates within `[0, 1]`.
+    #[must_use]
     pub fn normalised(mut self) -> Self {
         self.latency_min = Ticks(self.latency_min.0.max(1));
         self.latency_max = Ticks(self.latency_max.0.max(self.latency_min.0));
@@ -88,7 +94,10 @@ pub struct Topology {
 impl Topology {
     /// A fully connected topology of `n` nodes.
     pub fn connected(n: usize) -> Self {
-        Topology { group: vec![0; n], cut: BTreeSet::new() }
+        Topology {
+            group: vec![0; n],
+            cut: BTreeSet::new(),
+        }
     }
 
     /// Whether `a` and `b` can exchange messages. A node can always talk to itself.
@@ -115,7 +124,13 @@ impl Topology {
 
     /// Cut `node` off from every other node.
     pub fn isolate(&mut self, node: NodeId) {
-        let fresh = self.group.iter().copied().max().unwrap_or(0).saturating_add(1);
+        let fresh = self
+            .group
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1);
         self.group[node.index()] = fresh;
     }
 

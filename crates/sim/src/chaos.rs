@@ -33,9 +33,19 @@ pub struct Faults {
 
 impl Faults {
     /// Every fault.
-    pub const ALL: Faults = Faults { crash: true, partition: true, drop: true, duplicate: true };
+    pub const ALL: Faults = Faults {
+        crash: true,
+        partition: true,
+        drop: true,
+        duplicate: true,
+    };
     /// No fault (client load only).
-    pub const NONE: Faults = Faults { crash: false, partition: false, drop: false, duplicate: false };
+    pub const NONE: Faults = Faults {
+        crash: false,
+        partition: false,
+        drop: false,
+        duplicate: false,
+    };
 
     /// Parse a comma-separated list (`"crash,partition,drop,duplicate"`, `"all"`, `"none"`).
     ///
@@ -51,7 +61,11 @@ impl Faults {
                 "partition" => f.partition = true,
                 "drop" => f.drop = true,
                 "duplicate" => f.duplicate = true,
-                other => return Err(format!("unknown fault \"{other}\" (expected crash, partition, drop, duplicate, all or none)")),
+                other => {
+                    return Err(format!(
+                        "unknown fault \"{other}\" (expected crash, partition, drop, duplicate, all or none)"
+                    ));
+                }
             }
         }
         Ok(f)
@@ -72,7 +86,11 @@ impl Faults {
         if self.duplicate {
             v.push("duplicate");
         }
-        if v.is_empty() { "none".into() } else { v.join(",") }
+        if v.is_empty() {
+            "none".into()
+        } else {
+            v.join(",")
+        }
     }
 }
 
@@ -96,12 +114,23 @@ impl ChaosOptions {
     /// the last 20 s (or a third of the run) fault-free.
     pub fn new(faults: Faults, until: Tick) -> Self {
         let quiet = Ticks(20_000.min(until.0 / 3));
-        ChaosOptions { faults, until, fault_every: Ticks(2_000), request_every: Ticks(400), quiet }
+        ChaosOptions {
+            faults,
+            until,
+            fault_every: Ticks(2_000),
+            request_every: Ticks(400),
+            quiet,
+        }
     }
 }
 
 /// A seeded plan of timed inputs.
-pub fn plan<P: ScenarioProtocol>(seed: Seed, config: &P::Config, options: &ChaosOptions) -> Vec<(Tick, Input<P>)> {
+#[allow(clippy::many_single_char_names)] // n, t, f, k: counts and loop variables
+pub fn plan<P: ScenarioProtocol>(
+    seed: Seed,
+    config: &P::Config,
+    options: &ChaosOptions,
+) -> Vec<(Tick, Input<P>)> {
     let mut rng = SimRng::new(Seed(seed.0 ^ 0x9E37_79B9_7F4A_7C15));
     let n = P::node_count(config);
     let heal_at = Tick(options.until.0.saturating_sub(options.quiet.0));
@@ -115,14 +144,18 @@ pub fn plan<P: ScenarioProtocol>(seed: Seed, config: &P::Config, options: &Chaos
     while t < last_request {
         let (node, req) = P::chaos_request(&mut rng, config);
         out.push((Tick(t), Input::Request(node, req)));
-        t += rng.range_inclusive(options.request_every.0 / 2, options.request_every.0 * 3 / 2).max(1);
+        t += rng
+            .range_inclusive(options.request_every.0 / 2, options.request_every.0 * 3 / 2)
+            .max(1);
     }
 
     // Faults, until the heal.
     if any_fault {
         let mut t = rng.range_inclusive(500, options.fault_every.0.max(501));
         while t < heal_at.0 {
-            let node = NodeId::from_index(usize::try_from(rng.range_inclusive(0, n as u64 - 1)).unwrap_or(0));
+            let node = NodeId::from_index(
+                usize::try_from(rng.range_inclusive(0, n as u64 - 1)).unwrap_or(0),
+            );
             let kinds: Vec<u8> = [
                 (f.crash, 0u8),
                 (f.crash, 1),
@@ -135,7 +168,8 @@ pub fn plan<P: ScenarioProtocol>(seed: Seed, config: &P::Config, options: &Chaos
             .filter(|(on, _)| *on)
             .map(|(_, k)| *k)
             .collect();
-            let k = kinds[usize::try_from(rng.range_inclusive(0, kinds.len() as u64 - 1)).unwrap_or(0)];
+            let k =
+                kinds[usize::try_from(rng.range_inclusive(0, kinds.len() as u64 - 1)).unwrap_or(0)];
             let input = match k {
                 0 => Input::Crash(node),
                 1 => Input::Restart(node),
@@ -144,7 +178,11 @@ pub fn plan<P: ScenarioProtocol>(seed: Seed, config: &P::Config, options: &Chaos
                     let mut a = Vec::new();
                     let mut b = Vec::new();
                     for i in 0..n {
-                        if rng.chance(0.5) { a.push(NodeId::from_index(i)) } else { b.push(NodeId::from_index(i)) }
+                        if rng.chance(0.5) {
+                            a.push(NodeId::from_index(i));
+                        } else {
+                            b.push(NodeId::from_index(i));
+                        }
                     }
                     if a.is_empty() || b.is_empty() {
                         Input::Isolate(node)
@@ -153,11 +191,17 @@ pub fn plan<P: ScenarioProtocol>(seed: Seed, config: &P::Config, options: &Chaos
                     }
                 }
                 3 => Input::Heal,
-                4 => Input::DropRate(f64::from(u32::try_from(rng.range_inclusive(0, 30)).unwrap_or(0)) / 100.0),
-                _ => Input::DuplicateRate(f64::from(u32::try_from(rng.range_inclusive(0, 20)).unwrap_or(0)) / 100.0),
+                4 => Input::DropRate(
+                    f64::from(u32::try_from(rng.range_inclusive(0, 30)).unwrap_or(0)) / 100.0,
+                ),
+                _ => Input::DuplicateRate(
+                    f64::from(u32::try_from(rng.range_inclusive(0, 20)).unwrap_or(0)) / 100.0,
+                ),
             };
             out.push((Tick(t), input));
-            t += rng.range_inclusive(options.fault_every.0 / 2, options.fault_every.0 * 3 / 2).max(1);
+            t += rng
+                .range_inclusive(options.fault_every.0 / 2, options.fault_every.0 * 3 / 2)
+                .max(1);
         }
         out.push((heal_at, Input::Heal));
         out.push((heal_at, Input::DropRate(0.0)));
@@ -172,7 +216,11 @@ pub fn plan<P: ScenarioProtocol>(seed: Seed, config: &P::Config, options: &Chaos
 }
 
 /// A world with a chaos plan scheduled.
-pub fn world<P: ScenarioProtocol>(seed: Seed, config: P::Config, options: &ChaosOptions) -> World<P> {
+pub fn world<P: ScenarioProtocol>(
+    seed: Seed,
+    config: P::Config,
+    options: &ChaosOptions,
+) -> World<P> {
     let inputs = plan::<P>(seed, &config, options);
     let net = P::default_net(&config);
     let mut w = World::new(seed, config, net);

@@ -52,8 +52,18 @@ pub struct Ctx<'a, P: Protocol> {
 
 impl<'a, P: Protocol> Ctx<'a, P> {
     /// A context for node `id` at `now`, collecting into `effects`.
-    pub fn new(now: Tick, id: NodeId, config: &'a P::Config, effects: &'a mut Vec<Effect<P>>) -> Self {
-        Ctx { now, id, config, effects }
+    pub fn new(
+        now: Tick,
+        id: NodeId,
+        config: &'a P::Config,
+        effects: &'a mut Vec<Effect<P>>,
+    ) -> Self {
+        Ctx {
+            now,
+            id,
+            config,
+            effects,
+        }
     }
 
     /// The current virtual time.

@@ -37,7 +37,11 @@ pub struct DemoConfig {
 
 impl Default for DemoConfig {
     fn default() -> Self {
-        DemoConfig { nodes: 5, interval_min: 200, interval_max: 600 }
+        DemoConfig {
+            nodes: 5,
+            interval_min: 200,
+            interval_max: 600,
+        }
     }
 }
 
@@ -119,7 +123,12 @@ pub struct DemoNode {
 
 impl Node<Demo> for DemoNode {
     fn boot(id: NodeId, config: &DemoConfig, durable: Option<&u64>) -> Self {
-        DemoNode { id, nodes: config.nodes, pings_sent: durable.copied().unwrap_or(0), pongs_received: 0 }
+        DemoNode {
+            id,
+            nodes: config.nodes,
+            pings_sent: durable.copied().unwrap_or(0),
+            pongs_received: 0,
+        }
     }
 
     fn durable(&self) -> u64 {
@@ -127,7 +136,9 @@ impl Node<Demo> for DemoNode {
     }
 
     fn on_start(&mut self, ctx: &mut Ctx<'_, Demo>) {
-        ctx.note(DemoNote::Started { pings_sent: self.pings_sent });
+        ctx.note(DemoNote::Started {
+            pings_sent: self.pings_sent,
+        });
         let c = ctx.config();
         let (lo, hi) = (c.interval_min, c.interval_max);
         ctx.set_timer(DemoTimer::Tick, Ticks(lo), Ticks(hi));
@@ -144,8 +155,14 @@ impl Node<Demo> for DemoNode {
         if self.nodes > 1 {
             let n = self.nodes as u64;
             let step = 1 + self.pings_sent % (n - 1);
-            let to = NodeId::from_index(usize::try_from((u64::from(self.id.0) + step) % n).unwrap_or(0));
-            ctx.send(to, DemoMsg::Ping { seq: self.pings_sent });
+            let to =
+                NodeId::from_index(usize::try_from((u64::from(self.id.0) + step) % n).unwrap_or(0));
+            ctx.send(
+                to,
+                DemoMsg::Ping {
+                    seq: self.pings_sent,
+                },
+            );
         }
         self.pings_sent += 1;
         let c = ctx.config();
@@ -154,7 +171,13 @@ impl Node<Demo> for DemoNode {
     }
 
     fn on_request(&mut self, id: RequestId, _request: DemoRequest, ctx: &mut Ctx<'_, Demo>) {
-        ctx.reply(id, DemoResponse::Stats { pings_sent: self.pings_sent, pongs_received: self.pongs_received });
+        ctx.reply(
+            id,
+            DemoResponse::Stats {
+                pings_sent: self.pings_sent,
+                pongs_received: self.pongs_received,
+            },
+        );
     }
 
     fn on_force_timeout(&mut self, ctx: &mut Ctx<'_, Demo>) {
@@ -173,10 +196,18 @@ pub struct DemoChecker {
 impl Checker<Demo> for DemoChecker {
     fn check(&mut self, _world: &World<Demo>, events: &[TraceEvent<Demo>], out: &mut Vec<Finding>) {
         for ev in events {
-            if let EventKind::Delivered { from, to, payload: DemoMsg::Ping { seq }, .. } = &ev.kind {
-                if !self.seen.insert((*from, *to, *seq)) {
-                    out.push(Finding::new("no_duplicate_delivery", format!("ping {seq} from {from} reached {to} twice")));
-                }
+            if let EventKind::Delivered {
+                from,
+                to,
+                payload: DemoMsg::Ping { seq },
+                ..
+            } = &ev.kind
+                && !self.seen.insert((*from, *to, *seq))
+            {
+                out.push(Finding::new(
+                    "no_duplicate_delivery",
+                    format!("ping {seq} from {from} reached {to} twice"),
+                ));
             }
         }
     }
@@ -210,41 +241,90 @@ impl Protocol for Demo {
     fn log_lines(config: &DemoConfig, event: &TraceEvent<Demo>, out: &mut Vec<LogLine>) {
         let name = |id: NodeId| Demo::node_name(config, id);
         let (node, rpc, text) = match &event.kind {
-            EventKind::Sent { from, to, payload, .. } => {
-                (*from, Some(payload.rpc()), format!("Node {} sends RPC {} to Node {}", name(*from), payload.rpc(), name(*to)))
-            }
-            EventKind::Delivered { from, to, payload, .. } => {
-                (*to, Some(payload.rpc()), format!("Node {} runs RPC {} called by Node {}", name(*to), payload.rpc(), name(*from)))
-            }
-            EventKind::Note { node, note: DemoNote::Started { pings_sent } } => {
-                (*node, None, format!("Node {} started with pings_sent={pings_sent}", name(*node)))
-            }
+            EventKind::Sent {
+                from, to, payload, ..
+            } => (
+                *from,
+                Some(payload.rpc()),
+                format!(
+                    "Node {} sends RPC {} to Node {}",
+                    name(*from),
+                    payload.rpc(),
+                    name(*to)
+                ),
+            ),
+            EventKind::Delivered {
+                from, to, payload, ..
+            } => (
+                *to,
+                Some(payload.rpc()),
+                format!(
+                    "Node {} runs RPC {} called by Node {}",
+                    name(*to),
+                    payload.rpc(),
+                    name(*from)
+                ),
+            ),
+            EventKind::Note {
+                node,
+                note: DemoNote::Started { pings_sent },
+            } => (
+                *node,
+                None,
+                format!("Node {} started with pings_sent={pings_sent}", name(*node)),
+            ),
             _ => return,
         };
-        out.push(LogLine { node, at: event.at, event: event.event, rpc: rpc.map(str::to_owned), text });
+        out.push(LogLine {
+            node,
+            at: event.at,
+            event: event.event,
+            rpc: rpc.map(str::to_owned),
+            text,
+        });
     }
 }
 
 impl ScenarioProtocol for Demo {
     const DEFAULT_NODES: usize = 5;
 
-    fn configure(mode: &str, nodes: usize, bugs: &[String], _config: Option<&Value>) -> Result<DemoConfig, ScenarioError> {
+    fn configure(
+        mode: &str,
+        nodes: usize,
+        bugs: &[String],
+        _config: Option<&Value>,
+    ) -> Result<DemoConfig, ScenarioError> {
         if mode != "textbook" {
-            return Err(ScenarioError::new("mode", format!("unknown mode \"{mode}\" (the demo has only \"textbook\")")));
+            return Err(ScenarioError::new(
+                "mode",
+                format!("unknown mode \"{mode}\" (the demo has only \"textbook\")"),
+            ));
         }
         if let Some(b) = bugs.first() {
-            return Err(ScenarioError::new("bugs[0]", format!("unknown bug \"{b}\" (the demo has none)")));
+            return Err(ScenarioError::new(
+                "bugs[0]",
+                format!("unknown bug \"{b}\" (the demo has none)"),
+            ));
         }
         if !(1..=9).contains(&nodes) {
-            return Err(ScenarioError::new("nodes", format!("must be between 1 and 9, got {nodes}")));
+            return Err(ScenarioError::new(
+                "nodes",
+                format!("must be between 1 and 9, got {nodes}"),
+            ));
         }
-        Ok(DemoConfig { nodes, ..DemoConfig::default() })
+        Ok(DemoConfig {
+            nodes,
+            ..DemoConfig::default()
+        })
     }
 
     fn parse_request(client: &Map<String, Value>) -> Result<DemoRequest, ScenarioError> {
         match client.get("op").and_then(Value::as_str) {
             Some("stats") => Ok(DemoRequest::Stats),
-            Some(op) => Err(ScenarioError::new("op", format!("unknown op \"{op}\" (expected \"stats\")"))),
+            Some(op) => Err(ScenarioError::new(
+                "op",
+                format!("unknown op \"{op}\" (expected \"stats\")"),
+            )),
             None => Err(ScenarioError::new("op", "must be a string")),
         }
     }
@@ -275,13 +355,22 @@ impl ScenarioProtocol for Demo {
         m
     }
 
-    fn client_report(_request: &DemoRequest, response: Option<&DemoResponse>) -> Map<String, Value> {
+    fn client_report(
+        _request: &DemoRequest,
+        response: Option<&DemoResponse>,
+    ) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("op".into(), json!("stats"));
         match response {
-            Some(DemoResponse::Stats { pings_sent, pongs_received }) => {
+            Some(DemoResponse::Stats {
+                pings_sent,
+                pongs_received,
+            }) => {
                 m.insert("outcome".into(), json!("ok"));
-                m.insert("result".into(), json!({"pings_sent": pings_sent, "pongs_received": pongs_received}));
+                m.insert(
+                    "result".into(),
+                    json!({"pings_sent": pings_sent, "pongs_received": pongs_received}),
+                );
             }
             Some(DemoResponse::Unavailable) | None => {
                 m.insert("outcome".into(), json!("timeout"));
@@ -293,6 +382,42 @@ impl ScenarioProtocol for Demo {
 
     fn chaos_request(rng: &mut SimRng, config: &DemoConfig) -> (NodeId, DemoRequest) {
         let n = rng.range_inclusive(0, config.nodes as u64 - 1);
-        (NodeId::from_index(usize::try_from(n).unwrap_or(0)), DemoRequest::Stats)
+        (
+            NodeId::from_index(usize::try_from(n).unwrap_or(0)),
+            DemoRequest::Stats,
+        )
     }
+}
+
+/// The digest of the golden demo run, pinned. Asserted natively (`cargo test`) and in
+/// headless Chromium (the web package's browser tests): if the two ever disagree, the
+/// engine is not deterministic across platforms. Update it only for an intended change
+/// to traces.
+pub const GOLDEN_DIGEST: u64 = 10_106_849_905_170_657_283;
+
+/// The golden demo run: seed 7, lossy and duplicating bus, a crash, a partition, a heal
+/// and a restart, 15 s of virtual time. Returns the trace digest.
+pub fn golden_digest() -> u64 {
+    use crate::bus::NetConfig;
+    use crate::history::History;
+    use crate::input::Input;
+    use crate::rng::Seed;
+    use crate::time::Tick;
+
+    let net = NetConfig {
+        latency_min: Ticks(5),
+        latency_max: Ticks(60),
+        drop_rate: 0.1,
+        duplicate_rate: 0.05,
+    };
+    let mut h = History::new(World::<Demo>::new(Seed(7), DemoConfig::default(), net));
+    h.run_until(Tick(3_000));
+    h.apply(Input::Crash(NodeId(2)));
+    h.run_until(Tick(6_000));
+    h.apply(Input::Partition(vec![vec![NodeId(0), NodeId(1)]]));
+    h.run_until(Tick(9_000));
+    h.apply(Input::Heal);
+    h.apply(Input::Restart(NodeId(2)));
+    h.run_until(Tick(15_000));
+    crate::trace::digest(h.trace())
 }

@@ -3,7 +3,7 @@
 //! `History` drives a head world forward, keeps every trace event, and clones the
 //! world every `interval` events. Seeking to event `n` clones the nearest checkpoint
 //! at or before `n` and replays forward — the world is deterministic, so the replay is
-//! exact (RaftScope does the same with its state checkpoints). Forking (a user action
+//! exact (`RaftScope` does the same with its state checkpoints). Forking (a user action
 //! in the past) truncates everything after the cursor and continues from there.
 //!
 //! What it must not do: keep a copy of the trace in each checkpoint (checkpoints are
@@ -81,7 +81,10 @@ impl<P: Protocol> History<P> {
 
     /// The trace events of event `n` alone.
     pub fn events_of(&self, n: u64) -> &[TraceEvent<P>] {
-        let Some(&start) = usize::try_from(n).ok().and_then(|i| self.event_starts.get(i)) else {
+        let Some(&start) = usize::try_from(n)
+            .ok()
+            .and_then(|i| self.event_starts.get(i))
+        else {
             return &[];
         };
         &self.trace[start..self.event_end(n)]
@@ -139,12 +142,15 @@ impl<P: Protocol> History<P> {
     fn absorb(&mut self) {
         self.event_starts.push(self.trace.len());
         self.trace.extend_from_slice(self.head.last_events());
-        if self.head.events() % self.interval == 0 {
+        if self.head.events().is_multiple_of(self.interval) {
             self.checkpoints.push(self.head.clone());
         }
     }
 
     /// The world as it was right after event `n` (clamped to the head).
+    ///
+    /// # Panics
+    /// Never in practice: the first checkpoint is the world the history started from.
     pub fn world_at(&self, n: u64) -> World<P> {
         let n = n.min(self.head.events());
         if n == self.head.events() {
@@ -194,6 +200,7 @@ impl<P: Protocol> History<P> {
         self.scheduled.truncate(kept);
         let end = self.event_end(n);
         self.trace.truncate(end);
-        self.event_starts.truncate(usize::try_from(n + 1).unwrap_or(usize::MAX));
+        self.event_starts
+            .truncate(usize::try_from(n + 1).unwrap_or(usize::MAX));
     }
 }

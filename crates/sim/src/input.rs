@@ -53,7 +53,10 @@ impl<P: Protocol> Input<P> {
     /// True for inputs that break something (used to know when faults "heal").
     pub fn is_fault(&self) -> bool {
         match self {
-            Input::Crash(_) | Input::Partition(_) | Input::Isolate(_) | Input::Link(_, _, false) => true,
+            Input::Crash(_)
+            | Input::Partition(_)
+            | Input::Isolate(_)
+            | Input::Link(_, _, false) => true,
             Input::DropRate(p) | Input::DuplicateRate(p) => *p > 0.0,
             _ => false,
         }

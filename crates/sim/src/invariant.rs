@@ -35,7 +35,10 @@ pub struct Finding {
 impl Finding {
     /// A finding for `invariant`.
     pub fn new(invariant: &'static str, detail: impl Into<String>) -> Self {
-        Finding { invariant, detail: detail.into() }
+        Finding {
+            invariant,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -43,7 +46,12 @@ impl Finding {
 /// highest terms seen), which is cloned with the world so time travel stays exact.
 pub trait Checker<P: Protocol>: Clone + std::fmt::Debug + Default {
     /// Check the world after one step; `events` are the trace events of that step.
-    fn check(&mut self, world: &World<P>, events: &[crate::trace::TraceEvent<P>], out: &mut Vec<Finding>);
+    fn check(
+        &mut self,
+        world: &World<P>,
+        events: &[crate::trace::TraceEvent<P>],
+        out: &mut Vec<Finding>,
+    );
 
     /// End-of-run checks (liveness, termination). The default checks nothing.
     fn finish(&mut self, world: &World<P>, out: &mut Vec<Finding>) {

@@ -11,7 +11,9 @@ use rand::{Rng, RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 /// A run's seed. Same seed + same inputs ⇒ same trace.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Seed(pub u64);
 
@@ -24,7 +26,9 @@ pub struct SimRng {
 impl SimRng {
     /// A generator seeded from `seed`.
     pub fn new(seed: Seed) -> Self {
-        SimRng { inner: Xoshiro256PlusPlus::seed_from_u64(seed.0) }
+        SimRng {
+            inner: Xoshiro256PlusPlus::seed_from_u64(seed.0),
+        }
     }
 
     /// A uniform integer in `lo..=hi` (returns `lo` when `hi <= lo`).

@@ -38,20 +38,36 @@ pub struct ScenarioError {
 impl ScenarioError {
     /// An error at `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError { field: field.into(), message: message.into() }
+        ScenarioError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// The same error, nested under `prefix` (e.g. a client op's field under its step).
     #[must_use]
     pub fn under(self, prefix: &str) -> Self {
-        let field = if self.field.is_empty() { prefix.to_owned() } else { format!("{prefix}.{}", self.field) };
-        ScenarioError { field, message: self.message }
+        let field = if self.field.is_empty() {
+            prefix.to_owned()
+        } else if self.field.starts_with('[') {
+            format!("{prefix}{}", self.field)
+        } else {
+            format!("{prefix}.{}", self.field)
+        };
+        ScenarioError {
+            field,
+            message: self.message,
+        }
     }
 }
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.field, self.message) }
+        if self.field.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
     }
 }
 
@@ -64,8 +80,16 @@ pub trait ScenarioProtocol: Protocol {
     const DEFAULT_NODES: usize;
 
     /// Build a configuration from the file's `mode`, `nodes`, `bugs` and optional
-    /// `config` object. Errors name the offending field.
-    fn configure(mode: &str, nodes: usize, bugs: &[String], config: Option<&Value>) -> Result<Self::Config, ScenarioError>;
+    /// `config` object.
+    ///
+    /// # Errors
+    /// An unknown mode or bug, a node count out of range, a bad config field.
+    fn configure(
+        mode: &str,
+        nodes: usize,
+        bugs: &[String],
+        config: Option<&Value>,
+    ) -> Result<Self::Config, ScenarioError>;
 
     /// The network defaults for a fresh run of this protocol.
     fn default_net(config: &Self::Config) -> NetConfig {
@@ -75,6 +99,9 @@ pub trait ScenarioProtocol: Protocol {
 
     /// Parse a client operation (the `client` object minus `node`). Errors name the
     /// field relative to the object (`"op"`, `"duration"`).
+    ///
+    /// # Errors
+    /// An unknown op or a missing or malformed field.
     fn parse_request(client: &Map<String, Value>) -> Result<Self::Request, ScenarioError>;
 
     /// The client operation as a `client` object (without `node`), for export.
@@ -96,10 +123,16 @@ pub trait ScenarioProtocol: Protocol {
     /// A client request and its response as a report object with at least `op` and
     /// `outcome` (`ok`, `rejected`, `not_leader`, `timeout`, `committed`, `aborted`)
     /// and a `result` or `reason`. `response` is `None` while unanswered.
-    fn client_report(request: &Self::Request, response: Option<&Self::Response>) -> Map<String, Value>;
+    fn client_report(
+        request: &Self::Request,
+        response: Option<&Self::Response>,
+    ) -> Map<String, Value>;
 
     /// A random client request for chaos load, sent to a random node.
-    fn chaos_request(rng: &mut crate::rng::SimRng, config: &Self::Config) -> (NodeId, Self::Request);
+    fn chaos_request(
+        rng: &mut crate::rng::SimRng,
+        config: &Self::Config,
+    ) -> (NodeId, Self::Request);
 }
 
 /// A bug toggle as the CLI's `--help` and the page list it.
@@ -112,6 +145,9 @@ pub struct BugInfo {
     /// What it does, in one sentence.
     pub summary: &'static str,
 }
+
+/// A scenario resolved against a protocol: its configuration and timed inputs.
+pub type Resolved<P> = (<P as Protocol>::Config, Vec<(Tick, Input<P>)>);
 
 /// One timed step.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,8 +214,19 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
-const META_KEYS: &[&str] = &["name", "title", "description", "watch", "expect", "tags", "notes", "tour"];
-const TOP_KEYS: &[&str] = &["format", "protocol", "mode", "bugs", "seed", "nodes", "until_ms", "config", "steps"];
+const META_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "watch",
+    "expect",
+    "tags",
+    "notes",
+    "tour",
+];
+const TOP_KEYS: &[&str] = &[
+    "format", "protocol", "mode", "bugs", "seed", "nodes", "until_ms", "config", "steps",
+];
 const ACTION_KEYS: &[&str] = &[
     "crash",
     "restart",
@@ -203,8 +250,16 @@ impl Scenario {
     /// # Errors
     /// A [`ScenarioError`] naming the first offending field.
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| ScenarioError::new("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            ScenarioError::new(
+                "",
+                format!(
+                    "not valid JSON (line {}, column {}): {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
         Self::from_value(&value)
     }
 
@@ -213,9 +268,14 @@ impl Scenario {
     /// # Errors
     /// A [`ScenarioError`] naming the first offending field.
     pub fn from_value(value: &Value) -> Result<Scenario, ScenarioError> {
-        let obj = value.as_object().ok_or_else(|| ScenarioError::new("", "a scenario must be a JSON object"))?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| ScenarioError::new("", "a scenario must be a JSON object"))?;
         for key in obj.keys() {
-            if !TOP_KEYS.contains(&key.as_str()) && !META_KEYS.contains(&key.as_str()) && !key.starts_with('_') {
+            if !TOP_KEYS.contains(&key.as_str())
+                && !META_KEYS.contains(&key.as_str())
+                && !key.starts_with('_')
+            {
                 return Err(ScenarioError::new(
                     key.clone(),
                     format!("unknown field (expected one of: {})", TOP_KEYS.join(", ")),
@@ -225,18 +285,44 @@ impl Scenario {
         match obj.get("format") {
             Some(Value::String(f)) if f == FORMAT => {}
             Some(Value::String(f)) => {
-                return Err(ScenarioError::new("format", format!("unsupported format \"{f}\" (expected \"{FORMAT}\")")));
+                return Err(ScenarioError::new(
+                    "format",
+                    format!("unsupported format \"{f}\" (expected \"{FORMAT}\")"),
+                ));
             }
-            Some(_) => return Err(ScenarioError::new("format", format!("must be the string \"{FORMAT}\""))),
-            None => return Err(ScenarioError::new("format", format!("missing (expected \"{FORMAT}\")"))),
+            Some(_) => {
+                return Err(ScenarioError::new(
+                    "format",
+                    format!("must be the string \"{FORMAT}\""),
+                ));
+            }
+            None => {
+                return Err(ScenarioError::new(
+                    "format",
+                    format!("missing (expected \"{FORMAT}\")"),
+                ));
+            }
         }
         let protocol = match obj.get("protocol") {
             Some(Value::String(p)) if p == "raft" || p == "2pc" => p.clone(),
             Some(Value::String(p)) => {
-                return Err(ScenarioError::new("protocol", format!("unknown protocol \"{p}\" (expected \"raft\" or \"2pc\")")));
+                return Err(ScenarioError::new(
+                    "protocol",
+                    format!("unknown protocol \"{p}\" (expected \"raft\" or \"2pc\")"),
+                ));
             }
-            Some(_) => return Err(ScenarioError::new("protocol", "must be \"raft\" or \"2pc\"")),
-            None => return Err(ScenarioError::new("protocol", "missing (expected \"raft\" or \"2pc\")")),
+            Some(_) => {
+                return Err(ScenarioError::new(
+                    "protocol",
+                    "must be \"raft\" or \"2pc\"",
+                ));
+            }
+            None => {
+                return Err(ScenarioError::new(
+                    "protocol",
+                    "missing (expected \"raft\" or \"2pc\")",
+                ));
+            }
         };
         let mode = match obj.get("mode") {
             None => "textbook".to_owned(),
@@ -248,27 +334,40 @@ impl Scenario {
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
-                .map(|(i, b)| b.as_str().map(str::to_owned).ok_or_else(|| ScenarioError::new(format!("bugs[{i}]"), "must be a string")))
+                .map(|(i, b)| {
+                    b.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| ScenarioError::new(format!("bugs[{i}]"), "must be a string"))
+                })
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(ScenarioError::new("bugs", "must be an array of bug names")),
         };
         let seed = match obj.get("seed") {
             None => 0,
-            Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("seed", format!("must be a non-negative integer, got {v}")))?,
+            Some(v) => v.as_u64().ok_or_else(|| {
+                ScenarioError::new("seed", format!("must be a non-negative integer, got {v}"))
+            })?,
         };
         let nodes = match obj.get("nodes") {
             None => None,
             Some(v) => Some(
                 v.as_u64()
                     .and_then(|n| usize::try_from(n).ok())
-                    .ok_or_else(|| ScenarioError::new("nodes", format!("must be a positive integer, got {v}")))?,
+                    .ok_or_else(|| {
+                        ScenarioError::new("nodes", format!("must be a positive integer, got {v}"))
+                    })?,
             ),
         };
         let until_ms = match obj.get("until_ms") {
             None => DEFAULT_UNTIL_MS,
             Some(v) => match v.as_u64() {
                 Some(t) if t > 0 => t,
-                _ => return Err(ScenarioError::new("until_ms", format!("must be a positive integer (ms), got {v}"))),
+                _ => {
+                    return Err(ScenarioError::new(
+                        "until_ms",
+                        format!("must be a positive integer (ms), got {v}"),
+                    ));
+                }
             },
         };
         let config = match obj.get("config") {
@@ -285,8 +384,22 @@ impl Scenario {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(ScenarioError::new("steps", "must be an array of steps")),
         };
-        let meta = obj.iter().filter(|(k, _)| META_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
-        Ok(Scenario { protocol, mode, bugs, seed, nodes, until_ms, config, meta, steps })
+        let meta = obj
+            .iter()
+            .filter(|(k, _)| META_KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Ok(Scenario {
+            protocol,
+            mode,
+            bugs,
+            seed,
+            nodes,
+            until_ms,
+            config,
+            meta,
+            steps,
+        })
     }
 
     /// A metadata string (`"title"`, `"description"`, `"watch"`, `"expect"`).
@@ -299,17 +412,23 @@ impl Scenario {
     ///
     /// # Errors
     /// A [`ScenarioError`] naming the offending field.
-    pub fn resolve<P: ScenarioProtocol>(&self) -> Result<(P::Config, Vec<(Tick, Input<P>)>), ScenarioError> {
+    pub fn resolve<P: ScenarioProtocol>(&self) -> Result<Resolved<P>, ScenarioError> {
         if self.protocol != P::NAME {
-            return Err(ScenarioError::new("protocol", format!("this is a {} scenario, not {}", self.protocol, P::NAME)));
+            return Err(ScenarioError::new(
+                "protocol",
+                format!("this is a {} scenario, not {}", self.protocol, P::NAME),
+            ));
         }
         let nodes = self.nodes.unwrap_or(P::DEFAULT_NODES);
         let config = P::configure(&self.mode, nodes, &self.bugs, self.config.as_ref())?;
         let n = P::node_count(&config);
-        let names: Vec<String> = (0..n).map(|i| P::node_name(&config, NodeId::from_index(i))).collect();
+        let names: Vec<String> = (0..n)
+            .map(|i| P::node_name(&config, NodeId::from_index(i)))
+            .collect();
         let mut inputs = Vec::with_capacity(self.steps.len());
         for (i, step) in self.steps.iter().enumerate() {
-            let input = resolve_action::<P>(&step.action, &names).map_err(|e| e.under(&format!("steps[{i}]")))?;
+            let input = resolve_action::<P>(&step.action, &names)
+                .map_err(|e| e.under(&format!("steps[{i}]")))?;
             inputs.push((Tick(step.at_ms), input));
         }
         Ok((config, inputs))
@@ -349,7 +468,10 @@ impl Scenario {
         if let Some(c) = &self.config {
             obj.insert("config".into(), c.clone());
         }
-        obj.insert("steps".into(), Value::Array(self.steps.iter().map(step_json).collect()));
+        obj.insert(
+            "steps".into(),
+            Value::Array(self.steps.iter().map(step_json).collect()),
+        );
         Value::Object(obj)
     }
 
@@ -360,13 +482,20 @@ impl Scenario {
             .iter()
             .filter_map(|s| {
                 let action = action_of::<P>(world, &s.input)?;
-                Some(Step { at_ms: s.at.as_ms(), action })
+                Some(Step {
+                    at_ms: s.at.as_ms(),
+                    action,
+                })
             })
             .collect()
     }
 
     /// A scenario that reproduces `world`'s run: seed, configuration and every input.
-    pub fn from_world<P: ScenarioProtocol>(world: &World<P>, until_ms: u64, config: Option<Value>) -> Scenario {
+    pub fn from_world<P: ScenarioProtocol>(
+        world: &World<P>,
+        until_ms: u64,
+        config: Option<Value>,
+    ) -> Scenario {
         let (mode, bugs) = P::mode_of(world.config());
         Scenario {
             protocol: P::NAME.to_owned(),
@@ -387,7 +516,12 @@ fn action_of<P: ScenarioProtocol>(world: &World<P>, input: &Input<P>) -> Option<
     Some(match input {
         Input::Crash(n) => Action::Crash(name(n)),
         Input::Restart(n) => Action::Restart(name(n)),
-        Input::Partition(groups) => Action::Partition(groups.iter().map(|g| g.iter().map(name).collect()).collect()),
+        Input::Partition(groups) => Action::Partition(
+            groups
+                .iter()
+                .map(|g| g.iter().map(name).collect())
+                .collect(),
+        ),
         Input::Isolate(n) => Action::Isolate(name(n)),
         Input::Link(a, b, up) => Action::Link(name(a), name(b), *up),
         Input::Heal => Action::Heal,
@@ -434,20 +568,43 @@ fn step_json(step: &Step) -> Value {
 }
 
 fn parse_step(value: &Value, until_ms: u64) -> Result<Step, ScenarioError> {
-    let obj = value.as_object().ok_or_else(|| ScenarioError::new("", "a step must be an object"))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| ScenarioError::new("", "a step must be an object"))?;
     let at_ms = match obj.get("at_ms") {
-        None => return Err(ScenarioError::new("at_ms", "missing (every step needs a time in ms)")),
-        Some(v) => v.as_u64().ok_or_else(|| ScenarioError::new("at_ms", format!("must be a non-negative integer (ms), got {v}")))?,
+        None => {
+            return Err(ScenarioError::new(
+                "at_ms",
+                "missing (every step needs a time in ms)",
+            ));
+        }
+        Some(v) => v.as_u64().ok_or_else(|| {
+            ScenarioError::new(
+                "at_ms",
+                format!("must be a non-negative integer (ms), got {v}"),
+            )
+        })?,
     };
     if at_ms > until_ms {
-        return Err(ScenarioError::new("at_ms", format!("{at_ms} is after until_ms ({until_ms}), so the step would never run")));
+        return Err(ScenarioError::new(
+            "at_ms",
+            format!("{at_ms} is after until_ms ({until_ms}), so the step would never run"),
+        ));
     }
-    let mut actions = obj.iter().filter(|(k, _)| k.as_str() != "at_ms" && !k.starts_with('_'));
+    let mut actions = obj
+        .iter()
+        .filter(|(k, _)| k.as_str() != "at_ms" && !k.starts_with('_'));
     let Some((key, v)) = actions.next() else {
-        return Err(ScenarioError::new("", format!("no action (expected one of: {})", ACTION_KEYS.join(", "))));
+        return Err(ScenarioError::new(
+            "",
+            format!("no action (expected one of: {})", ACTION_KEYS.join(", ")),
+        ));
     };
     if let Some((second, _)) = actions.next() {
-        return Err(ScenarioError::new(second.clone(), format!("a step has exactly one action, but this one also has \"{key}\"")));
+        return Err(ScenarioError::new(
+            second.clone(),
+            format!("a step has exactly one action, but this one also has \"{key}\""),
+        ));
     }
     let action = parse_action(key, v).map_err(|e| e.under(key))?;
     Ok(Step { at_ms, action })
@@ -457,19 +614,30 @@ fn node_name(v: &Value) -> Result<String, ScenarioError> {
     match v {
         Value::String(s) if !s.is_empty() => Ok(s.clone()),
         Value::Number(n) if n.is_u64() => Ok(n.to_string()),
-        _ => Err(ScenarioError::new("", format!("must be a node name such as \"3\" or \"grpc-node2\", got {v}"))),
+        _ => Err(ScenarioError::new(
+            "",
+            format!("must be a node name such as \"3\" or \"grpc-node2\", got {v}"),
+        )),
     }
 }
 
 fn rate(v: &Value) -> Result<f64, ScenarioError> {
     match v.as_f64() {
         Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(ScenarioError::new("", format!("must be a probability between 0 and 1, got {v}"))),
+        _ => Err(ScenarioError::new(
+            "",
+            format!("must be a probability between 0 and 1, got {v}"),
+        )),
     }
 }
 
 fn msg_id(v: &Value) -> Result<u64, ScenarioError> {
-    v.as_u64().ok_or_else(|| ScenarioError::new("", format!("must be a message id (non-negative integer), got {v}")))
+    v.as_u64().ok_or_else(|| {
+        ScenarioError::new(
+            "",
+            format!("must be a message id (non-negative integer), got {v}"),
+        )
+    })
 }
 
 fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
@@ -483,39 +651,69 @@ fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
             _ => return Err(ScenarioError::new("", format!("must be true, got {v}"))),
         },
         "partition" => {
-            let groups = v.as_array().ok_or_else(|| ScenarioError::new("", "must be an array of node groups, e.g. [[\"1\",\"2\"],[\"3\",\"4\",\"5\"]]"))?;
+            let groups = v.as_array().ok_or_else(|| {
+                ScenarioError::new(
+                    "",
+                    "must be an array of node groups, e.g. [[\"1\",\"2\"],[\"3\",\"4\",\"5\"]]",
+                )
+            })?;
             if groups.is_empty() {
                 return Err(ScenarioError::new("", "needs at least one group"));
             }
             let mut out = Vec::new();
             for (gi, g) in groups.iter().enumerate() {
-                let members = g.as_array().ok_or_else(|| ScenarioError::new(format!("[{gi}]"), "must be an array of node names"))?;
+                let members = g.as_array().ok_or_else(|| {
+                    ScenarioError::new(format!("[{gi}]"), "must be an array of node names")
+                })?;
                 let mut group = Vec::new();
                 for (mi, m) in members.iter().enumerate() {
-                    group.push(node_name(m).map_err(|e| ScenarioError::new(format!("[{gi}][{mi}]"), e.message))?);
+                    group.push(
+                        node_name(m)
+                            .map_err(|e| ScenarioError::new(format!("[{gi}][{mi}]"), e.message))?,
+                    );
                 }
                 out.push(group);
             }
             Action::Partition(out)
         }
         "link" => {
-            let o = v.as_object().ok_or_else(|| ScenarioError::new("", "must be {\"a\": node, \"b\": node, \"up\": bool}"))?;
+            let o = v.as_object().ok_or_else(|| {
+                ScenarioError::new("", "must be {\"a\": node, \"b\": node, \"up\": bool}")
+            })?;
             let a = node_name(o.get("a").unwrap_or(&Value::Null)).map_err(|e| e.under("a"))?;
             let b = node_name(o.get("b").unwrap_or(&Value::Null)).map_err(|e| e.under("b"))?;
-            let up = o.get("up").and_then(Value::as_bool).ok_or_else(|| ScenarioError::new("up", "must be true or false"))?;
+            let up = o
+                .get("up")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| ScenarioError::new("up", "must be true or false"))?;
             Action::Link(a, b, up)
         }
         "drop_rate" => Action::DropRate(rate(v)?),
         "duplicate_rate" => Action::DuplicateRate(rate(v)?),
         "latency_ms" => {
-            let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| ScenarioError::new("", format!("must be [lo, hi] in ms, got {v}")))?;
-            let lo = pair[0].as_u64().ok_or_else(|| ScenarioError::new("[0]", format!("must be a positive integer, got {}", pair[0])))?;
-            let hi = pair[1].as_u64().ok_or_else(|| ScenarioError::new("[1]", format!("must be a positive integer, got {}", pair[1])))?;
+            let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
+                ScenarioError::new("", format!("must be [lo, hi] in ms, got {v}"))
+            })?;
+            let lo = pair[0].as_u64().ok_or_else(|| {
+                ScenarioError::new(
+                    "[0]",
+                    format!("must be a positive integer, got {}", pair[0]),
+                )
+            })?;
+            let hi = pair[1].as_u64().ok_or_else(|| {
+                ScenarioError::new(
+                    "[1]",
+                    format!("must be a positive integer, got {}", pair[1]),
+                )
+            })?;
             if lo == 0 {
                 return Err(ScenarioError::new("[0]", "latency must be at least 1 ms"));
             }
             if hi < lo {
-                return Err(ScenarioError::new("", format!("hi ({hi}) is below lo ({lo})")));
+                return Err(ScenarioError::new(
+                    "",
+                    format!("hi ({hi}) is below lo ({lo})"),
+                ));
             }
             Action::LatencyMs(lo, hi)
         }
@@ -523,9 +721,16 @@ fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
         "deliver_now" => Action::DeliverNow(msg_id(v)?),
         "duplicate" => Action::Duplicate(msg_id(v)?),
         "client" => {
-            let o = v.as_object().ok_or_else(|| ScenarioError::new("", "must be an object with \"node\" and \"op\""))?;
+            let o = v.as_object().ok_or_else(|| {
+                ScenarioError::new("", "must be an object with \"node\" and \"op\"")
+            })?;
             let node = match o.get("node") {
-                None => return Err(ScenarioError::new("node", "missing (which node receives the request?)")),
+                None => {
+                    return Err(ScenarioError::new(
+                        "node",
+                        "missing (which node receives the request?)",
+                    ));
+                }
                 Some(n) => node_name(n).map_err(|e| e.under("node"))?,
             };
             let mut op = o.clone();
@@ -536,7 +741,13 @@ fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
             Action::Client(node, op)
         }
         other => {
-            return Err(ScenarioError::new("", format!("unknown step kind \"{other}\" (expected one of: {})", ACTION_KEYS.join(", "))));
+            return Err(ScenarioError::new(
+                "",
+                format!(
+                    "unknown step kind \"{other}\" (expected one of: {})",
+                    ACTION_KEYS.join(", ")
+                ),
+            ));
         }
     })
 }
@@ -546,10 +757,18 @@ fn resolve_node(name: &str, names: &[String]) -> Result<NodeId, ScenarioError> {
         .iter()
         .position(|n| n == name)
         .map(NodeId::from_index)
-        .ok_or_else(|| ScenarioError::new("", format!("unknown node \"{name}\" (nodes: {})", names.join(", "))))
+        .ok_or_else(|| {
+            ScenarioError::new(
+                "",
+                format!("unknown node \"{name}\" (nodes: {})", names.join(", ")),
+            )
+        })
 }
 
-fn resolve_action<P: ScenarioProtocol>(action: &Action, names: &[String]) -> Result<Input<P>, ScenarioError> {
+fn resolve_action<P: ScenarioProtocol>(
+    action: &Action,
+    names: &[String],
+) -> Result<Input<P>, ScenarioError> {
     let node = |key: &str, n: &str| resolve_node(n, names).map_err(|e| e.under(key));
     Ok(match action {
         Action::Crash(n) => Input::Crash(node("crash", n)?),
@@ -563,9 +782,13 @@ fn resolve_action<P: ScenarioProtocol>(action: &Action, names: &[String]) -> Res
             for (gi, g) in groups.iter().enumerate() {
                 let mut group = Vec::new();
                 for (mi, m) in g.iter().enumerate() {
-                    let id = resolve_node(m, names).map_err(|e| e.under(&format!("partition[{gi}][{mi}]")))?;
+                    let id = resolve_node(m, names)
+                        .map_err(|e| e.under(&format!("partition[{gi}][{mi}]")))?;
                     if seen[id.index()] {
-                        return Err(ScenarioError::new(format!("partition[{gi}][{mi}]"), format!("node \"{m}\" is in two groups")));
+                        return Err(ScenarioError::new(
+                            format!("partition[{gi}][{mi}]"),
+                            format!("node \"{m}\" is in two groups"),
+                        ));
                     }
                     seen[id.index()] = true;
                     group.push(id);

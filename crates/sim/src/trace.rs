@@ -152,3 +152,22 @@ impl<P: Protocol> EventKind<P> {
         }
     }
 }
+
+/// A 64-bit FNV-1a digest of a trace's JSON form: equal digests mean equal traces,
+/// which is how native and browser runs are compared for determinism.
+///
+/// # Panics
+/// If a protocol type fails to serialise (they are plain data, so it cannot).
+pub fn digest<P: Protocol>(events: &[TraceEvent<P>]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for ev in events {
+        let text = serde_json::to_string(ev).expect("trace events serialise");
+        for b in text.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}

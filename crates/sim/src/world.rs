@@ -264,7 +264,9 @@ impl<P: Protocol> World<P> {
 
     /// Client requests not answered yet.
     pub fn pending_requests(&self) -> impl Iterator<Item = (RequestId, NodeId, &P::Request)> {
-        self.pending_requests.iter().map(|(id, (n, r))| (*id, *n, r))
+        self.pending_requests
+            .iter()
+            .map(|(id, (n, r))| (*id, *n, r))
     }
 
     /// Every input scheduled so far, applied or not, in scheduling order.
@@ -279,7 +281,9 @@ impl<P: Protocol> World<P> {
 
     /// True when no fault is active: every node up, no partition, no loss.
     pub fn is_healed(&self) -> bool {
-        self.slots.iter().all(|s| s.up) && !self.topology.is_partitioned() && self.net.drop_rate <= 0.0
+        self.slots.iter().all(|s| s.up)
+            && !self.topology.is_partitioned()
+            && self.net.drop_rate <= 0.0
     }
 
     /// Violations found so far, the first of each invariant.
@@ -309,7 +313,11 @@ impl<P: Protocol> World<P> {
     pub fn schedule(&mut self, at: Tick, input: Input<P>) {
         let at = at.max(self.now);
         let idx = self.inputs.len();
-        self.inputs.push(ScheduledInput { at, input, applied: false });
+        self.inputs.push(ScheduledInput {
+            at,
+            input,
+            applied: false,
+        });
         self.push(at, PHASE_INPUT, Pending::Input(idx));
     }
 
@@ -393,7 +401,10 @@ impl<P: Protocol> World<P> {
     fn is_live(&self, item: &QueueItem) -> bool {
         match &item.what {
             Pending::Deliver(id) => self.in_flight.get(id).is_some_and(|e| e.slot == item.seq),
-            Pending::Timer(node) => self.slots[node.index()].timers.iter().any(|t| t.slot == item.seq),
+            Pending::Timer(node) => self.slots[node.index()]
+                .timers
+                .iter()
+                .any(|t| t.slot == item.seq),
             Pending::Input(idx) => !self.inputs[*idx].applied,
         }
     }
@@ -401,22 +412,36 @@ impl<P: Protocol> World<P> {
     fn push(&mut self, at: Tick, phase: u8, what: Pending) -> u64 {
         self.seq += 1;
         let seq = self.seq;
-        self.queue.push(Reverse(QueueItem { at, phase, seq, what }));
+        self.queue.push(Reverse(QueueItem {
+            at,
+            phase,
+            seq,
+            what,
+        }));
         seq
     }
 
     fn record(&mut self, kind: EventKind<P>) {
         let index = self.next_index;
         self.next_index += 1;
-        self.step_events.push(TraceEvent { index, event: self.events, at: self.now, kind });
+        self.step_events.push(TraceEvent {
+            index,
+            event: self.events,
+            at: self.now,
+            kind,
+        });
     }
 
+    #[allow(clippy::needless_pass_by_value)] // the item is consumed logically: it left the queue
     fn dispatch(&mut self, item: QueueItem) {
         match item.what {
             Pending::Deliver(id) => self.deliver(id),
             Pending::Timer(node) => {
                 let timers = &mut self.slots[node.index()].timers;
-                let pos = timers.iter().position(|t| t.slot == item.seq).expect("live timer is armed");
+                let pos = timers
+                    .iter()
+                    .position(|t| t.slot == item.seq)
+                    .expect("live timer is armed");
                 let timer = timers.swap_remove(pos).timer;
                 self.record(EventKind::TimerFired { node, timer });
                 self.run_handler(node, |n: &mut P::Node, ctx| n.on_timer(timer, ctx));
@@ -430,7 +455,10 @@ impl<P: Protocol> World<P> {
     }
 
     fn deliver(&mut self, id: MsgId) {
-        let env = self.in_flight.remove(&id).expect("live delivery is in flight");
+        let env = self
+            .in_flight
+            .remove(&id)
+            .expect("live delivery is in flight");
         let reason = if !self.slots[env.to.index()].up {
             Some(DropReason::NodeDown)
         } else if !self.topology.can_talk(env.from, env.to) {
@@ -450,10 +478,17 @@ impl<P: Protocol> World<P> {
             });
             return;
         }
-        self.record(EventKind::Delivered { msg: env.id, from: env.from, to: env.to, payload: env.msg.clone() });
+        self.record(EventKind::Delivered {
+            msg: env.id,
+            from: env.from,
+            to: env.to,
+            payload: env.msg.clone(),
+        });
         let from = env.from;
         let msg = env.msg;
-        self.run_handler(env.to, move |n: &mut P::Node, ctx| n.on_message(from, msg, ctx));
+        self.run_handler(env.to, move |n: &mut P::Node, ctx| {
+            n.on_message(from, msg, ctx);
+        });
     }
 
     /// Run one handler on node `id` and apply the effects it emitted, in order.
@@ -480,7 +515,12 @@ impl<P: Protocol> World<P> {
                 let slot = self.push(fires_at, PHASE_PROTOCOL, Pending::Timer(id));
                 let timers = &mut self.slots[id.index()].timers;
                 timers.retain(|t| t.timer != timer);
-                timers.push(ArmedTimer { timer, set_at: self.now, fires_at, slot });
+                timers.push(ArmedTimer {
+                    timer,
+                    set_at: self.now,
+                    fires_at,
+                    slot,
+                });
             }
             Effect::CancelTimer { timer } => {
                 self.slots[id.index()].timers.retain(|t| t.timer != timer);
@@ -488,7 +528,11 @@ impl<P: Protocol> World<P> {
             Effect::Note(note) => self.record(EventKind::Note { node: id, note }),
             Effect::Reply { request, response } => {
                 if self.pending_requests.remove(&request).is_some() {
-                    self.record(EventKind::Response { id: request, node: id, response });
+                    self.record(EventKind::Response {
+                        id: request,
+                        node: id,
+                        response,
+                    });
                 }
             }
         }
@@ -497,19 +541,46 @@ impl<P: Protocol> World<P> {
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, copy_of: Option<MsgId>) {
         let id = MsgId(self.next_msg);
         self.next_msg += 1;
-        let latency = self.rng.range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
+        let latency = self
+            .rng
+            .range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
         let deliver_at = self.now + Ticks(latency.max(1));
         let lost = self.rng.chance(self.net.drop_rate);
         let duplicated = copy_of.is_none() && self.rng.chance(self.net.duplicate_rate);
-        self.record(EventKind::Sent { msg: id, from, to, payload: msg.clone(), deliver_at });
+        self.record(EventKind::Sent {
+            msg: id,
+            from,
+            to,
+            payload: msg.clone(),
+            deliver_at,
+        });
         if !self.topology.can_talk(from, to) {
             // A partition is visible at once: the message dies leaving the sender.
-            self.record(EventKind::Dropped { msg: id, from, to, rpc: msg.rpc().to_owned(), reason: DropReason::Partition });
+            self.record(EventKind::Dropped {
+                msg: id,
+                from,
+                to,
+                rpc: msg.rpc().to_owned(),
+                reason: DropReason::Partition,
+            });
             return;
         }
         let slot = self.push(deliver_at, PHASE_PROTOCOL, Pending::Deliver(id));
         let dup_msg = duplicated.then(|| msg.clone());
-        self.in_flight.insert(id, Envelope { id, from, to, sent_at: self.now, deliver_at, lost, copy_of, msg, slot });
+        self.in_flight.insert(
+            id,
+            Envelope {
+                id,
+                from,
+                to,
+                sent_at: self.now,
+                deliver_at,
+                lost,
+                copy_of,
+                msg,
+                slot,
+            },
+        );
         if let Some(m) = dup_msg {
             self.duplicate_envelope(id, from, to, m);
         }
@@ -518,13 +589,29 @@ impl<P: Protocol> World<P> {
     fn duplicate_envelope(&mut self, original: MsgId, from: NodeId, to: NodeId, msg: P::Msg) {
         let id = MsgId(self.next_msg);
         self.next_msg += 1;
-        let latency = self.rng.range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
+        let latency = self
+            .rng
+            .range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
         let deliver_at = self.now + Ticks(latency.max(1));
-        self.record(EventKind::Duplicated { msg: original, copy: id, deliver_at });
+        self.record(EventKind::Duplicated {
+            msg: original,
+            copy: id,
+            deliver_at,
+        });
         let slot = self.push(deliver_at, PHASE_PROTOCOL, Pending::Deliver(id));
         self.in_flight.insert(
             id,
-            Envelope { id, from, to, sent_at: self.now, deliver_at, lost: false, copy_of: Some(original), msg, slot },
+            Envelope {
+                id,
+                from,
+                to,
+                sent_at: self.now,
+                deliver_at,
+                lost: false,
+                copy_of: Some(original),
+                msg,
+                slot,
+            },
         );
     }
 
@@ -540,10 +627,27 @@ impl<P: Protocol> World<P> {
             Input::Isolate(id) => self.topology.isolate(id),
             Input::Link(a, b, up) => self.topology.set_link(a, b, up),
             Input::Heal => self.topology.heal(),
-            Input::DropRate(p) => self.net = NetConfig { drop_rate: p, ..self.net.clone() }.normalised(),
-            Input::DuplicateRate(p) => self.net = NetConfig { duplicate_rate: p, ..self.net.clone() }.normalised(),
+            Input::DropRate(p) => {
+                self.net = NetConfig {
+                    drop_rate: p,
+                    ..self.net.clone()
+                }
+                .normalised();
+            }
+            Input::DuplicateRate(p) => {
+                self.net = NetConfig {
+                    duplicate_rate: p,
+                    ..self.net.clone()
+                }
+                .normalised();
+            }
             Input::Latency(lo, hi) => {
-                self.net = NetConfig { latency_min: lo, latency_max: hi, ..self.net.clone() }.normalised();
+                self.net = NetConfig {
+                    latency_min: lo,
+                    latency_max: hi,
+                    ..self.net.clone()
+                }
+                .normalised();
             }
             Input::Timeout(id) => {
                 if self.slots[id.index()].up {
@@ -582,10 +686,16 @@ impl<P: Protocol> World<P> {
             Input::Request(node, request) => {
                 let id = RequestId(self.next_request);
                 self.next_request += 1;
-                self.record(EventKind::Request { id, node, request: request.clone() });
+                self.record(EventKind::Request {
+                    id,
+                    node,
+                    request: request.clone(),
+                });
                 if self.slots[node.index()].up {
                     self.pending_requests.insert(id, (node, request.clone()));
-                    self.run_handler(node, move |n: &mut P::Node, ctx| n.on_request(id, request, ctx));
+                    self.run_handler(node, move |n: &mut P::Node, ctx| {
+                        n.on_request(id, request, ctx);
+                    });
                 } else {
                     let response = P::lost_response(&request, Lost::NodeDown);
                     self.record(EventKind::Response { id, node, response });
@@ -613,7 +723,11 @@ impl<P: Protocol> World<P> {
         for (rid, req) in lost {
             self.pending_requests.remove(&rid);
             let response = P::lost_response(&req, Lost::NodeCrashed);
-            self.record(EventKind::Response { id: rid, node: id, response });
+            self.record(EventKind::Response {
+                id: rid,
+                node: id,
+                response,
+            });
         }
     }
 
