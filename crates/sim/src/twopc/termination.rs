@@ -73,6 +73,7 @@ impl TwoPcNode {
                     // remember it so it refuses the VoteRequest if it arrives later.
                     self.log(WalRecord::Outcome { tx, decision: Decision::Abort }, ctx);
                     self.participating.insert(tx, ParticipantTx::new(None, ParticipantState::Abort));
+                    self.last_tx = Some(tx);
                     ctx.note(TwoPcNote::Participant { tx, from: ParticipantState::Init, to: ParticipantState::Abort });
                     PeerState::Init
                 }
