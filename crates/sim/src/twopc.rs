@@ -86,7 +86,9 @@ impl Protocol for TwoPc {
     }
 
     fn lost_response(_request: &TwoPcRequest, why: Lost) -> TwoPcResponse {
-        TwoPcResponse::Unavailable { crashed: why == Lost::NodeCrashed }
+        TwoPcResponse::Unavailable {
+            crashed: why == Lost::NodeCrashed,
+        }
     }
 
     fn log_lines(config: &TwoPcConfig, event: &TraceEvent<TwoPc>, out: &mut Vec<LogLine>) {

@@ -24,7 +24,11 @@ fn run_text(text: &str, bugs: &[&str]) -> Run {
 }
 
 fn run(name: &str, bugs: &[&str]) -> Run {
-    let text = scenarios::all().into_iter().find(|(n, _)| *n == name).expect("named scenario").1;
+    let text = scenarios::all()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .expect("named scenario")
+        .1;
     run_text(text, bugs)
 }
 
@@ -36,7 +40,11 @@ impl Run {
         self.world.node(self.id(node)).pictures().contains_key(file)
     }
     fn clean(&self) -> Result<(), String> {
-        if self.world.violations().is_empty() { Ok(()) } else { Err(format!("violations: {:?}", self.world.violations())) }
+        if self.world.violations().is_empty() {
+            Ok(())
+        } else {
+            Err(format!("violations: {:?}", self.world.violations()))
+        }
     }
 }
 
@@ -51,7 +59,10 @@ const GRPC: [&str; 3] = ["grpc-node1", "grpc-node2", "grpc-node3"];
 fn ready_is_durable(bugs: &[&str]) -> Result<(), String> {
     let r = run("participant-crash-after-vote", bugs);
     r.clean()?;
-    ensure(GRPC.iter().all(|g| !r.has(g, "demo.png")), "a replica kept demo.png")
+    ensure(
+        GRPC.iter().all(|g| !r.has(g, "demo.png")),
+        "a replica kept demo.png",
+    )
 }
 
 #[test]
@@ -64,7 +75,10 @@ fn rule_ready_is_write_ahead_logged() {
 fn decision_is_durable(bugs: &[&str]) -> Result<(), String> {
     let r = run("coordinator-crash-after-decision", bugs);
     r.clean()?;
-    ensure(GRPC.iter().all(|g| !r.has(g, "demo.png")), "the logged commit was not carried out")
+    ensure(
+        GRPC.iter().all(|g| !r.has(g, "demo.png")),
+        "the logged commit was not carried out",
+    )
 }
 
 #[test]
@@ -79,7 +93,11 @@ fn rule_recovery_aborts_what_was_in_wait() {
     let r = run("coordinator-crash-in-wait", &[]);
     r.clean().expect("no violation");
     for g in GRPC {
-        assert_eq!(r.world.node(r.id(g)).display_state(), DisplayState::Abort, "{g}");
+        assert_eq!(
+            r.world.node(r.id(g)).display_state(),
+            DisplayState::Abort,
+            "{g}"
+        );
         assert!(r.world.node(r.id(g)).locks().is_empty(), "{g} still locked");
     }
 }
@@ -89,7 +107,10 @@ fn decision_is_retried(bugs: &[&str]) -> Result<(), String> {
     let r = run("participant-crash-during-voting", bugs);
     r.clean()?;
     let g2 = r.world.node(r.id("grpc-node2"));
-    ensure(g2.display_state() == DisplayState::Abort, "grpc-node2 never learned the abort")
+    ensure(
+        g2.display_state() == DisplayState::Abort,
+        "grpc-node2 never learned the abort",
+    )
 }
 
 #[test]
@@ -101,7 +122,16 @@ fn rule_decision_is_resent_until_acknowledged() {
 /// A READY participant whose decision was lost asks its peers and adopts what they know.
 fn termination_protocol(bugs: &[&str]) -> Result<(), String> {
     let r = run("lost-global-commit", bugs);
-    let learned = r.trace.iter().any(|e| e.at < Tick(12_000) && matches!(&e.kind, EventKind::Note { note: TwoPcNote::Learned { .. }, .. }));
+    let learned = r.trace.iter().any(|e| {
+        e.at < Tick(12_000)
+            && matches!(
+                &e.kind,
+                EventKind::Note {
+                    note: TwoPcNote::Learned { .. },
+                    ..
+                }
+            )
+    });
     ensure(learned, "grpc-node2 did not learn the decision from a peer")?;
     r.clean()
 }
@@ -132,9 +162,16 @@ fn rule_init_peer_lets_the_asker_abort() {
     let learned_from_init = r.trace.iter().any(|e| {
         e.at < Tick(20_000) && matches!(&e.kind, EventKind::Note { note: TwoPcNote::Learned { from, .. }, .. } if *from == g3)
     });
-    assert!(learned_from_init, "nobody learned ABORT from the INIT peer before the coordinator restarted");
+    assert!(
+        learned_from_init,
+        "nobody learned ABORT from the INIT peer before the coordinator restarted"
+    );
     for g in GRPC {
-        assert_eq!(r.world.node(r.id(g)).display_state(), DisplayState::Abort, "{g}");
+        assert_eq!(
+            r.world.node(r.id(g)).display_state(),
+            DisplayState::Abort,
+            "{g}"
+        );
     }
 }
 
@@ -142,13 +179,26 @@ fn rule_init_peer_lets_the_asker_abort() {
 /// blocked, visibly (note + flag), and keeps its lock.
 #[test]
 fn rule_blocking_is_visible() {
-    let text = scenarios::all().into_iter().find(|(n, _)| *n == "coordinator-crash-in-wait").expect("s").1;
-    let mut w = Scenario::parse(text).expect("p").build::<TwoPc>().expect("b");
+    let text = scenarios::all()
+        .into_iter()
+        .find(|(n, _)| *n == "coordinator-crash-in-wait")
+        .expect("s")
+        .1;
+    let mut w = Scenario::parse(text)
+        .expect("p")
+        .build::<TwoPc>()
+        .expect("b");
     w.run_until(Tick(8_500));
     for g in GRPC {
         let n = w.node(w.node_by_name(g).expect("n"));
         assert!(n.blocked(), "{g} not blocked");
-        assert_eq!(n.locks().get("demo.png").map(ToString::to_string).as_deref(), Some("tx-http-node1-1"));
+        assert_eq!(
+            n.locks()
+                .get("demo.png")
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("tx-http-node1-1")
+        );
     }
 }
 
@@ -156,11 +206,31 @@ fn rule_blocking_is_visible() {
 #[test]
 fn rule_vote_timeout_aborts() {
     let r = run("participant-crash-during-voting", &[]);
-    let timed_out = r.trace.iter().find(|e| matches!(&e.kind, EventKind::Note { note: TwoPcNote::VoteTimedOut { .. }, .. }));
+    let timed_out = r.trace.iter().find(|e| {
+        matches!(
+            &e.kind,
+            EventKind::Note {
+                note: TwoPcNote::VoteTimedOut { .. },
+                ..
+            }
+        )
+    });
     let at = timed_out.expect("the vote timeout fired").at;
     assert_eq!(at, Tick(3_000), "2 s after the start");
-    let aborted = r.trace.iter().any(|e| e.at == at && matches!(&e.kind, EventKind::Response { response: TwoPcResponse::Aborted { .. }, .. }));
-    assert!(aborted, "the client learned the abort when the timeout fired");
+    let aborted = r.trace.iter().any(|e| {
+        e.at == at
+            && matches!(
+                &e.kind,
+                EventKind::Response {
+                    response: TwoPcResponse::Aborted { .. },
+                    ..
+                }
+            )
+    });
+    assert!(
+        aborted,
+        "the client learned the abort when the timeout fired"
+    );
 }
 
 /// One VoteAbort decides ABORT at once (no waiting for the other votes).
@@ -181,9 +251,23 @@ fn early_abort(bugs: &[&str]) -> Result<(), String> {
     let decided_at = r
         .trace
         .iter()
-        .find(|e| matches!(&e.kind, EventKind::Note { note: TwoPcNote::Coordinator { to: faultlab_sim::twopc::CoordinatorState::Abort, .. }, .. }))
+        .find(|e| {
+            matches!(
+                &e.kind,
+                EventKind::Note {
+                    note: TwoPcNote::Coordinator {
+                        to: faultlab_sim::twopc::CoordinatorState::Abort,
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
         .map(|e| e.event);
-    ensure(vote_abort_at.is_some() && vote_abort_at == decided_at, "the abort was not decided on the VoteAbort's delivery")
+    ensure(
+        vote_abort_at.is_some() && vote_abort_at == decided_at,
+        "the abort was not decided on the VoteAbort's delivery",
+    )
 }
 
 #[test]
@@ -229,8 +313,14 @@ fn locks_block_plain_ops(bugs: &[&str]) -> Result<(), String> {
     }
     let locked = |resp: &TwoPcResponse| matches!(resp, TwoPcResponse::Rejected { reason } if reason == "locked by tx-http-node1-1");
     ensure(answers.len() == 4, "four answers")?;
-    ensure(answers[..3].iter().all(locked), &format!("plain ops on a locked picture were not refused: {answers:?}"))?;
-    ensure(matches!(answers[3], TwoPcResponse::Downloaded { .. }), "a download may read a locked picture")
+    ensure(
+        answers[..3].iter().all(locked),
+        &format!("plain ops on a locked picture were not refused: {answers:?}"),
+    )?;
+    ensure(
+        matches!(answers[3], TwoPcResponse::Downloaded { .. }),
+        "a download may read a locked picture",
+    )
 }
 
 #[test]
@@ -243,8 +333,12 @@ fn rule_locks_block_plain_delete_like_upload() {
 fn intra_node_rpc(bugs: &[&str]) -> Result<(), String> {
     let r = run("seed-demo", bugs);
     let lines = log::render::<TwoPc>(r.world.config(), &r.trace);
-    let want = "Phase Voting of Node grpc-node1 sends RPC VoteCommit to Phase Decision of Node grpc-node1";
-    ensure(lines.iter().filter(|l| l.text == want).count() == 2, "no intra-node hand-off logged twice")
+    let want =
+        "Phase Voting of Node grpc-node1 sends RPC VoteCommit to Phase Decision of Node grpc-node1";
+    ensure(
+        lines.iter().filter(|l| l.text == want).count() == 2,
+        "no intra-node hand-off logged twice",
+    )
 }
 
 #[test]
@@ -260,12 +354,19 @@ fn log_format(bugs: &[&str]) -> Result<(), String> {
     let lines = log::render::<TwoPc>(cfg, &r.trace);
     for e in &r.trace {
         let (side, from, to, msg) = match &e.kind {
-            EventKind::Sent { from, to, payload, .. } => (*from, *from, *to, payload),
-            EventKind::Delivered { from, to, payload, .. } => (*to, *from, *to, payload),
+            EventKind::Sent {
+                from, to, payload, ..
+            } => (*from, *from, *to, payload),
+            EventKind::Delivered {
+                from, to, payload, ..
+            } => (*to, *from, *to, payload),
             _ => continue,
         };
         let want = faultlab_sim::twopc::log::rpc_line(cfg, from, to, msg);
-        if !lines.iter().any(|l| l.event == e.event && l.node == side && l.text == want) {
+        if !lines
+            .iter()
+            .any(|l| l.event == e.event && l.node == side && l.text == want)
+        {
             return Err(format!("missing `{want}` at {}", r.world.node_name(side)));
         }
     }
@@ -287,7 +388,10 @@ fn coordinator_store_untouched(bugs: &[&str]) -> Result<(), String> {
         {"at_ms": 1000, "client": {"node": "http-node1", "op": "delete2pc", "filename": "a.png"}}]}"#;
     let r = run_text(text, bugs);
     r.clean()?;
-    ensure(r.has("http-node1", "a.png"), "the coordinator's own copy is gone")
+    ensure(
+        r.has("http-node1", "a.png"),
+        "the coordinator's own copy is gone",
+    )
 }
 
 #[test]
@@ -305,9 +409,20 @@ fn upload_2pc_stores_the_same_picture_everywhere() {
     r.clean().expect("clean");
     let pics: Vec<_> = ["grpc-node1", "grpc-node2", "grpc-node3", "grpc-node4"]
         .iter()
-        .map(|g| r.world.node(r.id(g)).pictures().get("sun.png").cloned().expect("stored"))
+        .map(|g| {
+            r.world
+                .node(r.id(g))
+                .pictures()
+                .get("sun.png")
+                .cloned()
+                .expect("stored")
+        })
         .collect();
-    assert!(pics.iter().all(|p| p.image == pics[0].image && p.upload_time == pics[0].upload_time && p.likes == 0));
+    assert!(
+        pics.iter().all(|p| p.image == pics[0].image
+            && p.upload_time == pics[0].upload_time
+            && p.likes == 0)
+    );
     assert!(pics[0].thumbnail_svg().starts_with("<svg"));
     assert!(!r.has("http-node1", "sun.png") && !r.has("http-node2", "sun.png"));
 }
@@ -315,24 +430,80 @@ fn upload_2pc_stores_the_same_picture_everywhere() {
 /// Bad input is refused with a reason and changes nothing.
 #[test]
 fn bad_input_is_rejected_with_a_reason() {
-    let mut w = Scenario::parse(r#"{"format": "faultlab-scenario/1", "protocol": "2pc", "until_ms": 9000}"#)
-        .expect("p")
-        .build::<TwoPc>()
-        .expect("b");
+    let mut w = Scenario::parse(
+        r#"{"format": "faultlab-scenario/1", "protocol": "2pc", "until_ms": 9000}"#,
+    )
+    .expect("p")
+    .build::<TwoPc>()
+    .expect("b");
     let http = w.node_by_name("http-node1").expect("n");
     let grpc = w.node_by_name("grpc-node1").expect("n");
     let long = "x".repeat(65);
     let cases: Vec<(faultlab_sim::NodeId, TwoPcRequest, &str)> = vec![
-        (grpc, TwoPcRequest::Upload { filename: String::new() }, "empty filename"),
-        (grpc, TwoPcRequest::Upload { filename: "../etc/passwd".into() }, "path separators"),
-        (grpc, TwoPcRequest::Upload { filename: "a\\b".into() }, "path separators"),
-        (grpc, TwoPcRequest::Upload { filename: "..".into() }, "\"..\""),
-        (grpc, TwoPcRequest::Upload { filename: "a\u{0}b".into() }, "control characters"),
+        (
+            grpc,
+            TwoPcRequest::Upload {
+                filename: String::new(),
+            },
+            "empty filename",
+        ),
+        (
+            grpc,
+            TwoPcRequest::Upload {
+                filename: "../etc/passwd".into(),
+            },
+            "path separators",
+        ),
+        (
+            grpc,
+            TwoPcRequest::Upload {
+                filename: "a\\b".into(),
+            },
+            "path separators",
+        ),
+        (
+            grpc,
+            TwoPcRequest::Upload {
+                filename: "..".into(),
+            },
+            "\"..\"",
+        ),
+        (
+            grpc,
+            TwoPcRequest::Upload {
+                filename: "a\u{0}b".into(),
+            },
+            "control characters",
+        ),
         (grpc, TwoPcRequest::Upload { filename: long }, "longer than"),
-        (http, TwoPcRequest::Upload2pc { filename: "a/b".into() }, "path separators"),
-        (grpc, TwoPcRequest::Delete2pc { filename: "a.png".into() }, "not a coordinator"),
-        (grpc, TwoPcRequest::Like { filename: "nope.png".into() }, "not found"),
-        (grpc, TwoPcRequest::Delete { filename: "nope.png".into() }, "not found"),
+        (
+            http,
+            TwoPcRequest::Upload2pc {
+                filename: "a/b".into(),
+            },
+            "path separators",
+        ),
+        (
+            grpc,
+            TwoPcRequest::Delete2pc {
+                filename: "a.png".into(),
+            },
+            "not a coordinator",
+        ),
+        (
+            grpc,
+            TwoPcRequest::Like {
+                filename: "nope.png".into(),
+            },
+            "not found",
+        ),
+        (
+            grpc,
+            TwoPcRequest::Delete {
+                filename: "nope.png".into(),
+            },
+            "not found",
+        ),
     ];
     for (node, req, want) in cases {
         w.apply(Input::Request(node, req.clone()));
@@ -341,20 +512,39 @@ fn bad_input_is_rejected_with_a_reason() {
             _ => None,
         });
         match got {
-            Some(TwoPcResponse::Rejected { reason }) => assert!(reason.contains(want), "{req:?}: {reason}"),
+            Some(TwoPcResponse::Rejected { reason }) => {
+                assert!(reason.contains(want), "{req:?}: {reason}")
+            }
             other => panic!("{req:?} not rejected: {other:?}"),
         }
     }
     // A duplicate 2PC transaction on the same file while the first is in flight.
-    w.apply(Input::Request(http, TwoPcRequest::Upload2pc { filename: "a.png".into() }));
-    w.apply(Input::Request(http, TwoPcRequest::Upload2pc { filename: "a.png".into() }));
+    w.apply(Input::Request(
+        http,
+        TwoPcRequest::Upload2pc {
+            filename: "a.png".into(),
+        },
+    ));
+    w.apply(Input::Request(
+        http,
+        TwoPcRequest::Upload2pc {
+            filename: "a.png".into(),
+        },
+    ));
     let dup = w.last_events().iter().find_map(|e| match &e.kind {
-        EventKind::Response { response: TwoPcResponse::Rejected { reason }, .. } => Some(reason.clone()),
+        EventKind::Response {
+            response: TwoPcResponse::Rejected { reason },
+            ..
+        } => Some(reason.clone()),
         _ => None,
     });
     assert!(dup.is_some_and(|r| r.contains("already in flight")));
     for id in w.node_ids() {
-        assert!(w.node(id).pictures().is_empty(), "bad input changed {}", w.node_name(id));
+        assert!(
+            w.node(id).pictures().is_empty(),
+            "bad input changed {}",
+            w.node_name(id)
+        );
     }
     w.run_until(Tick(9_000));
     assert!(w.violations().is_empty(), "{:?}", w.violations());
@@ -363,18 +553,51 @@ fn bad_input_is_rejected_with_a_reason() {
 /// Unknown nodes, modes, bugs and ops are scenario errors naming the field.
 #[test]
 fn scenario_errors_name_the_field() {
-    let base = |extra: &str| format!(r#"{{"format": "faultlab-scenario/1", "protocol": "2pc", {extra}}}"#);
-    let err = |t: String| Scenario::parse(&t).and_then(|s| s.build::<TwoPc>().map(|_| ())).expect_err("must fail").to_string();
-    assert!(err(base(r#""steps": [{"at_ms": 1, "crash": "grpc-node9"}]"#)).contains("unknown node \"grpc-node9\""));
+    let base =
+        |extra: &str| format!(r#"{{"format": "faultlab-scenario/1", "protocol": "2pc", {extra}}}"#);
+    let err = |t: String| {
+        Scenario::parse(&t)
+            .and_then(|s| s.build::<TwoPc>().map(|_| ()))
+            .expect_err("must fail")
+            .to_string()
+    };
+    assert!(
+        err(base(r#""steps": [{"at_ms": 1, "crash": "grpc-node9"}]"#))
+            .contains("unknown node \"grpc-node9\"")
+    );
     assert!(err(base(r#""mode": "nope""#)).starts_with("mode:"));
     assert!(err(base(r#""bugs": ["nope"]"#)).starts_with("bugs[0]:"));
     assert!(err(base(r#""nodes": 4"#)).starts_with("nodes:"));
-    assert!(err(base(r#""steps": [{"at_ms": 1, "client": {"node": "http-node1", "op": "fly"}}]"#)).contains("unknown op"));
-    assert!(err(base(r#""steps": [{"at_ms": 1, "client": {"node": "http-node1", "op": "like"}}]"#)).contains("filename"));
+    assert!(
+        err(base(
+            r#""steps": [{"at_ms": 1, "client": {"node": "http-node1", "op": "fly"}}]"#
+        ))
+        .contains("unknown op")
+    );
+    assert!(
+        err(base(
+            r#""steps": [{"at_ms": 1, "client": {"node": "http-node1", "op": "like"}}]"#
+        ))
+        .contains("filename")
+    );
     assert!(err(base(r#""config": {"grpc_nodes": 1}"#)).starts_with("config:"));
-    let s = Scenario::parse(&base(r#""nodes": 7"#)).expect("p").build::<TwoPc>().expect("7 nodes");
+    let s = Scenario::parse(&base(r#""nodes": 7"#))
+        .expect("p")
+        .build::<TwoPc>()
+        .expect("7 nodes");
     let names: Vec<String> = s.node_ids().map(|i| s.node_name(i)).collect();
-    assert_eq!(names, ["http-node1", "http-node2", "http-node3", "grpc-node1", "grpc-node2", "grpc-node3", "grpc-node4"]);
+    assert_eq!(
+        names,
+        [
+            "http-node1",
+            "http-node2",
+            "http-node3",
+            "grpc-node1",
+            "grpc-node2",
+            "grpc-node3",
+            "grpc-node4"
+        ]
+    );
 }
 
 /// A participant that restarts READY asks for the decision at once (it does not wait
@@ -395,9 +618,16 @@ fn rule_restarted_ready_participant_asks_at_once() {
     let r = run_text(text, &[]);
     r.clean().expect("clean");
     let learned = r.trace.iter().find_map(|e| match &e.kind {
-        EventKind::Note { node, note: TwoPcNote::Learned { .. } } if *node == r.id("grpc-node2") => Some(e.at),
+        EventKind::Note {
+            node,
+            note: TwoPcNote::Learned { .. },
+        } if *node == r.id("grpc-node2") => Some(e.at),
         _ => None,
     });
-    assert_eq!(learned, Some(Tick(6_200)), "one round trip after the restart");
+    assert_eq!(
+        learned,
+        Some(Tick(6_200)),
+        "one round trip after the restart"
+    );
     assert!(!r.has("grpc-node2", "a.png"));
 }

@@ -7,8 +7,8 @@
 //! | `no-decision-log` | P-1 | coordinator writes no START/decision/END, participants no outcome; a restart forgets them |
 //! | `ready-not-durable` | P-2 | READY and its lock are memory only; a restart forgets the vote |
 //! | `no-decision-retry` | P-3 | the decision is sent once; unacknowledged participants are never retried |
-//! | `no-termination-protocol` | P-4 | no READY timeout, no DecisionRequest; a READY participant waits forever |
-//! | `txid-blind-decision` | P-5 | GlobalCommit/GlobalAbort act on the filename's lock whatever transaction holds it |
+//! | `no-termination-protocol` | P-4 | no READY timeout, no `DecisionRequest`; a READY participant waits forever |
+//! | `txid-blind-decision` | P-5 | `GlobalCommit`/`GlobalAbort` act on the filename's lock whatever transaction holds it |
 //! | `no-isolation` | P-6 | plain delete, upload and like ignore locks |
 //! | `coordinator-deletes-own-copy` | P-7 | on commit of a delete-2pc the coordinator deletes its own copy too |
 //! | `sequential-2s-calls` | P-8 | one call at a time, 2 s deadline each, no early abort; a silent participant counts as NO / FAILED |

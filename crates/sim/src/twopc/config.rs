@@ -109,8 +109,14 @@ impl TwoPcConfig {
     /// The participants of every transaction: all gRPC nodes, or only `grpc-node1..3`
     /// with the `three-participants-only` toggle (the seed's hard-coded `GRPC_NODES`).
     pub fn participants(&self) -> Vec<NodeId> {
-        let n = if self.has(Bug::ThreeParticipantsOnly) { self.grpc_nodes.min(3) } else { self.grpc_nodes };
-        (self.http_nodes..self.http_nodes + n).map(NodeId::from_index).collect()
+        let n = if self.has(Bug::ThreeParticipantsOnly) {
+            self.grpc_nodes.min(3)
+        } else {
+            self.grpc_nodes
+        };
+        (self.http_nodes..self.http_nodes + n)
+            .map(NodeId::from_index)
+            .collect()
     }
 
     /// A node's display name.

@@ -1,6 +1,6 @@
 //! The coordinator's rules (Tanenbaum & van Steen §8.5.1, Fig. 8-18a): INIT → WAIT on
 //! a client's delete-2pc/upload-2pc, WAIT → COMMIT when every participant voted
-//! commit, WAIT → ABORT on the first VoteAbort or when the vote timeout fires; the
+//! commit, WAIT → ABORT on the first `VoteAbort` or when the vote timeout fires; the
 //! decision is logged before anyone hears of it, handed by RPC from the Voting phase
 //! to the Decision phase, and resent until every participant has acknowledged it.
 //!
@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ctx::Ctx;
 use crate::id::{NodeId, RequestId};
 use crate::time::Ticks;
+use crate::twopc::TwoPc;
 use crate::twopc::as_submitted::Bug;
 use crate::twopc::client::TwoPcResponse;
 use crate::twopc::ids::{Decision, Phase, TxId, TxOp};
@@ -20,33 +21,61 @@ use crate::twopc::node::TwoPcNode;
 use crate::twopc::note::TwoPcNote;
 use crate::twopc::state::{CoordinatorState, CoordinatorTx};
 use crate::twopc::wal::WalRecord;
-use crate::twopc::TwoPc;
 
 impl TwoPcNode {
     /// A client asked this node for delete-2pc or upload-2pc of `filename` (already
     /// validated). Start the transaction, or reject it with a reason.
-    pub(crate) fn begin(&mut self, request: RequestId, op: TxOp, filename: String, ctx: &mut Ctx<'_, TwoPc>) {
+    pub(crate) fn begin(
+        &mut self,
+        request: RequestId,
+        op: TxOp,
+        filename: String,
+        ctx: &mut Ctx<'_, TwoPc>,
+    ) {
         if !self.http {
             let name = ctx.config().node_name(self.id);
-            let reason = format!("{name} is a participant, not a coordinator: send {} to an HTTP node", op.name());
+            let reason = format!(
+                "{name} is a participant, not a coordinator: send {} to an HTTP node",
+                op.name()
+            );
             ctx.reply(request, TwoPcResponse::Rejected { reason });
             return;
         }
-        if let Some((tx, _)) =
-            self.coordinated.iter().find(|(_, c)| c.state == CoordinatorState::Wait && c.body.filename == filename)
+        if let Some((tx, _)) = self
+            .coordinated
+            .iter()
+            .find(|(_, c)| c.state == CoordinatorState::Wait && c.body.filename == filename)
         {
             let reason = format!("a 2PC transaction on \"{filename}\" is already in flight ({tx})");
             ctx.reply(request, TwoPcResponse::Rejected { reason });
             return;
         }
         self.next_tx += 1;
-        let tx = TxId { coordinator: self.id, seq: self.next_tx };
+        let tx = TxId {
+            coordinator: self.id,
+            seq: self.next_tx,
+        };
         let participants = ctx.config().participants();
-        let body = TxBody { op, filename, started_at: ctx.now() };
-        ctx.note(TwoPcNote::TxStarted { tx, body: body.clone(), participants: participants.clone() });
+        let body = TxBody {
+            op,
+            filename,
+            started_at: ctx.now(),
+        };
+        ctx.note(TwoPcNote::TxStarted {
+            tx,
+            body: body.clone(),
+            participants: participants.clone(),
+        });
         // START_2PC is forced before the first VoteRequest, so a restarted coordinator
         // knows the transaction existed and can abort it (Fig. 8-19 recovery).
-        self.log(WalRecord::Begin { tx, body: body.clone(), participants: participants.clone() }, ctx);
+        self.log(
+            WalRecord::Begin {
+                tx,
+                body: body.clone(),
+                participants: participants.clone(),
+            },
+            ctx,
+        );
         self.coordinated.insert(
             tx,
             CoordinatorTx {
@@ -62,23 +91,50 @@ impl TwoPcNode {
         );
         self.last_tx = Some(tx);
         self.clients.insert(tx, request);
-        ctx.note(TwoPcNote::Coordinator { tx, from: CoordinatorState::Init, to: CoordinatorState::Wait });
+        ctx.note(TwoPcNote::Coordinator {
+            tx,
+            from: CoordinatorState::Init,
+            to: CoordinatorState::Wait,
+        });
         let timeout = Ticks(ctx.config().vote_timeout_ms);
         if ctx.config().has(Bug::Sequential2sCalls) {
             // P-8: one participant at a time, each with its own 2 s deadline.
-            self.send(ctx, participants[0], Phase::Voting, Phase::Voting, Rpc::VoteRequest { tx, body });
+            Self::send(
+                ctx,
+                participants[0],
+                Phase::Voting,
+                Phase::Voting,
+                Rpc::VoteRequest { tx, body },
+            );
         } else {
             for p in participants {
-                self.send(ctx, p, Phase::Voting, Phase::Voting, Rpc::VoteRequest { tx, body: body.clone() });
+                Self::send(
+                    ctx,
+                    p,
+                    Phase::Voting,
+                    Phase::Voting,
+                    Rpc::VoteRequest {
+                        tx,
+                        body: body.clone(),
+                    },
+                );
             }
         }
         ctx.set_timer(TwoPcTimer::VoteTimeout(tx), timeout, timeout);
     }
 
     /// A vote arrived at the Voting phase.
-    pub(crate) fn on_vote(&mut self, from: NodeId, tx: TxId, commit: bool, ctx: &mut Ctx<'_, TwoPc>) {
+    pub(crate) fn on_vote(
+        &mut self,
+        from: NodeId,
+        tx: TxId,
+        commit: bool,
+        ctx: &mut Ctx<'_, TwoPc>,
+    ) {
         let sequential = ctx.config().has(Bug::Sequential2sCalls);
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
         if c.state != CoordinatorState::Wait || !c.participants.contains(&from) {
             return; // late, duplicate or foreign: the decision is already made
         }
@@ -103,10 +159,18 @@ impl TwoPcNode {
 
     /// Sequential mode: call the next participant, or decide once all were called.
     fn next_sequential_vote(&mut self, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
-        let Some(c) = self.coordinated.get(&tx) else { return };
+        let Some(c) = self.coordinated.get(&tx) else {
+            return;
+        };
         if let Some(&p) = c.participants.get(c.cursor) {
             let body = c.body.clone();
-            self.send(ctx, p, Phase::Voting, Phase::Voting, Rpc::VoteRequest { tx, body });
+            Self::send(
+                ctx,
+                p,
+                Phase::Voting,
+                Phase::Voting,
+                Rpc::VoteRequest { tx, body },
+            );
             let t = Ticks(ctx.config().vote_timeout_ms);
             ctx.set_timer(TwoPcTimer::VoteTimeout(tx), t, t);
             return;
@@ -122,19 +186,30 @@ impl TwoPcNode {
                 .filter(|p| c.votes.get(p) != Some(&true))
                 .map(|p| ctx.config().node_name(*p))
                 .collect();
-            self.decide(tx, Decision::Abort, format!("no commit vote from {}", no.join(", ")), ctx);
+            self.decide(
+                tx,
+                Decision::Abort,
+                format!("no commit vote from {}", no.join(", ")),
+                ctx,
+            );
         }
     }
 
     /// The vote timeout fired.
     pub(crate) fn on_vote_timeout(&mut self, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
         if c.state != CoordinatorState::Wait {
             return;
         }
         if ctx.config().has(Bug::Sequential2sCalls) {
             if let Some(&p) = c.participants.get(c.cursor) {
-                ctx.note(TwoPcNote::NoResponse { tx, node: p, phase: Phase::Voting });
+                ctx.note(TwoPcNote::NoResponse {
+                    tx,
+                    node: p,
+                    phase: Phase::Voting,
+                });
                 c.votes.insert(p, false);
                 c.cursor += 1;
             }
@@ -149,12 +224,25 @@ impl TwoPcNode {
             .map(|p| ctx.config().node_name(*p))
             .collect();
         // Fig. 8-18a: a coordinator blocked in WAIT may abort after a timeout.
-        self.decide(tx, Decision::Abort, format!("vote timeout: no answer from {}", missing.join(", ")), ctx);
+        self.decide(
+            tx,
+            Decision::Abort,
+            format!("vote timeout: no answer from {}", missing.join(", ")),
+            ctx,
+        );
     }
 
     /// Decide: log the decision, answer the client, and start distributing it.
-    pub(crate) fn decide(&mut self, tx: TxId, decision: Decision, reason: String, ctx: &mut Ctx<'_, TwoPc>) {
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
+    pub(crate) fn decide(
+        &mut self,
+        tx: TxId,
+        decision: Decision,
+        reason: String,
+        ctx: &mut Ctx<'_, TwoPc>,
+    ) {
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
         if c.state != CoordinatorState::Wait {
             return;
         }
@@ -167,7 +255,11 @@ impl TwoPcNode {
         ctx.cancel_timer(TwoPcTimer::VoteTimeout(tx));
         // Write-ahead: the decision is on disk before any participant or client hears it.
         self.log(WalRecord::Decision { tx, decision }, ctx);
-        ctx.note(TwoPcNote::Coordinator { tx, from, to: self.coordinated[&tx].state });
+        ctx.note(TwoPcNote::Coordinator {
+            tx,
+            from,
+            to: self.coordinated[&tx].state,
+        });
         self.last_tx = Some(tx);
         if let Some(request) = self.clients.remove(&tx) {
             let response = match decision {
@@ -190,8 +282,12 @@ impl TwoPcNode {
     /// Hand the decision from the Voting phase to the Decision phase (an RPC inside the
     /// node, as assignment Q2 requires) and arm the retry timer.
     pub(crate) fn start_distribution(&mut self, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
-        let Some(decision) = c.state.decision() else { return };
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
+        let Some(decision) = c.state.decision() else {
+            return;
+        };
         c.handed_off = false;
         c.cursor = 0;
         let body = c.body.clone();
@@ -203,13 +299,15 @@ impl TwoPcNode {
             self.on_decision_handoff(tx, ctx);
         } else {
             let rpc = global(tx, decision, body);
-            self.send(ctx, self.id, Phase::Voting, Phase::Decision, rpc);
+            Self::send(ctx, self.id, Phase::Voting, Phase::Decision, rpc);
         }
     }
 
     /// The Decision phase received the decision from the Voting phase.
     pub(crate) fn on_decision_handoff(&mut self, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
         if c.ended || c.handed_off || c.state.decision().is_none() {
             return;
         }
@@ -220,15 +318,23 @@ impl TwoPcNode {
     /// Send the decision to the participants that still owe an Ack.
     fn distribute(&mut self, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
         let sequential = ctx.config().has(Bug::Sequential2sCalls);
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
-        let Some(decision) = c.state.decision() else { return };
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
+        let Some(decision) = c.state.decision() else {
+            return;
+        };
         if sequential {
-            while c.participants.get(c.cursor).is_some_and(|p| c.acked.contains(p)) {
+            while c
+                .participants
+                .get(c.cursor)
+                .is_some_and(|p| c.acked.contains(p))
+            {
                 c.cursor += 1;
             }
             if let Some(&p) = c.participants.get(c.cursor) {
                 let rpc = global(tx, decision, c.body.clone());
-                self.send(ctx, p, Phase::Decision, Phase::Decision, rpc);
+                Self::send(ctx, p, Phase::Decision, Phase::Decision, rpc);
                 // The call's 2 s deadline.
                 let t = Ticks(ctx.config().vote_timeout_ms);
                 ctx.set_timer(TwoPcTimer::DecisionRetry(tx), t, t);
@@ -236,16 +342,28 @@ impl TwoPcNode {
                 c.ended = true; // P-3: one pass, then give up
                 ctx.cancel_timer(TwoPcTimer::DecisionRetry(tx));
             } else {
-                c.cursor = 0;
+                // End of a pass: the cursor stays past the end until the retry starts
+                // the next pass from the first unacknowledged participant.
                 let t = Ticks(ctx.config().decision_retry_ms);
                 ctx.set_timer(TwoPcTimer::DecisionRetry(tx), t, t);
             }
             return;
         }
-        let owed: Vec<NodeId> = c.participants.iter().copied().filter(|p| !c.acked.contains(p)).collect();
+        let owed: Vec<NodeId> = c
+            .participants
+            .iter()
+            .copied()
+            .filter(|p| !c.acked.contains(p))
+            .collect();
         let body = c.body.clone();
         for p in owed {
-            self.send(ctx, p, Phase::Decision, Phase::Decision, global(tx, decision, body.clone()));
+            Self::send(
+                ctx,
+                p,
+                Phase::Decision,
+                Phase::Decision,
+                global(tx, decision, body.clone()),
+            );
         }
     }
 
@@ -253,8 +371,12 @@ impl TwoPcNode {
     pub(crate) fn on_decision_retry(&mut self, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
         let sequential = ctx.config().has(Bug::Sequential2sCalls);
         let no_retry = ctx.config().has(Bug::NoDecisionRetry);
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
-        let Some(decision) = c.state.decision() else { return };
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
+        let Some(decision) = c.state.decision() else {
+            return;
+        };
         if c.ended {
             return;
         }
@@ -265,13 +387,17 @@ impl TwoPcNode {
             if !no_retry {
                 ctx.set_timer(TwoPcTimer::DecisionRetry(tx), t, t);
             }
-            self.send(ctx, self.id, Phase::Voting, Phase::Decision, rpc);
+            Self::send(ctx, self.id, Phase::Voting, Phase::Decision, rpc);
             return;
         }
         if sequential {
             if let Some(&p) = c.participants.get(c.cursor) {
                 if !c.acked.contains(&p) {
-                    ctx.note(TwoPcNote::NoResponse { tx, node: p, phase: Phase::Decision });
+                    ctx.note(TwoPcNote::NoResponse {
+                        tx,
+                        node: p,
+                        phase: Phase::Decision,
+                    });
                 }
                 c.cursor += 1;
             } else {
@@ -290,7 +416,9 @@ impl TwoPcNode {
     /// A participant acknowledged the decision.
     pub(crate) fn on_ack(&mut self, from: NodeId, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
         let sequential = ctx.config().has(Bug::Sequential2sCalls);
-        let Some(c) = self.coordinated.get_mut(&tx) else { return };
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
         if c.ended || !c.participants.contains(&from) {
             return;
         }

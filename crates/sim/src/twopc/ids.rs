@@ -22,7 +22,12 @@ pub struct TxId {
 impl fmt::Display for TxId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Coordinators are always HTTP nodes, whose ids are their 0-based numbers.
-        write!(f, "tx-http-node{}-{}", self.coordinator.index() + 1, self.seq)
+        write!(
+            f,
+            "tx-http-node{}-{}",
+            self.coordinator.index() + 1,
+            self.seq
+        )
     }
 }
 
@@ -45,7 +50,7 @@ impl TxOp {
     }
 }
 
-/// The global decision (Tanenbaum: GLOBAL_COMMIT / GLOBAL_ABORT).
+/// The global decision (Tanenbaum: `GLOBAL_COMMIT` / `GLOBAL_ABORT`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Decision {
     /// Every participant voted commit.

@@ -26,10 +26,10 @@ use crate::id::NodeId;
 use crate::invariant::{Checker, Finding};
 use crate::time::Tick;
 use crate::trace::{EventKind, TraceEvent};
+use crate::twopc::TwoPc;
 use crate::twopc::ids::TxId;
 use crate::twopc::msg::TxBody;
 use crate::twopc::note::TwoPcNote;
-use crate::twopc::TwoPc;
 use crate::world::World;
 
 /// What the checkers know about one transaction.
@@ -81,12 +81,30 @@ impl TwoPcChecker {
 }
 
 impl Checker<TwoPc> for TwoPcChecker {
-    fn check(&mut self, world: &World<TwoPc>, events: &[TraceEvent<TwoPc>], out: &mut Vec<Finding>) {
+    fn check(
+        &mut self,
+        world: &World<TwoPc>,
+        events: &[TraceEvent<TwoPc>],
+        out: &mut Vec<Finding>,
+    ) {
         for ev in events {
-            if let EventKind::Note { note: TwoPcNote::TxStarted { tx, body, participants }, .. } = &ev.kind {
+            if let EventKind::Note {
+                note:
+                    TwoPcNote::TxStarted {
+                        tx,
+                        body,
+                        participants,
+                    },
+                ..
+            } = &ev.kind
+            {
                 self.book.txs.insert(
                     *tx,
-                    TxInfo { body: body.clone(), participants: participants.clone(), started_at: ev.at },
+                    TxInfo {
+                        body: body.clone(),
+                        participants: participants.clone(),
+                        started_at: ev.at,
+                    },
                 );
             }
         }
@@ -106,10 +124,14 @@ impl Checker<TwoPc> for TwoPcChecker {
 /// The decision a state-change note announces, with the node's role.
 pub(crate) fn announced(note: &TwoPcNote) -> Option<(TxId, Announced)> {
     match note {
-        TwoPcNote::Coordinator { tx, to, .. } => to.decision().map(|d| (*tx, Announced::Decided(d))),
+        TwoPcNote::Coordinator { tx, to, .. } => {
+            to.decision().map(|d| (*tx, Announced::Decided(d)))
+        }
         TwoPcNote::Participant { tx, to, .. } => match to.decision() {
             Some(d) => Some((*tx, Announced::Decided(d))),
-            None if *to == crate::twopc::state::ParticipantState::Ready => Some((*tx, Announced::Ready)),
+            None if *to == crate::twopc::state::ParticipantState::Ready => {
+                Some((*tx, Announced::Ready))
+            }
             None => None,
         },
         _ => None,

@@ -7,15 +7,15 @@
 //!
 //! Pure rendering: no state.
 
+use crate::id::NodeId;
 use crate::log::LogLine;
 use crate::protocol::Message;
 use crate::trace::{EventKind, TraceEvent};
+use crate::twopc::TwoPc;
 use crate::twopc::as_submitted::Bug;
 use crate::twopc::config::TwoPcConfig;
 use crate::twopc::msg::TwoPcMsg;
 use crate::twopc::note::TwoPcNote;
-use crate::twopc::TwoPc;
-use crate::id::NodeId;
 
 /// The assignment's line for `msg` from `from` to `to`.
 pub fn rpc_line(config: &TwoPcConfig, from: NodeId, to: NodeId, msg: &TwoPcMsg) -> String {
@@ -33,16 +33,25 @@ pub fn rpc_line(config: &TwoPcConfig, from: NodeId, to: NodeId, msg: &TwoPcMsg) 
 pub(crate) fn render(config: &TwoPcConfig, event: &TraceEvent<TwoPc>, out: &mut Vec<LogLine>) {
     let old = config.has(Bug::OldLogFormat);
     let (node, rpc, text) = match &event.kind {
-        EventKind::Sent { from, to, payload, .. } => {
+        EventKind::Sent {
+            from, to, payload, ..
+        } => {
             let text = if old && from != to && config.is_http(*from) {
                 // The seed's coordinator: `Node http-node1 sends RPC VoteRequest to Node grpc-node1`.
-                format!("Node {} sends RPC {} to Node {}", config.node_name(*from), payload.rpc(), config.node_name(*to))
+                format!(
+                    "Node {} sends RPC {} to Node {}",
+                    config.node_name(*from),
+                    payload.rpc(),
+                    config.node_name(*to)
+                )
             } else {
                 rpc_line(config, *from, *to, payload)
             };
             (*from, Some(payload.rpc()), text)
         }
-        EventKind::Delivered { from, to, payload, .. } => {
+        EventKind::Delivered {
+            from, to, payload, ..
+        } => {
             let text = if old && from != to {
                 if config.is_http(*to) {
                     return; // the seed's coordinator printed nothing on a reply
@@ -65,29 +74,57 @@ pub(crate) fn render(config: &TwoPcConfig, event: &TraceEvent<TwoPc>, out: &mut 
         EventKind::Restarted { node } => (*node, None, "Restarted".to_owned()),
         _ => return,
     };
-    out.push(LogLine { node, at: event.at, event: event.event, rpc: rpc.map(str::to_owned), text });
+    out.push(LogLine {
+        node,
+        at: event.at,
+        event: event.event,
+        rpc: rpc.map(str::to_owned),
+        text,
+    });
 }
 
 /// The text of a note.
 pub fn note_text(config: &TwoPcConfig, note: &TwoPcNote) -> String {
     match note {
         TwoPcNote::TxStarted { tx, body, .. } => {
-            format!("--- Starting 2PC Transaction {tx} for {} ---", body.filename)
+            format!(
+                "--- Starting 2PC Transaction {tx} for {} ---",
+                body.filename
+            )
         }
-        TwoPcNote::Coordinator { tx, from, to } => format!("Coordinator {tx}: {} -> {}", from.name(), to.name()),
-        TwoPcNote::Participant { tx, from, to } => format!("Participant {tx}: {} -> {}", from.name(), to.name()),
+        TwoPcNote::Coordinator { tx, from, to } => {
+            format!("Coordinator {tx}: {} -> {}", from.name(), to.name())
+        }
+        TwoPcNote::Participant { tx, from, to } => {
+            format!("Participant {tx}: {} -> {}", from.name(), to.name())
+        }
         TwoPcNote::Logged(record) => format!("WAL: {record}"),
         TwoPcNote::Learned { tx, decision, from } => {
-            format!("Termination: learned {} for {tx} from {}", decision.name(), config.node_name(*from))
+            format!(
+                "Termination: learned {} for {tx} from {}",
+                decision.name(),
+                config.node_name(*from)
+            )
         }
         TwoPcNote::Blocked { tx, filename } => {
-            format!("Blocked: all reachable peers READY, coordinator down ({tx}; \"{filename}\" stays locked)")
+            format!(
+                "Blocked: all reachable peers READY, coordinator down ({tx}; \"{filename}\" stays locked)"
+            )
         }
         TwoPcNote::VoteTimedOut { tx } => format!("Vote timeout in WAIT for {tx} -> GLOBAL_ABORT"),
         TwoPcNote::NoResponse { node, phase, .. } => {
-            format!("Node {} failed to respond ({}).", config.node_name(*node), phase.name())
+            format!(
+                "Node {} failed to respond ({}).",
+                config.node_name(*node),
+                phase.name()
+            )
         }
-        TwoPcNote::Recovered { records, in_doubt, aborted, resend } => format!(
+        TwoPcNote::Recovered {
+            records,
+            in_doubt,
+            aborted,
+            resend,
+        } => format!(
             "Recovered from WAL: {records} records; {in_doubt} READY (asking for the decision), \
              {aborted} aborted from WAIT, {resend} decisions to resend"
         ),

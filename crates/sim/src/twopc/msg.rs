@@ -1,5 +1,5 @@
-//! The messages of 2PC: the seed's RPC names (VoteRequest, VoteCommit/VoteAbort,
-//! GlobalCommit, GlobalAbort, Ack) plus DecisionRequest/DecisionReply for the
+//! The messages of 2PC: the seed's RPC names (`VoteRequest`, `VoteCommit`/`VoteAbort`,
+//! `GlobalCommit`, `GlobalAbort`, Ack) plus `DecisionRequest`/`DecisionReply` for the
 //! cooperative termination protocol (Tanenbaum & van Steen, *Distributed Systems*,
 //! §8.5.1, Fig. 8-20). Every message names the phase that sends it and the phase that
 //! receives it, so the log can print the assignment's line on both sides.
@@ -67,7 +67,7 @@ pub enum AbortReason {
 /// The RPC a message carries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rpc {
-    /// Coordinator → participant: prepare (Tanenbaum VOTE_REQUEST).
+    /// Coordinator → participant: prepare (Tanenbaum `VOTE_REQUEST`).
     VoteRequest {
         /// The transaction.
         tx: TxId,
@@ -163,7 +163,13 @@ impl Message for TwoPcMsg {
     }
 
     fn is_reply(&self) -> bool {
-        matches!(self.rpc, Rpc::VoteCommit { .. } | Rpc::VoteAbort { .. } | Rpc::Ack { .. } | Rpc::DecisionReply { .. })
+        matches!(
+            self.rpc,
+            Rpc::VoteCommit { .. }
+                | Rpc::VoteAbort { .. }
+                | Rpc::Ack { .. }
+                | Rpc::DecisionReply { .. }
+        )
     }
 }
 

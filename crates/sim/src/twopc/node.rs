@@ -102,17 +102,29 @@ impl TwoPcNode {
     /// The state to draw: WAIT or READY while a transaction is in progress, otherwise
     /// the outcome of the latest transaction, or INIT.
     pub fn display_state(&self) -> DisplayState {
-        if self.coordinated.values().any(|c| c.state == CoordinatorState::Wait) {
+        if self
+            .coordinated
+            .values()
+            .any(|c| c.state == CoordinatorState::Wait)
+        {
             return DisplayState::Wait;
         }
-        if self.participating.values().any(|p| p.state == ParticipantState::Ready) {
+        if self
+            .participating
+            .values()
+            .any(|p| p.state == ParticipantState::Ready)
+        {
             return DisplayState::Ready;
         }
-        let Some(tx) = self.last_tx else { return DisplayState::Init };
+        let Some(tx) = self.last_tx else {
+            return DisplayState::Init;
+        };
         let decision = if self.http {
-            self.coordinator_state(tx).and_then(CoordinatorState::decision)
+            self.coordinator_state(tx)
+                .and_then(CoordinatorState::decision)
         } else {
-            self.participant_state(tx).and_then(ParticipantState::decision)
+            self.participant_state(tx)
+                .and_then(ParticipantState::decision)
         };
         match decision {
             Some(Decision::Commit) => DisplayState::Commit,
@@ -136,13 +148,24 @@ impl TwoPcNode {
     }
 
     /// Send `rpc` from phase `from` of this node to phase `to` of node `dest`.
-    pub(crate) fn send(&self, ctx: &mut Ctx<'_, TwoPc>, dest: NodeId, from: Phase, to: Phase, rpc: Rpc) {
-        ctx.send(dest, TwoPcMsg { from_phase: from, to_phase: to, rpc });
+    pub(crate) fn send(ctx: &mut Ctx<'_, TwoPc>, dest: NodeId, from: Phase, to: Phase, rpc: Rpc) {
+        ctx.send(
+            dest,
+            TwoPcMsg {
+                from_phase: from,
+                to_phase: to,
+                rpc,
+            },
+        );
     }
 
     /// Whether a picture is locked against plain operations, and by whom.
     pub(crate) fn lock_blocking(&self, filename: &str, config: &TwoPcConfig) -> Option<TxId> {
-        if config.has(Bug::NoIsolation) { None } else { self.locks.get(filename).copied() }
+        if config.has(Bug::NoIsolation) {
+            None
+        } else {
+            self.locks.get(filename).copied()
+        }
     }
 
     // ----- recovery ---------------------------------------------------------------------
@@ -152,7 +175,11 @@ impl TwoPcNode {
     fn rebuild(&mut self) {
         for record in &self.wal {
             match record {
-                WalRecord::Begin { tx, body, participants } => {
+                WalRecord::Begin {
+                    tx,
+                    body,
+                    participants,
+                } => {
                     self.coordinated.insert(
                         *tx,
                         CoordinatorTx {
@@ -182,16 +209,22 @@ impl TwoPcNode {
                     }
                 }
                 WalRecord::Ready { tx, body } => {
-                    self.participating.insert(*tx, ParticipantTx::new(Some(body.clone()), ParticipantState::Ready));
+                    self.participating.insert(
+                        *tx,
+                        ParticipantTx::new(Some(body.clone()), ParticipantState::Ready),
+                    );
                     self.locks.insert(body.filename.clone(), *tx);
                 }
                 WalRecord::Outcome { tx, decision } => {
-                    let p = self.participating.entry(*tx).or_insert_with(|| ParticipantTx::new(None, ParticipantState::Init));
+                    let p = self
+                        .participating
+                        .entry(*tx)
+                        .or_insert_with(|| ParticipantTx::new(None, ParticipantState::Init));
                     p.state = ParticipantState::of(*decision);
-                    if let Some(body) = &p.body {
-                        if self.locks.get(&body.filename) == Some(tx) {
-                            self.locks.remove(&body.filename);
-                        }
+                    if let Some(body) = &p.body
+                        && self.locks.get(&body.filename) == Some(tx)
+                    {
+                        self.locks.remove(&body.filename);
                     }
                 }
             }
@@ -202,8 +235,12 @@ impl TwoPcNode {
     /// After a restart: abort what was left in WAIT, resend logged decisions that were
     /// not acknowledged, and ask for the decision of every READY transaction.
     fn recover(&mut self, ctx: &mut Ctx<'_, TwoPc>) {
-        let waiting: Vec<TxId> =
-            self.coordinated.iter().filter(|(_, c)| c.state == CoordinatorState::Wait).map(|(t, _)| *t).collect();
+        let waiting: Vec<TxId> = self
+            .coordinated
+            .iter()
+            .filter(|(_, c)| c.state == CoordinatorState::Wait)
+            .map(|(t, _)| *t)
+            .collect();
         let resend: Vec<TxId> = self
             .coordinated
             .iter()
@@ -224,7 +261,12 @@ impl TwoPcNode {
         });
         for tx in waiting {
             // No decision was logged, so nobody can have learned COMMIT: abort is safe.
-            self.decide(tx, Decision::Abort, "the coordinator restarted before deciding".into(), ctx);
+            self.decide(
+                tx,
+                Decision::Abort,
+                "the coordinator restarted before deciding".into(),
+                ctx,
+            );
         }
         for tx in resend {
             self.start_distribution(tx, ctx);
@@ -238,7 +280,14 @@ impl TwoPcNode {
 
 impl ParticipantTx {
     pub(crate) fn new(body: Option<crate::twopc::msg::TxBody>, state: ParticipantState) -> Self {
-        ParticipantTx { body, state, handed_off: false, blocked: false, asking: false, answers: BTreeMap::new() }
+        ParticipantTx {
+            body,
+            state,
+            handed_off: false,
+            blocked: false,
+            asking: false,
+            answers: BTreeMap::new(),
+        }
     }
 }
 
@@ -269,7 +318,11 @@ impl Node<TwoPc> for TwoPcNode {
     }
 
     fn durable(&self) -> TwoPcDurable {
-        TwoPcDurable { wal: self.wal.clone(), pictures: self.pictures.clone(), next_tx: self.next_tx }
+        TwoPcDurable {
+            wal: self.wal.clone(),
+            pictures: self.pictures.clone(),
+            next_tx: self.next_tx,
+        }
     }
 
     fn on_start(&mut self, ctx: &mut Ctx<'_, TwoPc>) {
@@ -285,7 +338,9 @@ impl Node<TwoPc> for TwoPcNode {
             Rpc::VoteCommit { tx } if local => self.on_ready_handoff(tx),
             Rpc::VoteCommit { tx } => self.on_vote(from, tx, true, ctx),
             Rpc::VoteAbort { tx, .. } => self.on_vote(from, tx, false, ctx),
-            Rpc::GlobalCommit { tx, .. } | Rpc::GlobalAbort { tx, .. } if local => self.on_decision_handoff(tx, ctx),
+            Rpc::GlobalCommit { tx, .. } | Rpc::GlobalAbort { tx, .. } if local => {
+                self.on_decision_handoff(tx, ctx);
+            }
             Rpc::GlobalCommit { tx, body } => self.on_global(tx, Decision::Commit, body, from, ctx),
             Rpc::GlobalAbort { tx, body } => self.on_global(tx, Decision::Abort, body, from, ctx),
             Rpc::Ack { tx } => self.on_ack(from, tx, ctx),
@@ -318,8 +373,12 @@ impl Node<TwoPc> for TwoPcNode {
         for tx in ready {
             self.on_ready_timeout(tx, ctx);
         }
-        let waiting: Vec<TxId> =
-            self.coordinated.iter().filter(|(_, c)| c.state == CoordinatorState::Wait).map(|(t, _)| *t).collect();
+        let waiting: Vec<TxId> = self
+            .coordinated
+            .iter()
+            .filter(|(_, c)| c.state == CoordinatorState::Wait)
+            .map(|(t, _)| *t)
+            .collect();
         for tx in waiting {
             self.on_vote_timeout(tx, ctx);
         }

@@ -1,5 +1,5 @@
 //! The participant's rules (Tanenbaum & van Steen §8.5.1, Fig. 8-18b): on a
-//! VoteRequest, INIT → READY (log READY, take the lock, vote commit) if it has the
+//! `VoteRequest`, INIT → READY (log READY, take the lock, vote commit) if it has the
 //! picture (delete-2pc) and nobody holds its lock, otherwise INIT → ABORT and vote
 //! abort; on the decision, READY → COMMIT | ABORT (log the outcome, apply it, release
 //! the lock) and acknowledge.
@@ -10,6 +10,7 @@
 use crate::ctx::Ctx;
 use crate::id::NodeId;
 use crate::time::Ticks;
+use crate::twopc::TwoPc;
 use crate::twopc::as_submitted::Bug;
 use crate::twopc::ids::{Decision, Phase, TxId, TxOp};
 use crate::twopc::msg::{AbortReason, Rpc, TwoPcTimer, TxBody};
@@ -18,11 +19,16 @@ use crate::twopc::note::TwoPcNote;
 use crate::twopc::picture::Picture;
 use crate::twopc::state::{ParticipantState, ParticipantTx};
 use crate::twopc::wal::WalRecord;
-use crate::twopc::TwoPc;
 
 impl TwoPcNode {
     /// The coordinator asks for a vote.
-    pub(crate) fn on_vote_request(&mut self, from: NodeId, tx: TxId, body: TxBody, ctx: &mut Ctx<'_, TwoPc>) {
+    pub(crate) fn on_vote_request(
+        &mut self,
+        from: NodeId,
+        tx: TxId,
+        body: TxBody,
+        ctx: &mut Ctx<'_, TwoPc>,
+    ) {
         if self.http {
             return;
         }
@@ -31,11 +37,12 @@ impl TwoPcNode {
             // a transaction we aborted (termination protocol) is never prepared later.
             let rpc = match p.state {
                 ParticipantState::Ready | ParticipantState::Commit => Rpc::VoteCommit { tx },
-                ParticipantState::Abort | ParticipantState::Init => {
-                    Rpc::VoteAbort { tx, reason: AbortReason::AlreadyAborted }
-                }
+                ParticipantState::Abort | ParticipantState::Init => Rpc::VoteAbort {
+                    tx,
+                    reason: AbortReason::AlreadyAborted,
+                },
             };
-            self.send(ctx, from, Phase::Voting, Phase::Voting, rpc);
+            Self::send(ctx, from, Phase::Voting, Phase::Voting, rpc);
             return;
         }
         let refusal = if let Some(holder) = self.locks.get(&body.filename) {
@@ -48,22 +55,62 @@ impl TwoPcNode {
         self.last_tx = Some(tx);
         if let Some(reason) = refusal {
             // Fig. 8-18b: INIT → ABORT; the participant may forget the transaction.
-            self.log(WalRecord::Outcome { tx, decision: Decision::Abort }, ctx);
-            self.participating.insert(tx, ParticipantTx::new(Some(body), ParticipantState::Abort));
-            ctx.note(TwoPcNote::Participant { tx, from: ParticipantState::Init, to: ParticipantState::Abort });
-            self.send(ctx, from, Phase::Voting, Phase::Voting, Rpc::VoteAbort { tx, reason });
+            self.log(
+                WalRecord::Outcome {
+                    tx,
+                    decision: Decision::Abort,
+                },
+                ctx,
+            );
+            self.participating
+                .insert(tx, ParticipantTx::new(Some(body), ParticipantState::Abort));
+            ctx.note(TwoPcNote::Participant {
+                tx,
+                from: ParticipantState::Init,
+                to: ParticipantState::Abort,
+            });
+            Self::send(
+                ctx,
+                from,
+                Phase::Voting,
+                Phase::Voting,
+                Rpc::VoteAbort { tx, reason },
+            );
             return;
         }
         // Write-ahead: READY is on disk before the coordinator can count this vote.
-        self.log(WalRecord::Ready { tx, body: body.clone() }, ctx);
+        self.log(
+            WalRecord::Ready {
+                tx,
+                body: body.clone(),
+            },
+            ctx,
+        );
         self.locks.insert(body.filename.clone(), tx);
-        self.participating.insert(tx, ParticipantTx::new(Some(body), ParticipantState::Ready));
-        ctx.note(TwoPcNote::Participant { tx, from: ParticipantState::Init, to: ParticipantState::Ready });
-        self.send(ctx, from, Phase::Voting, Phase::Voting, Rpc::VoteCommit { tx });
+        self.participating
+            .insert(tx, ParticipantTx::new(Some(body), ParticipantState::Ready));
+        ctx.note(TwoPcNote::Participant {
+            tx,
+            from: ParticipantState::Init,
+            to: ParticipantState::Ready,
+        });
+        Self::send(
+            ctx,
+            from,
+            Phase::Voting,
+            Phase::Voting,
+            Rpc::VoteCommit { tx },
+        );
         if ctx.config().has(Bug::NoIntraNodeRpc) {
             self.on_ready_handoff(tx);
         } else {
-            self.send(ctx, self.id, Phase::Voting, Phase::Decision, Rpc::VoteCommit { tx });
+            Self::send(
+                ctx,
+                self.id,
+                Phase::Voting,
+                Phase::Decision,
+                Rpc::VoteCommit { tx },
+            );
         }
         if !ctx.config().has(Bug::NoTerminationProtocol) {
             let (lo, hi) = ctx.config().ready_timeout_ms;
@@ -92,9 +139,13 @@ impl TwoPcNode {
         }
         let blind = ctx.config().has(Bug::TxidBlindDecision);
         match self.participating.get(&tx).map(|p| p.state) {
-            Some(ParticipantState::Ready) => self.finish(tx, decision, Some(body), ctx),
-            // P-5: the seed deletes by filename whatever this node voted.
-            Some(ParticipantState::Abort) if blind && decision == Decision::Commit => {
+            // READY, or (P-5) the seed deleting by filename whatever this node voted.
+            Some(state)
+                if state == ParticipantState::Ready
+                    || (blind
+                        && state == ParticipantState::Abort
+                        && decision == Decision::Commit) =>
+            {
                 self.finish(tx, decision, Some(body), ctx);
             }
             Some(_) => {
@@ -108,13 +159,22 @@ impl TwoPcNode {
             // that voted commit, so applying it is right.
             None => self.finish(tx, decision, Some(body), ctx),
         }
-        self.send(ctx, from, Phase::Decision, Phase::Decision, Rpc::Ack { tx });
+        Self::send(ctx, from, Phase::Decision, Phase::Decision, Rpc::Ack { tx });
     }
 
     /// Record and apply the outcome of `tx` here.
-    pub(crate) fn finish(&mut self, tx: TxId, decision: Decision, body: Option<TxBody>, ctx: &mut Ctx<'_, TwoPc>) {
+    pub(crate) fn finish(
+        &mut self,
+        tx: TxId,
+        decision: Decision,
+        body: Option<TxBody>,
+        ctx: &mut Ctx<'_, TwoPc>,
+    ) {
         let blind = ctx.config().has(Bug::TxidBlindDecision);
-        let p = self.participating.entry(tx).or_insert_with(|| ParticipantTx::new(None, ParticipantState::Init));
+        let p = self
+            .participating
+            .entry(tx)
+            .or_insert_with(|| ParticipantTx::new(None, ParticipantState::Init));
         let from = p.state;
         let to = ParticipantState::of(decision);
         p.state = to;
@@ -142,7 +202,10 @@ impl TwoPcNode {
                 }
                 TxOp::Upload => {
                     let name = ctx.config().node_name(self.id);
-                    self.pictures.insert(body.filename.clone(), Picture::new(&body.filename, name, body.started_at));
+                    self.pictures.insert(
+                        body.filename.clone(),
+                        Picture::new(&body.filename, name, body.started_at),
+                    );
                 }
             }
             self.store_version += 1;

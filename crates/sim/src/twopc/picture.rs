@@ -5,6 +5,8 @@
 //! with FNV-1a, so every node that stores `cat.png` holds the same image and the page
 //! can draw a thumbnail without any real bytes. Nothing here knows about 2PC.
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use crate::time::Tick;
@@ -33,7 +35,10 @@ impl Image {
         let [r, g, b, ..] = (h >> 32).to_be_bytes();
         // Keep the colour away from white so the thumbnail stays visible.
         let color = [r / 2 + 32, g / 2 + 32, b / 2 + 32];
-        Image { color, bits: (h & 0xffff_ffff) as u32 }
+        Image {
+            color,
+            bits: (h & 0xffff_ffff) as u32,
+        }
     }
 
     /// Whether pixel `(x, y)` (both `0..8`) is set.
@@ -57,9 +62,10 @@ impl Image {
         for y in 0..8 {
             for x in 0..8 {
                 if self.pixel(x, y) {
-                    svg.push_str(&format!(
+                    let _ = write!(
+                        svg,
                         "<rect x=\"{x}\" y=\"{y}\" width=\"1\" height=\"1\" fill=\"#{r:02x}{g:02x}{b:02x}\"/>"
-                    ));
+                    );
                 }
             }
         }
@@ -85,7 +91,12 @@ pub struct Picture {
 impl Picture {
     /// A fresh picture for `filename`, stored on `node` at `upload_time`.
     pub fn new(filename: &str, node: String, upload_time: Tick) -> Picture {
-        Picture { image: Image::from_filename(filename), likes: 0, node, upload_time }
+        Picture {
+            image: Image::from_filename(filename),
+            likes: 0,
+            node,
+            upload_time,
+        }
     }
 
     /// The SVG thumbnail.
@@ -108,16 +119,28 @@ pub fn validate_filename(filename: &str) -> Result<(), String> {
         return Err(format!("filename longer than {MAX_FILENAME_LEN} bytes"));
     }
     if filename.contains(['/', '\\']) {
-        return Err(format!("unsafe filename \"{}\": path separators are not allowed", filename.escape_debug()));
+        return Err(format!(
+            "unsafe filename \"{}\": path separators are not allowed",
+            filename.escape_debug()
+        ));
     }
     if filename.contains("..") {
-        return Err(format!("unsafe filename \"{}\": \"..\" is not allowed", filename.escape_debug()));
+        return Err(format!(
+            "unsafe filename \"{}\": \"..\" is not allowed",
+            filename.escape_debug()
+        ));
     }
     if filename.chars().any(char::is_control) {
-        return Err(format!("unsafe filename \"{}\": control characters are not allowed", filename.escape_debug()));
+        return Err(format!(
+            "unsafe filename \"{}\": control characters are not allowed",
+            filename.escape_debug()
+        ));
     }
     if filename.starts_with('.') || filename.trim() != filename {
-        return Err(format!("unsafe filename \"{}\": leading dot or surrounding spaces", filename.escape_debug()));
+        return Err(format!(
+            "unsafe filename \"{}\": leading dot or surrounding spaces",
+            filename.escape_debug()
+        ));
     }
     Ok(())
 }

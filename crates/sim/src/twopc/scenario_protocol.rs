@@ -11,10 +11,10 @@ use serde_json::{Map, Value, json};
 use crate::id::NodeId;
 use crate::rng::SimRng;
 use crate::scenario::{BugInfo, ScenarioError, ScenarioProtocol};
+use crate::twopc::TwoPc;
 use crate::twopc::as_submitted::{BUGS, Bug, BugSet};
 use crate::twopc::client::{TwoPcRequest, TwoPcResponse};
 use crate::twopc::config::{MAX_NODES, MIN_NODES, Mode, TwoPcConfig};
-use crate::twopc::TwoPc;
 use crate::world::World;
 
 const CONFIG_KEYS: &[&str] = &[
@@ -31,14 +31,24 @@ fn positive(config: &Map<String, Value>, key: &str) -> Result<Option<u64>, Scena
         None => Ok(None),
         Some(v) => match v.as_u64() {
             Some(n) if n > 0 => Ok(Some(n)),
-            _ => Err(ScenarioError::new(format!("config.{key}"), format!("must be a positive integer, got {v}"))),
+            _ => Err(ScenarioError::new(
+                format!("config.{key}"),
+                format!("must be a positive integer, got {v}"),
+            )),
         },
     }
 }
 
 fn range(config: &Map<String, Value>, key: &str) -> Result<Option<(u64, u64)>, ScenarioError> {
-    let Some(v) = config.get(key) else { return Ok(None) };
-    let err = || ScenarioError::new(format!("config.{key}"), format!("must be [lo, hi] in ms with 0 < lo <= hi, got {v}"));
+    let Some(v) = config.get(key) else {
+        return Ok(None);
+    };
+    let err = || {
+        ScenarioError::new(
+            format!("config.{key}"),
+            format!("must be [lo, hi] in ms with 0 < lo <= hi, got {v}"),
+        )
+    };
     let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(err)?;
     match (pair[0].as_u64(), pair[1].as_u64()) {
         (Some(lo), Some(hi)) if lo > 0 && lo <= hi => Ok(Some((lo, hi))),
@@ -53,14 +63,24 @@ fn count(n: Option<u64>) -> Option<usize> {
 impl ScenarioProtocol for TwoPc {
     const DEFAULT_NODES: usize = 6;
 
-    fn configure(mode: &str, nodes: usize, bugs: &[String], config: Option<&Value>) -> Result<TwoPcConfig, ScenarioError> {
+    fn configure(
+        mode: &str,
+        nodes: usize,
+        bugs: &[String],
+        config: Option<&Value>,
+    ) -> Result<TwoPcConfig, ScenarioError> {
         let mode = Mode::from_name(mode).ok_or_else(|| {
-            ScenarioError::new("mode", format!("unknown mode \"{mode}\" (expected \"textbook\" or \"as-submitted\")"))
+            ScenarioError::new(
+                "mode",
+                format!("unknown mode \"{mode}\" (expected \"textbook\" or \"as-submitted\")"),
+            )
         })?;
         if !(MIN_NODES..=MAX_NODES).contains(&nodes) {
             return Err(ScenarioError::new(
                 "nodes",
-                format!("must be between {MIN_NODES} and {MAX_NODES} (the assignment asks for at least 5), got {nodes}"),
+                format!(
+                    "must be between {MIN_NODES} and {MAX_NODES} (the assignment asks for at least 5), got {nodes}"
+                ),
             ));
         }
         let mut c = TwoPcConfig::with_nodes(nodes);
@@ -69,17 +89,25 @@ impl ScenarioProtocol for TwoPc {
         for (i, name) in bugs.iter().enumerate() {
             let bug = Bug::from_name(name).ok_or_else(|| {
                 let known: Vec<&str> = BUGS.iter().map(|b| b.name).collect();
-                ScenarioError::new(format!("bugs[{i}]"), format!("unknown bug \"{name}\" (known: {})", known.join(", ")))
+                ScenarioError::new(
+                    format!("bugs[{i}]"),
+                    format!("unknown bug \"{name}\" (known: {})", known.join(", ")),
+                )
             })?;
             set.insert(bug);
         }
         c.bugs = set;
         if let Some(v) = config {
-            let obj = v.as_object().ok_or_else(|| ScenarioError::new("config", "must be an object"))?;
+            let obj = v
+                .as_object()
+                .ok_or_else(|| ScenarioError::new("config", "must be an object"))?;
             if let Some(k) = obj.keys().find(|k| !CONFIG_KEYS.contains(&k.as_str())) {
                 return Err(ScenarioError::new(
                     format!("config.{k}"),
-                    format!("unknown setting (expected one of: {})", CONFIG_KEYS.join(", ")),
+                    format!(
+                        "unknown setting (expected one of: {})",
+                        CONFIG_KEYS.join(", ")
+                    ),
                 ));
             }
             if let Some(h) = count(positive(obj, "http_nodes")?) {
@@ -114,25 +142,48 @@ impl ScenarioProtocol for TwoPc {
     }
 
     fn parse_request(client: &Map<String, Value>) -> Result<TwoPcRequest, ScenarioError> {
-        let op = client.get("op").and_then(Value::as_str).ok_or_else(|| ScenarioError::new("op", "must be a string"))?;
+        let op = client
+            .get("op")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ScenarioError::new("op", "must be a string"))?;
         if op == "list" {
             return Ok(TwoPcRequest::List);
         }
         let filename = || -> Result<String, ScenarioError> {
             match client.get("filename") {
                 Some(Value::String(f)) => Ok(f.clone()),
-                Some(v) => Err(ScenarioError::new("filename", format!("must be a string, got {v}"))),
-                None => Err(ScenarioError::new("filename", format!("missing (\"{op}\" needs a filename)"))),
+                Some(v) => Err(ScenarioError::new(
+                    "filename",
+                    format!("must be a string, got {v}"),
+                )),
+                None => Err(ScenarioError::new(
+                    "filename",
+                    format!("missing (\"{op}\" needs a filename)"),
+                )),
             }
         };
         Ok(match op {
-            "upload" => TwoPcRequest::Upload { filename: filename()? },
-            "search" => TwoPcRequest::Search { filename: filename()? },
-            "download" => TwoPcRequest::Download { filename: filename()? },
-            "like" => TwoPcRequest::Like { filename: filename()? },
-            "delete" => TwoPcRequest::Delete { filename: filename()? },
-            "delete2pc" => TwoPcRequest::Delete2pc { filename: filename()? },
-            "upload2pc" => TwoPcRequest::Upload2pc { filename: filename()? },
+            "upload" => TwoPcRequest::Upload {
+                filename: filename()?,
+            },
+            "search" => TwoPcRequest::Search {
+                filename: filename()?,
+            },
+            "download" => TwoPcRequest::Download {
+                filename: filename()?,
+            },
+            "like" => TwoPcRequest::Like {
+                filename: filename()?,
+            },
+            "delete" => TwoPcRequest::Delete {
+                filename: filename()?,
+            },
+            "delete2pc" => TwoPcRequest::Delete2pc {
+                filename: filename()?,
+            },
+            "upload2pc" => TwoPcRequest::Upload2pc {
+                filename: filename()?,
+            },
             other => {
                 return Err(ScenarioError::new(
                     "op",
@@ -154,7 +205,10 @@ impl ScenarioProtocol for TwoPc {
     }
 
     fn mode_of(config: &TwoPcConfig) -> (String, Vec<String>) {
-        (config.mode.name().to_owned(), config.bugs.iter().map(|b| b.name().to_owned()).collect())
+        (
+            config.mode.name().to_owned(),
+            config.bugs.iter().map(|b| b.name().to_owned()).collect(),
+        )
     }
 
     fn modes() -> &'static [&'static str] {
@@ -169,15 +223,29 @@ impl ScenarioProtocol for TwoPc {
         let n = world.node(id);
         let mut m = Map::new();
         m.insert("name".into(), json!(world.node_name(id)));
-        m.insert("kind".into(), json!(if n.is_coordinator() { "http" } else { "grpc" }));
+        m.insert(
+            "kind".into(),
+            json!(if n.is_coordinator() { "http" } else { "grpc" }),
+        );
         m.insert("state".into(), json!(n.display_state().name()));
         m.insert("blocked".into(), json!(n.blocked()));
         m.insert(
             "pictures".into(),
-            Value::Array(n.pictures().iter().map(|(f, p)| json!({"filename": f, "likes": p.likes})).collect()),
+            Value::Array(
+                n.pictures()
+                    .iter()
+                    .map(|(f, p)| json!({"filename": f, "likes": p.likes}))
+                    .collect(),
+            ),
         );
-        m.insert("locks".into(), Value::Array(n.locks().keys().map(|f| json!(f)).collect()));
-        m.insert("wal".into(), Value::Array(n.wal().iter().map(|r| json!(r.to_string())).collect()));
+        m.insert(
+            "locks".into(),
+            Value::Array(n.locks().keys().map(|f| json!(f)).collect()),
+        );
+        m.insert(
+            "wal".into(),
+            Value::Array(n.wal().iter().map(|r| json!(r.to_string())).collect()),
+        );
         let mut txs = Vec::new();
         for (tx, c) in n.coordinated() {
             txs.push(json!({"tx": tx.to_string(), "role": "coordinator", "state": c.state.name(), "filename": c.body.filename}));
@@ -189,24 +257,43 @@ impl ScenarioProtocol for TwoPc {
         m
     }
 
-    fn client_report(request: &TwoPcRequest, response: Option<&TwoPcResponse>) -> Map<String, Value> {
+    fn client_report(
+        request: &TwoPcRequest,
+        response: Option<&TwoPcResponse>,
+    ) -> Map<String, Value> {
         let mut m = Self::request_json(request);
         let (outcome, key, value) = match response {
             None => ("timeout", "reason", json!("no answer")),
-            Some(TwoPcResponse::Uploaded { filename }) => ("ok", "result", json!({"uploaded": filename})),
+            Some(TwoPcResponse::Uploaded { filename }) => {
+                ("ok", "result", json!({"uploaded": filename}))
+            }
             Some(TwoPcResponse::Listed { pictures }) => ("ok", "result", json!(pictures)),
-            Some(TwoPcResponse::Found { found, likes, .. }) => ("ok", "result", json!({"found": found, "likes": likes})),
-            Some(TwoPcResponse::Downloaded { bytes, .. }) => ("ok", "result", json!({"bytes": bytes})),
+            Some(TwoPcResponse::Found { found, likes, .. }) => {
+                ("ok", "result", json!({"found": found, "likes": likes}))
+            }
+            Some(TwoPcResponse::Downloaded { bytes, .. }) => {
+                ("ok", "result", json!({"bytes": bytes}))
+            }
             Some(TwoPcResponse::Liked { likes, .. }) => ("ok", "result", json!({"likes": likes})),
-            Some(TwoPcResponse::Deleted { filename }) => ("ok", "result", json!({"deleted": filename})),
-            Some(TwoPcResponse::Committed { tx }) => ("committed", "result", json!({"transaction_id": tx.to_string()})),
+            Some(TwoPcResponse::Deleted { filename }) => {
+                ("ok", "result", json!({"deleted": filename}))
+            }
+            Some(TwoPcResponse::Committed { tx }) => (
+                "committed",
+                "result",
+                json!({"transaction_id": tx.to_string()}),
+            ),
             Some(TwoPcResponse::Aborted { tx, reason }) => {
                 m.insert("transaction_id".into(), json!(tx.to_string()));
                 ("aborted", "reason", json!(reason))
             }
             Some(TwoPcResponse::Rejected { reason }) => ("rejected", "reason", json!(reason)),
             Some(TwoPcResponse::Unavailable { crashed }) => {
-                let why = if *crashed { "the node crashed before answering" } else { "the node is down" };
+                let why = if *crashed {
+                    "the node crashed before answering"
+                } else {
+                    "the node is down"
+                };
                 ("timeout", "reason", json!(why))
             }
         };
@@ -220,7 +307,9 @@ impl ScenarioProtocol for TwoPc {
     /// have pictures to delete, and some likes, deletes, reads and bad input.
     fn chaos_request(rng: &mut SimRng, config: &TwoPcConfig) -> (NodeId, TwoPcRequest) {
         const FILES: [&str; 4] = ["demo.png", "cat.png", "dog.png", "sun.png"];
-        let pick = |rng: &mut SimRng, n: usize| usize::try_from(rng.range_inclusive(0, n as u64 - 1)).unwrap_or(0);
+        let pick = |rng: &mut SimRng, n: usize| {
+            usize::try_from(rng.range_inclusive(0, n as u64 - 1)).unwrap_or(0)
+        };
         let filename = FILES[pick(rng, FILES.len())].to_owned();
         let any = NodeId::from_index(pick(rng, config.total()));
         let http = NodeId::from_index(pick(rng, config.http_nodes));
@@ -234,7 +323,12 @@ impl ScenarioProtocol for TwoPc {
             84..=89 => (any, TwoPcRequest::List),
             90..=94 => (any, TwoPcRequest::Download { filename }),
             95..=97 => (any, TwoPcRequest::Delete2pc { filename }),
-            _ => (any, TwoPcRequest::Upload { filename: "../etc/passwd".into() }),
+            _ => (
+                any,
+                TwoPcRequest::Upload {
+                    filename: "../etc/passwd".into(),
+                },
+            ),
         }
     }
 }

@@ -125,7 +125,7 @@ pub struct CoordinatorTx {
     pub participants: Vec<NodeId>,
     /// Where it is.
     pub state: CoordinatorState,
-    /// Votes received (true = VoteCommit).
+    /// Votes received (true = `VoteCommit`).
     pub votes: BTreeMap<NodeId, bool>,
     /// Participants that acknowledged the decision.
     pub acked: BTreeSet<NodeId>,
@@ -141,7 +141,7 @@ pub struct CoordinatorTx {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantTx {
     /// What it does (unknown when it aborted a transaction it never saw, on a peer's
-    /// DecisionRequest or a GlobalAbort).
+    /// `DecisionRequest` or a `GlobalAbort`).
     pub body: Option<TxBody>,
     /// Where it is.
     pub state: ParticipantState,

@@ -8,34 +8,43 @@
 
 use crate::ctx::Ctx;
 use crate::id::RequestId;
+use crate::twopc::TwoPc;
 use crate::twopc::client::{PictureSummary, TwoPcRequest, TwoPcResponse};
 use crate::twopc::ids::TxOp;
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::picture::{Picture, validate_filename};
-use crate::twopc::TwoPc;
 
 impl TwoPcNode {
     /// Serve a client request.
     pub(crate) fn serve(&mut self, id: RequestId, request: TwoPcRequest, ctx: &mut Ctx<'_, TwoPc>) {
-        if let Some(filename) = request.filename() {
-            if let Err(reason) = validate_filename(filename) {
-                ctx.reply(id, TwoPcResponse::Rejected { reason });
-                return;
-            }
+        if let Some(Err(reason)) = request.filename().map(validate_filename) {
+            ctx.reply(id, TwoPcResponse::Rejected { reason });
+            return;
         }
-        let locked = request.filename().and_then(|f| self.lock_blocking(f, ctx.config()));
+        let locked = request
+            .filename()
+            .and_then(|f| self.lock_blocking(f, ctx.config()));
         let response = match request {
-            TwoPcRequest::Delete2pc { filename } => return self.begin(id, TxOp::Delete, filename, ctx),
-            TwoPcRequest::Upload2pc { filename } => return self.begin(id, TxOp::Upload, filename, ctx),
-            TwoPcRequest::Upload { .. } | TwoPcRequest::Like { .. } | TwoPcRequest::Delete { .. }
+            TwoPcRequest::Delete2pc { filename } => {
+                return self.begin(id, TxOp::Delete, filename, ctx);
+            }
+            TwoPcRequest::Upload2pc { filename } => {
+                return self.begin(id, TxOp::Upload, filename, ctx);
+            }
+            TwoPcRequest::Upload { .. }
+            | TwoPcRequest::Like { .. }
+            | TwoPcRequest::Delete { .. }
                 if locked.is_some() =>
             {
                 let tx = locked.expect("checked by the guard");
-                TwoPcResponse::Rejected { reason: format!("locked by {tx}") }
+                TwoPcResponse::Rejected {
+                    reason: format!("locked by {tx}"),
+                }
             }
             TwoPcRequest::Upload { filename } => {
                 let name = ctx.config().node_name(self.id);
-                self.pictures.insert(filename.clone(), Picture::new(&filename, name, ctx.now()));
+                self.pictures
+                    .insert(filename.clone(), Picture::new(&filename, name, ctx.now()));
                 self.store_version += 1;
                 TwoPcResponse::Uploaded { filename }
             }
@@ -43,16 +52,28 @@ impl TwoPcNode {
                 pictures: self
                     .pictures
                     .iter()
-                    .map(|(f, p)| PictureSummary { filename: f.clone(), likes: p.likes })
+                    .map(|(f, p)| PictureSummary {
+                        filename: f.clone(),
+                        likes: p.likes,
+                    })
                     .collect(),
             },
             TwoPcRequest::Search { filename } => {
                 let likes = self.pictures.get(&filename).map(|p| p.likes);
-                TwoPcResponse::Found { filename, found: likes.is_some(), likes: likes.unwrap_or(0) }
+                TwoPcResponse::Found {
+                    filename,
+                    found: likes.is_some(),
+                    likes: likes.unwrap_or(0),
+                }
             }
             TwoPcRequest::Download { filename } => match self.pictures.get(&filename) {
-                Some(p) => TwoPcResponse::Downloaded { bytes: p.image.byte_len(), filename },
-                None => TwoPcResponse::Rejected { reason: format!("\"{filename}\" not found") },
+                Some(p) => TwoPcResponse::Downloaded {
+                    bytes: p.image.byte_len(),
+                    filename,
+                },
+                None => TwoPcResponse::Rejected {
+                    reason: format!("\"{filename}\" not found"),
+                },
             },
             TwoPcRequest::Like { filename } => match self.pictures.get_mut(&filename) {
                 Some(p) => {
@@ -61,14 +82,18 @@ impl TwoPcNode {
                     self.store_version += 1;
                     TwoPcResponse::Liked { filename, likes }
                 }
-                None => TwoPcResponse::Rejected { reason: format!("\"{filename}\" not found") },
+                None => TwoPcResponse::Rejected {
+                    reason: format!("\"{filename}\" not found"),
+                },
             },
             TwoPcRequest::Delete { filename } => {
                 if self.pictures.remove(&filename).is_some() {
                     self.store_version += 1;
                     TwoPcResponse::Deleted { filename }
                 } else {
-                    TwoPcResponse::Rejected { reason: format!("\"{filename}\" not found") }
+                    TwoPcResponse::Rejected {
+                        reason: format!("\"{filename}\" not found"),
+                    }
                 }
             }
         };

@@ -11,6 +11,7 @@
 use crate::ctx::Ctx;
 use crate::id::NodeId;
 use crate::time::Ticks;
+use crate::twopc::TwoPc;
 use crate::twopc::as_submitted::Bug;
 use crate::twopc::ids::{Decision, Phase, TxId};
 use crate::twopc::msg::{PeerState, Rpc, TwoPcTimer};
@@ -18,7 +19,6 @@ use crate::twopc::node::TwoPcNode;
 use crate::twopc::note::TwoPcNote;
 use crate::twopc::state::{ParticipantState, ParticipantTx};
 use crate::twopc::wal::WalRecord;
-use crate::twopc::TwoPc;
 
 impl TwoPcNode {
     /// The READY timeout fired: judge the last round, then ask again.
@@ -26,7 +26,9 @@ impl TwoPcNode {
         if ctx.config().has(Bug::NoTerminationProtocol) {
             return;
         }
-        let Some(p) = self.participating.get_mut(&tx) else { return };
+        let Some(p) = self.participating.get_mut(&tx) else {
+            return;
+        };
         if p.state != ParticipantState::Ready {
             return;
         }
@@ -34,7 +36,11 @@ impl TwoPcNode {
             let coordinator_answered = p.answers.contains_key(&tx.coordinator);
             let stuck = !coordinator_answered && p.answers.values().all(|s| *s == PeerState::Ready);
             if stuck && !p.blocked {
-                let filename = p.body.as_ref().map(|b| b.filename.clone()).unwrap_or_default();
+                let filename = p
+                    .body
+                    .as_ref()
+                    .map(|b| b.filename.clone())
+                    .unwrap_or_default();
                 ctx.note(TwoPcNote::Blocked { tx, filename });
             }
             p.blocked = stuck;
@@ -42,18 +48,31 @@ impl TwoPcNode {
         self.ask_for_decision(tx, ctx);
     }
 
-    /// Start a termination round: DecisionRequest to the coordinator and every peer.
+    /// Start a termination round: `DecisionRequest` to the coordinator and every peer.
     pub(crate) fn ask_for_decision(&mut self, tx: TxId, ctx: &mut Ctx<'_, TwoPc>) {
         if ctx.config().has(Bug::NoTerminationProtocol) {
             return;
         }
-        let Some(p) = self.participating.get_mut(&tx) else { return };
+        let Some(p) = self.participating.get_mut(&tx) else {
+            return;
+        };
         p.asking = true;
         p.answers.clear();
         let mut targets: Vec<NodeId> = vec![tx.coordinator];
-        targets.extend(ctx.config().participants().into_iter().filter(|n| *n != self.id));
+        targets.extend(
+            ctx.config()
+                .participants()
+                .into_iter()
+                .filter(|n| *n != self.id),
+        );
         for to in targets {
-            self.send(ctx, to, Phase::Decision, Phase::Decision, Rpc::DecisionRequest { tx });
+            Self::send(
+                ctx,
+                to,
+                Phase::Decision,
+                Phase::Decision,
+                Rpc::DecisionRequest { tx },
+            );
         }
         let (lo, hi) = ctx.config().termination_retry_ms;
         ctx.set_timer(TwoPcTimer::ReadyTimeout(tx), Ticks(lo), Ticks(hi));
@@ -71,20 +90,45 @@ impl TwoPcNode {
                 None => {
                     // Fig. 8-20: a peer still in INIT may abort unilaterally, and must
                     // remember it so it refuses the VoteRequest if it arrives later.
-                    self.log(WalRecord::Outcome { tx, decision: Decision::Abort }, ctx);
-                    self.participating.insert(tx, ParticipantTx::new(None, ParticipantState::Abort));
+                    self.log(
+                        WalRecord::Outcome {
+                            tx,
+                            decision: Decision::Abort,
+                        },
+                        ctx,
+                    );
+                    self.participating
+                        .insert(tx, ParticipantTx::new(None, ParticipantState::Abort));
                     self.last_tx = Some(tx);
-                    ctx.note(TwoPcNote::Participant { tx, from: ParticipantState::Init, to: ParticipantState::Abort });
+                    ctx.note(TwoPcNote::Participant {
+                        tx,
+                        from: ParticipantState::Init,
+                        to: ParticipantState::Abort,
+                    });
                     PeerState::Init
                 }
             }
         };
-        self.send(ctx, from, Phase::Decision, Phase::Decision, Rpc::DecisionReply { tx, state });
+        Self::send(
+            ctx,
+            from,
+            Phase::Decision,
+            Phase::Decision,
+            Rpc::DecisionReply { tx, state },
+        );
     }
 
-    /// An answer to this node's DecisionRequest.
-    pub(crate) fn on_decision_reply(&mut self, from: NodeId, tx: TxId, state: PeerState, ctx: &mut Ctx<'_, TwoPc>) {
-        let Some(p) = self.participating.get_mut(&tx) else { return };
+    /// An answer to this node's `DecisionRequest`.
+    pub(crate) fn on_decision_reply(
+        &mut self,
+        from: NodeId,
+        tx: TxId,
+        state: PeerState,
+        ctx: &mut Ctx<'_, TwoPc>,
+    ) {
+        let Some(p) = self.participating.get_mut(&tx) else {
+            return;
+        };
         if p.state != ParticipantState::Ready {
             return;
         }

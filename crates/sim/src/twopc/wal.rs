@@ -1,8 +1,8 @@
 //! The write-ahead log: the records a node forces to its disk before it votes or
 //! decides, and its durable state (log, pictures, transaction counter).
 //!
-//! Record names follow Tanenbaum's Fig. 8-18/8-19 (START_2PC, VOTE_COMMIT/READY,
-//! GLOBAL_COMMIT/ABORT) plus END once every participant has acknowledged (Gray &
+//! Record names follow Tanenbaum's Fig. 8-18/8-19 (`START_2PC`, `VOTE_COMMIT`/READY,
+//! `GLOBAL_COMMIT`/ABORT) plus END once every participant has acknowledged (Gray &
 //! Reuter). This module owns the record shapes only; which records a mode writes is the
 //! node's business.
 
@@ -19,7 +19,7 @@ use crate::twopc::picture::Picture;
 /// One write-ahead record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WalRecord {
-    /// Coordinator, before the first VoteRequest (START_2PC).
+    /// Coordinator, before the first `VoteRequest` (`START_2PC`).
     Begin {
         /// The transaction.
         tx: TxId,
@@ -28,7 +28,7 @@ pub enum WalRecord {
         /// Who votes.
         participants: Vec<NodeId>,
     },
-    /// Coordinator, before announcing the decision (GLOBAL_COMMIT / GLOBAL_ABORT).
+    /// Coordinator, before announcing the decision (`GLOBAL_COMMIT` / `GLOBAL_ABORT`).
     Decision {
         /// The transaction.
         tx: TxId,
@@ -40,7 +40,7 @@ pub enum WalRecord {
         /// The transaction.
         tx: TxId,
     },
-    /// Participant, before sending VoteCommit (it is now READY and holds the lock).
+    /// Participant, before sending `VoteCommit` (it is now READY and holds the lock).
     Ready {
         /// The transaction.
         tx: TxId,
@@ -72,10 +72,14 @@ impl WalRecord {
 impl fmt::Display for WalRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WalRecord::Begin { tx, body, .. } => write!(f, "START_2PC {tx} {} {}", body.op.name(), body.filename),
+            WalRecord::Begin { tx, body, .. } => {
+                write!(f, "START_2PC {tx} {} {}", body.op.name(), body.filename)
+            }
             WalRecord::Decision { tx, decision } => write!(f, "GLOBAL_{} {tx}", decision.name()),
             WalRecord::End { tx } => write!(f, "END {tx}"),
-            WalRecord::Ready { tx, body } => write!(f, "READY {tx} {} {}", body.op.name(), body.filename),
+            WalRecord::Ready { tx, body } => {
+                write!(f, "READY {tx} {} {}", body.op.name(), body.filename)
+            }
             WalRecord::Outcome { tx, decision } => write!(f, "{} {tx}", decision.name()),
         }
     }

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use crate::id::NodeId;
 use crate::invariant::Finding;
 use crate::trace::{EventKind, TraceEvent};
+use crate::twopc::TwoPc;
 use crate::twopc::ids::{Decision, TxId};
 use crate::twopc::invariants::{Announced, announced};
-use crate::twopc::TwoPc;
 use crate::world::World;
 
 /// The atomicity checker.
@@ -23,10 +23,19 @@ pub struct Atomicity {
 
 impl Atomicity {
     /// Check one step.
-    pub fn check(&mut self, world: &World<TwoPc>, events: &[TraceEvent<TwoPc>], out: &mut Vec<Finding>) {
+    pub fn check(
+        &mut self,
+        world: &World<TwoPc>,
+        events: &[TraceEvent<TwoPc>],
+        out: &mut Vec<Finding>,
+    ) {
         for ev in events {
-            let EventKind::Note { node, note } = &ev.kind else { continue };
-            let Some((tx, Announced::Decided(d))) = announced(note) else { continue };
+            let EventKind::Note { node, note } = &ev.kind else {
+                continue;
+            };
+            let Some((tx, Announced::Decided(d))) = announced(note) else {
+                continue;
+            };
             let (first, by) = *self.first.entry(tx).or_insert((d, *node));
             if first != d {
                 out.push(Finding::new(

@@ -12,14 +12,20 @@ use std::collections::BTreeMap;
 use crate::id::NodeId;
 use crate::invariant::Finding;
 use crate::trace::{EventKind, TraceEvent};
+use crate::twopc::TwoPc;
 use crate::twopc::ids::TxId;
 use crate::twopc::invariants::{Announced, announced};
 use crate::twopc::state::{CoordinatorState, ParticipantState};
-use crate::twopc::TwoPc;
 use crate::world::World;
 
-const TX_MIN: TxId = TxId { coordinator: NodeId(0), seq: 0 };
-const TX_MAX: TxId = TxId { coordinator: NodeId(u16::MAX), seq: u32::MAX };
+const TX_MIN: TxId = TxId {
+    coordinator: NodeId(0),
+    seq: 0,
+};
+const TX_MAX: TxId = TxId {
+    coordinator: NodeId(u16::MAX),
+    seq: u32::MAX,
+};
 
 /// The durability checker.
 #[derive(Clone, Debug, Default)]
@@ -29,11 +35,18 @@ pub struct Durability {
 
 impl Durability {
     /// Check one step.
-    pub fn check(&mut self, world: &World<TwoPc>, events: &[TraceEvent<TwoPc>], out: &mut Vec<Finding>) {
+    pub fn check(
+        &mut self,
+        world: &World<TwoPc>,
+        events: &[TraceEvent<TwoPc>],
+        out: &mut Vec<Finding>,
+    ) {
         for ev in events {
             match &ev.kind {
                 EventKind::Note { node, note } => {
-                    let Some((tx, now)) = announced(note) else { continue };
+                    let Some((tx, now)) = announced(note) else {
+                        continue;
+                    };
                     let before = self.promised.insert((*node, tx), now);
                     let reversed = match (before, now) {
                         (Some(Announced::Decided(a)), Announced::Decided(b)) => a != b,
@@ -43,7 +56,10 @@ impl Durability {
                     if reversed {
                         out.push(Finding::new(
                             "durability",
-                            format!("{} reversed what it announced for {tx}: {before:?} then {now:?}", world.node_name(*node)),
+                            format!(
+                                "{} reversed what it announced for {tx}: {before:?} then {now:?}",
+                                world.node_name(*node)
+                            ),
                         ));
                     }
                 }
@@ -58,7 +74,10 @@ impl Durability {
         for (&(_, tx), promise) in self.promised.range((node, TX_MIN)..=(node, TX_MAX)) {
             let (kept, now) = if n.is_coordinator() {
                 let s = n.coordinator_state(tx);
-                (matches!(promise, Announced::Decided(d) if s.and_then(CoordinatorState::decision) == Some(*d)), s.map(CoordinatorState::name))
+                (
+                    matches!(promise, Announced::Decided(d) if s.and_then(CoordinatorState::decision) == Some(*d)),
+                    s.map(CoordinatorState::name),
+                )
             } else {
                 let s = n.participant_state(tx);
                 let kept = match promise {

@@ -2,7 +2,7 @@
 //! §3.1; the READY guarantee of Tanenbaum §8.5.1): while a participant is READY for a
 //! transaction, it holds that transaction's lock on the picture and the picture does
 //! not change (present/absent, likes). The as-submitted P-6 (plain ops ignore locks),
-//! P-5 (another transaction's GlobalAbort releases the lock) and P-2 (the lock is
+//! P-5 (another transaction's `GlobalAbort` releases the lock) and P-2 (the lock is
 //! forgotten on restart) break it.
 //!
 //! Incremental: a snapshot per READY (node, transaction), checked on steps that touch
@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use crate::id::NodeId;
 use crate::invariant::Finding;
 use crate::trace::{EventKind, TraceEvent};
+use crate::twopc::TwoPc;
 use crate::twopc::ids::TxId;
 use crate::twopc::note::TwoPcNote;
 use crate::twopc::state::ParticipantState;
-use crate::twopc::TwoPc;
 use crate::world::World;
 
 #[derive(Clone, Debug)]
@@ -33,24 +33,39 @@ pub struct Isolation {
 
 impl Isolation {
     /// Check one step.
-    pub fn check(&mut self, world: &World<TwoPc>, events: &[TraceEvent<TwoPc>], out: &mut Vec<Finding>) {
+    pub fn check(
+        &mut self,
+        world: &World<TwoPc>,
+        events: &[TraceEvent<TwoPc>],
+        out: &mut Vec<Finding>,
+    ) {
         let mut touched: Vec<NodeId> = Vec::new();
         for ev in events {
-            if let EventKind::Note { node, note: TwoPcNote::Participant { tx, to, .. } } = &ev.kind {
+            if let EventKind::Note {
+                node,
+                note: TwoPcNote::Participant { tx, to, .. },
+            } = &ev.kind
+            {
                 if *to == ParticipantState::Ready {
                     let n = world.node(*node);
                     if let Some(body) = n.participating().get(tx).and_then(|p| p.body.as_ref()) {
                         let likes = n.pictures().get(&body.filename).map(|p| p.likes);
-                        self.ready.insert((*node, *tx), Snapshot { filename: body.filename.clone(), likes });
+                        self.ready.insert(
+                            (*node, *tx),
+                            Snapshot {
+                                filename: body.filename.clone(),
+                                likes,
+                            },
+                        );
                     }
                 } else {
                     self.ready.remove(&(*node, *tx));
                 }
             }
-            if let Some(node) = ev.kind.node() {
-                if !touched.contains(&node) {
-                    touched.push(node);
-                }
+            if let Some(node) = ev.kind.node()
+                && !touched.contains(&node)
+            {
+                touched.push(node);
             }
         }
         if self.ready.is_empty() {
@@ -61,8 +76,20 @@ impl Isolation {
                 continue;
             }
             let n = world.node(node);
-            let lo = (node, TxId { coordinator: NodeId(0), seq: 0 });
-            let hi = (node, TxId { coordinator: NodeId(u16::MAX), seq: u32::MAX });
+            let lo = (
+                node,
+                TxId {
+                    coordinator: NodeId(0),
+                    seq: 0,
+                },
+            );
+            let hi = (
+                node,
+                TxId {
+                    coordinator: NodeId(u16::MAX),
+                    seq: u32::MAX,
+                },
+            );
             for (&(_, tx), snap) in self.ready.range(lo..=hi) {
                 let name = world.node_name(node);
                 let holder = n.locks().get(&snap.filename);
@@ -70,7 +97,10 @@ impl Isolation {
                     let by = holder.map_or_else(|| "nobody".to_owned(), ToString::to_string);
                     out.push(Finding::new(
                         "isolation",
-                        format!("{name} is READY for {tx} but its lock on \"{}\" is held by {by}", snap.filename),
+                        format!(
+                            "{name} is READY for {tx} but its lock on \"{}\" is held by {by}",
+                            snap.filename
+                        ),
                     ));
                     break;
                 }
@@ -79,11 +109,16 @@ impl Isolation {
                     let what = match (snap.likes, likes) {
                         (Some(_), None) => "was deleted".to_owned(),
                         (None, Some(_)) => "appeared".to_owned(),
-                        (a, b) => format!("changed (likes {} -> {})", a.unwrap_or(0), b.unwrap_or(0)),
+                        (a, b) => {
+                            format!("changed (likes {} -> {})", a.unwrap_or(0), b.unwrap_or(0))
+                        }
                     };
                     out.push(Finding::new(
                         "isolation",
-                        format!("\"{}\" {what} on {name} while it was READY for {tx}", snap.filename),
+                        format!(
+                            "\"{}\" {what} on {name} while it was READY for {tx}",
+                            snap.filename
+                        ),
                     ));
                     break;
                 }

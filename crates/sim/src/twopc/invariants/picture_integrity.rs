@@ -11,12 +11,12 @@ use std::collections::BTreeSet;
 
 use crate::invariant::Finding;
 use crate::trace::{EventKind, TraceEvent};
+use crate::twopc::TwoPc;
 use crate::twopc::client::TwoPcResponse;
 use crate::twopc::ids::TxOp;
 use crate::twopc::invariants::TxBook;
 use crate::twopc::note::TwoPcNote;
 use crate::twopc::state::ParticipantState;
-use crate::twopc::TwoPc;
 use crate::world::World;
 
 /// The picture-integrity checker.
@@ -28,7 +28,13 @@ pub struct PictureIntegrity {
 
 impl PictureIntegrity {
     /// Check one step.
-    pub fn check(&mut self, book: &TxBook, world: &World<TwoPc>, events: &[TraceEvent<TwoPc>], out: &mut Vec<Finding>) {
+    pub fn check(
+        &mut self,
+        book: &TxBook,
+        world: &World<TwoPc>,
+        events: &[TraceEvent<TwoPc>],
+        out: &mut Vec<Finding>,
+    ) {
         let n = world.node_count();
         if self.model.len() != n {
             self.model.resize_with(n, BTreeSet::new);
@@ -36,13 +42,29 @@ impl PictureIntegrity {
         }
         for ev in events {
             match &ev.kind {
-                EventKind::Response { node, response: TwoPcResponse::Uploaded { filename }, .. } => {
+                EventKind::Response {
+                    node,
+                    response: TwoPcResponse::Uploaded { filename },
+                    ..
+                } => {
                     self.model[node.index()].insert(filename.clone());
                 }
-                EventKind::Response { node, response: TwoPcResponse::Deleted { filename }, .. } => {
+                EventKind::Response {
+                    node,
+                    response: TwoPcResponse::Deleted { filename },
+                    ..
+                } => {
                     self.model[node.index()].remove(filename);
                 }
-                EventKind::Note { node, note: TwoPcNote::Participant { tx, to: ParticipantState::Commit, .. } } => {
+                EventKind::Note {
+                    node,
+                    note:
+                        TwoPcNote::Participant {
+                            tx,
+                            to: ParticipantState::Commit,
+                            ..
+                        },
+                } => {
                     if let Some(info) = book.get(*tx) {
                         let m = &mut self.model[node.index()];
                         match info.body.op {
@@ -73,8 +95,14 @@ impl PictureIntegrity {
             let lost = self.model[i].iter().find(|f| !store.contains_key(*f));
             let extra = store.keys().find(|f| !self.model[i].contains(*f));
             let detail = match (lost, extra) {
-                (Some(f), _) => format!("{} lost \"{f}\" outside any committed transaction it took part in", world.node_name(id)),
-                (None, Some(f)) => format!("{} has \"{f}\" though no committed transaction or upload put it there", world.node_name(id)),
+                (Some(f), _) => format!(
+                    "{} lost \"{f}\" outside any committed transaction it took part in",
+                    world.node_name(id)
+                ),
+                (None, Some(f)) => format!(
+                    "{} has \"{f}\" though no committed transaction or upload put it there",
+                    world.node_name(id)
+                ),
                 (None, None) => continue,
             };
             out.push(Finding::new("picture_integrity", detail));

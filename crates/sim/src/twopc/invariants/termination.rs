@@ -11,9 +11,9 @@
 
 use crate::invariant::Finding;
 use crate::time::{Tick, Ticks};
+use crate::twopc::TwoPc;
 use crate::twopc::invariants::TxBook;
 use crate::twopc::state::{CoordinatorState, ParticipantState};
-use crate::twopc::TwoPc;
 use crate::world::World;
 
 /// How long after the heal every transaction must be settled everywhere.
@@ -44,7 +44,9 @@ impl Termination {
 
     /// End-of-run check.
     pub fn finish(&mut self, book: &TxBook, world: &World<TwoPc>, out: &mut Vec<Finding>) {
-        let Some(healed) = self.healed_since else { return };
+        let Some(healed) = self.healed_since else {
+            return;
+        };
         let now = world.now();
         for (tx, info) in book.iter() {
             let since = healed.max(info.started_at);
@@ -53,19 +55,29 @@ impl Termination {
             }
             let waited = now.since(since);
             let coordinator = world.node(tx.coordinator);
-            let decided = coordinator.coordinator_state(*tx).and_then(CoordinatorState::decision);
+            let decided = coordinator
+                .coordinator_state(*tx)
+                .and_then(CoordinatorState::decision);
             if decided.is_none() {
-                let state = coordinator.coordinator_state(*tx).map_or("unknown", CoordinatorState::name);
+                let state = coordinator
+                    .coordinator_state(*tx)
+                    .map_or("unknown", CoordinatorState::name);
                 out.push(Finding::new(
                     "termination",
-                    format!("{tx} is still undecided ({state}) at {} {waited} after the faults healed", world.node_name(tx.coordinator)),
+                    format!(
+                        "{tx} is still undecided ({state}) at {} {waited} after the faults healed",
+                        world.node_name(tx.coordinator)
+                    ),
                 ));
                 return;
             }
             for p in &info.participants {
                 let state = world.node(*p).participant_state(*tx);
                 if state.and_then(ParticipantState::decision).is_none() {
-                    let detail = match (decided, world.node(*p).pictures().contains_key(&info.body.filename)) {
+                    let detail = match (
+                        decided,
+                        world.node(*p).pictures().contains_key(&info.body.filename),
+                    ) {
                         (Some(d), has) => format!(
                             "{} never learned that {tx} decided {} ({} {waited} after the faults healed; it {} \"{}\")",
                             world.node_name(*p),
