@@ -14,6 +14,7 @@ use crate::args::{ExploreArgs, ProtocolArgs};
 macro_rules! with_protocol {
     ($name:expr, $f:ident ( $($arg:expr),* )) => {
         match $name {
+            "2pc" => $f::<faultlab_sim::twopc::TwoPc>($($arg),*),
             "demo" => $f::<faultlab_sim::demo::Demo>($($arg),*),
             other => Err(format!("--protocol: unknown protocol \"{other}\" (expected raft or 2pc)")),
         }
@@ -60,7 +61,7 @@ pub(crate) fn explore(args: &ExploreArgs) -> Result<std::process::ExitCode, Stri
 /// Chaos throughput of every protocol (textbook, all faults, 60 s per seed), in runs
 /// per second across all cores, plus the projected time for 10,000 seeds.
 pub(crate) fn bench_chaos(seeds: u64, out: &mut serde_json::Map<String, serde_json::Value>) {
-    bench_one::<Demo>("demo", seeds, out);
+    bench_one::<faultlab_sim::twopc::TwoPc>("twopc", seeds, out);
 }
 
 fn bench_one<P: ScenarioProtocol>(

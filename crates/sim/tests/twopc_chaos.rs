@@ -36,8 +36,10 @@ fn textbook_chaos_other_sizes() {
 
 #[test]
 fn as_submitted_chaos_is_caught() {
-    let mut c = TwoPcConfig::default();
-    c.mode = Mode::AsSubmitted;
+    let c = TwoPcConfig {
+        mode: Mode::AsSubmitted,
+        ..TwoPcConfig::default()
+    };
     let by = sweep(&c, 0..100);
     for inv in [
         "durability",
@@ -183,11 +185,13 @@ fn figures() {
     let secs = start.elapsed().as_secs_f64();
     println!(
         "textbook: {seeds} seeds, 2 threads, {secs:.2} s, {:.0} seeds/s, {events} events, failing {failing}, {by:?}",
-        seeds as f64 / secs
+        f64::from(u32::try_from(seeds).unwrap_or(u32::MAX)) / secs
     );
     assert!(by.is_empty());
-    let mut c = TwoPcConfig::default();
-    c.mode = Mode::AsSubmitted;
+    let c = TwoPcConfig {
+        mode: Mode::AsSubmitted,
+        ..TwoPcConfig::default()
+    };
     let (by, failing, _) = parallel_sweep(&c, 1000, 2);
     println!("as-submitted: 1000 seeds, failing {failing}, by invariant {by:?}");
     for bug in faultlab_sim::twopc::as_submitted::ALL_BUGS {

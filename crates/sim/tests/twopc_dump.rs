@@ -14,7 +14,7 @@ fn dump() {
     let mut w = s.build::<TwoPc>().expect("build");
     let mut trace = Vec::new();
     w.run_until_with(faultlab_sim::Tick(s.until_ms), |ev| {
-        trace.extend_from_slice(ev)
+        trace.extend_from_slice(ev);
     });
     w.finish();
     for ev in &trace {
