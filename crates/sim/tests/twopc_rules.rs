@@ -87,7 +87,7 @@ fn rule_decision_is_write_ahead_logged_and_resent_after_restart() {
     assert!(decision_is_durable(&["no-decision-log"]).is_err());
 }
 
-/// A restarted coordinator that finds START_2PC without a decision aborts.
+/// A restarted coordinator that finds `START_2PC` without a decision aborts.
 #[test]
 fn rule_recovery_aborts_what_was_in_wait() {
     let r = run("coordinator-crash-in-wait", &[]);
@@ -233,7 +233,7 @@ fn rule_vote_timeout_aborts() {
     );
 }
 
-/// One VoteAbort decides ABORT at once (no waiting for the other votes).
+/// One `VoteAbort` decides ABORT at once (no waiting for the other votes).
 fn early_abort(bugs: &[&str]) -> Result<(), String> {
     // grpc-node1 lacks the picture, so its VoteAbort is not the last vote.
     let text = r#"{"format": "faultlab-scenario/1", "protocol": "2pc", "seed": 15, "until_ms": 9000,
@@ -276,7 +276,7 @@ fn rule_first_vote_abort_decides() {
     assert!(early_abort(&["sequential-2s-calls"]).is_err());
 }
 
-/// Locks are keyed by transaction: another transaction's GlobalAbort leaves them alone.
+/// Locks are keyed by transaction: another transaction's `GlobalAbort` leaves them alone.
 fn locks_keyed_by_tx(bugs: &[&str]) -> Result<(), String> {
     let r = run("two-coordinators", bugs);
     r.clean()
@@ -305,10 +305,10 @@ fn locks_block_plain_ops(bugs: &[&str]) -> Result<(), String> {
     r.clean()?;
     let mut answers = Vec::new();
     for e in &r.trace {
-        if let EventKind::Response { response, .. } = &e.kind {
-            if e.at == Tick(1150) {
-                answers.push(response.clone());
-            }
+        if let EventKind::Response { response, .. } = &e.kind
+            && e.at == Tick(1150)
+        {
+            answers.push(response.clone());
         }
     }
     let locked = |resp: &TwoPcResponse| matches!(resp, TwoPcResponse::Rejected { reason } if reason == "locked by tx-http-node1-1");
@@ -513,7 +513,7 @@ fn bad_input_is_rejected_with_a_reason() {
         });
         match got {
             Some(TwoPcResponse::Rejected { reason }) => {
-                assert!(reason.contains(want), "{req:?}: {reason}")
+                assert!(reason.contains(want), "{req:?}: {reason}");
             }
             other => panic!("{req:?} not rejected: {other:?}"),
         }
