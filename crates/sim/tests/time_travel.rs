@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Time travel: `History::world_at(n)` is exactly the state a fresh replay reaches
 //! after `n` events, for random runs, random inputs and random `n`.
 
