@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
-use yew::{Callback, Html, Properties, component, html, use_callback, use_effect_with, use_reducer};
+use yew::{
+    Callback, Html, Properties, component, html, use_callback, use_effect_with, use_reducer,
+};
 
 use crate::browser;
 use crate::components::LabProps;
@@ -106,8 +108,14 @@ pub fn App() -> Html {
         let on_action = on_action.clone();
         Callback::from(move |what: Export| {
             let (name, value) = match what {
-                Export::Scenario => (format!("faultlab-{}-seed{}.json", s.tab.protocol(), seed(&s)), s.active_scenario()),
-                Export::Trace => (format!("faultlab-{}-seed{}-trace.json", s.tab.protocol(), seed(&s)), s.active_trace()),
+                Export::Scenario => (
+                    format!("faultlab-{}-seed{}.json", s.tab.protocol(), seed(&s)),
+                    s.active_scenario(),
+                ),
+                Export::Trace => (
+                    format!("faultlab-{}-seed{}-trace.json", s.tab.protocol(), seed(&s)),
+                    s.active_trace(),
+                ),
             };
             let text = serde_json::to_string_pretty(&value).unwrap_or_default();
             if let Err(e) = browser::download(&name, &text) {

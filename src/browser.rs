@@ -13,11 +13,15 @@ mod imp {
     }
 
     pub(super) fn now_ms() -> f64 {
-        web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or_else(js_sys::Date::now, |p| p.now())
     }
 
     pub(super) fn current_hash() -> String {
-        web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default()
     }
 
     pub(super) fn replace_hash(fragment: &str) {
@@ -38,7 +42,8 @@ mod imp {
         opts.set_type("application/json");
         let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
             .map_err(|_| "could not create the file")?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not create a link")?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)
+            .map_err(|_| "could not create a link")?;
         let a: web_sys::HtmlAnchorElement = document
             .create_element("a")
             .map_err(|_| "could not create a link")?
@@ -55,7 +60,8 @@ mod imp {
         let text = wasm_bindgen_futures::JsFuture::from(file.text())
             .await
             .map_err(|_| "the file could not be read".to_owned())?;
-        text.as_string().ok_or_else(|| "the file is not text".to_owned())
+        text.as_string()
+            .ok_or_else(|| "the file is not text".to_owned())
     }
 }
 
@@ -77,6 +83,7 @@ mod imp {
         let _ = (filename, text);
         Err("downloads need a browser".into())
     }
+    #[allow(clippy::unused_async)]
     pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
         let _ = file;
         Err("reading files needs a browser".into())

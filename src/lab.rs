@@ -187,7 +187,7 @@ impl<P: LabProtocol> Lab<P> {
         let mut sc = scenario.clone();
         // The tab was chosen from the file's protocol; build with the protocol that
         // runs in it.
-        sc.protocol = P::NAME.to_owned();
+        P::NAME.clone_into(&mut sc.protocol);
         let world = sc.build::<P>().map_err(|e| e.to_string())?;
         let recipe = Recipe {
             seed: sc.seed,
@@ -284,7 +284,11 @@ impl<P: LabProtocol> Lab<P> {
                 let h = self.history.borrow();
                 let trace = h.trace();
                 let idx = trace.partition_point(|e| ms(e.at) <= self.view_ms);
-                if idx == trace.len() { None } else { Some(idx.checked_sub(1).map_or(0, |i| trace[i].event)) }
+                if idx == trace.len() {
+                    None
+                } else {
+                    Some(idx.checked_sub(1).map_or(0, |i| trace[i].event))
+                }
             };
             match target {
                 Some(t) if t < self.head_events() => {
@@ -316,7 +320,7 @@ impl<P: LabProtocol> Lab<P> {
         self.past = Some(Rc::new(world));
     }
 
-    fn to_head(&mut self) {
+    fn show_head(&mut self) {
         let h = self.history.borrow();
         self.cursor = h.len();
         self.view_ms = ms(h.head().now());
@@ -328,7 +332,7 @@ impl<P: LabProtocol> Lab<P> {
     pub fn seek(&mut self, n: u64) {
         self.playing = false;
         if n >= self.head_events() {
-            self.to_head();
+            self.show_head();
         } else {
             self.show_past(n);
             self.view_ms = self.with_world(|w| ms(w.now()));
@@ -342,7 +346,7 @@ impl<P: LabProtocol> Lab<P> {
             self.seek(self.cursor + 1);
         } else {
             self.history.borrow_mut().step();
-            self.to_head();
+            self.show_head();
         }
     }
 
@@ -357,7 +361,10 @@ impl<P: LabProtocol> Lab<P> {
     /// Forward to the next event that delivers a message. Pauses.
     pub fn step_to_delivery(&mut self) {
         self.playing = false;
-        let delivers = |evs: &[TraceEvent<P>]| evs.iter().any(|e| matches!(e.kind, EventKind::Delivered { .. }));
+        let delivers = |evs: &[TraceEvent<P>]| {
+            evs.iter()
+                .any(|e| matches!(e.kind, EventKind::Delivered { .. }))
+        };
         let head = self.head_events();
         let mut n = self.cursor;
         while n < head {
@@ -374,7 +381,7 @@ impl<P: LabProtocol> Lab<P> {
             }
         }
         drop(h);
-        self.to_head();
+        self.show_head();
     }
 
     // ----- user actions (recorded as inputs) -------------------------------------------
@@ -400,7 +407,7 @@ impl<P: LabProtocol> Lab<P> {
         self.fork_here();
         let view = self.view_ms;
         self.history.borrow_mut().apply(input);
-        self.to_head();
+        self.show_head();
         self.view_ms = self.view_ms.max(view);
     }
 
@@ -426,7 +433,11 @@ impl<P: LabProtocol> Lab<P> {
     pub fn rebuild(&mut self, recipe: Recipe) -> Result<(), String> {
         let fresh = Self::new(self.tab_name, recipe)?;
         let speed = self.speed_log;
-        *self = Lab { speed_log: speed, version: self.version + 1, ..fresh };
+        *self = Lab {
+            speed_log: speed,
+            version: self.version + 1,
+            ..fresh
+        };
         Ok(())
     }
 
@@ -437,10 +448,15 @@ impl<P: LabProtocol> Lab<P> {
     pub fn scenario_value(&self) -> Value {
         let h = self.history.borrow();
         let head = h.head();
-        let last_step = head.inputs().iter().map(|s| s.at.as_ms()).max().unwrap_or(0);
+        let last_step = head
+            .inputs()
+            .iter()
+            .map(|s| s.at.as_ms())
+            .max()
+            .unwrap_or(0);
         let until = head.now().as_ms().max(last_step).max(1);
         let mut sc = Scenario::from_world(head, until, self.recipe.config.clone());
-        sc.protocol = self.tab_name.to_owned();
+        self.tab_name.clone_into(&mut sc.protocol);
         let mut v = sc.to_value();
         if let Value::Object(o) = &mut v {
             o.insert("_event".into(), json!(self.cursor));
@@ -464,13 +480,13 @@ impl<P: LabProtocol> Lab<P> {
             }
         }
         drop(h);
-        self.to_head();
+        self.show_head();
     }
 
     /// Run the head to virtual time `at_ms`, then view it.
     pub fn run_to_time(&mut self, at_ms: u64) {
         self.history.borrow_mut().run_until(Tick(at_ms));
-        self.to_head();
+        self.show_head();
     }
 
     /// The trace up to the cursor as JSON (for comparing an imported trace).
@@ -505,7 +521,10 @@ mod tests {
 
     fn fingerprint(lab: &Lab<Demo>) -> String {
         lab.with_world(|w| {
-            let nodes: Vec<String> = w.node_ids().map(|id| format!("{:?}/{}", w.node(id), w.is_up(id))).collect();
+            let nodes: Vec<String> = w
+                .node_ids()
+                .map(|id| format!("{:?}/{}", w.node(id), w.is_up(id)))
+                .collect();
             let msgs: Vec<u64> = w.in_flight().map(|e| e.id.0).collect();
             format!("{} {nodes:?} {msgs:?}", w.events())
         })
@@ -585,8 +604,10 @@ mod tests {
     fn step_to_delivery_stops_on_a_delivery() {
         let mut l = lab();
         l.step_to_delivery();
-        let delivered =
-            l.with_current_events(|evs| evs.iter().any(|e| matches!(e.kind, EventKind::Delivered { .. })));
+        let delivered = l.with_current_events(|evs| {
+            evs.iter()
+                .any(|e| matches!(e.kind, EventKind::Delivered { .. }))
+        });
         assert!(delivered);
     }
 

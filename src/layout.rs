@@ -26,9 +26,13 @@ pub struct Point {
 }
 
 impl Point {
+    #[must_use]
     /// Linear interpolation from `self` (t = 0) to `to` (t = 1).
     pub fn lerp(self, to: Point, t: f64) -> Point {
-        Point { x: self.x + (to.x - self.x) * t, y: self.y + (to.y - self.y) * t }
+        Point {
+            x: self.x + (to.x - self.x) * t,
+            y: self.y + (to.y - self.y) * t,
+        }
     }
 
     /// Euclidean distance.
@@ -57,10 +61,13 @@ pub fn node_radius(n: usize) -> f64 {
 
 /// Where node `i` of `n` sits: evenly spaced on the ring, node 0 at the top, clockwise.
 pub fn node_position(i: usize, n: usize) -> Point {
+    let r = ring_radius(n);
     let n = n.max(1) as f64;
     let angle = -PI / 2.0 + 2.0 * PI * (i as f64) / n;
-    let r = ring_radius(n as usize);
-    Point { x: CENTRE + r * angle.cos(), y: CENTRE + r * angle.sin() }
+    Point {
+        x: CENTRE + r * angle.cos(),
+        y: CENTRE + r * angle.sin(),
+    }
 }
 
 /// How far along its path a message is at virtual time `now` (0 at `sent_at`, 1 at
@@ -82,7 +89,10 @@ pub fn message_position(from: Point, to: Point, node_r: f64, t: f64) -> Point {
     let bend = message_bend(a, b);
     // A parabola: zero at both ends, `bend` at the middle.
     let k = 4.0 * t * (1.0 - t);
-    Point { x: base.x + bend.x * k, y: base.y + bend.y * k }
+    Point {
+        x: base.x + bend.x * k,
+        y: base.y + bend.y * k,
+    }
 }
 
 /// The two ends of a message path: on the edges of the sender's and receiver's circles.
@@ -103,7 +113,10 @@ fn message_bend(a: Point, b: Point) -> Point {
     }
     let off = 14.0;
     // Right-hand normal of the direction (dx, dy) in screen coordinates is (-dy, dx).
-    Point { x: -(b.y - a.y) / d * off, y: (b.x - a.x) / d * off }
+    Point {
+        x: -(b.y - a.y) / d * off,
+        y: (b.x - a.x) / d * off,
+    }
 }
 
 /// The fraction of a timer still to run at `now` (1 when just armed, 0 when due).
@@ -134,9 +147,18 @@ pub fn arc_path(c: Point, r: f64, fraction: f64) -> String {
         );
     }
     let angle = -PI / 2.0 + 2.0 * PI * f;
-    let end = Point { x: c.x + r * angle.cos(), y: c.y + r * angle.sin() };
+    let end = Point {
+        x: c.x + r * angle.cos(),
+        y: c.y + r * angle.sin(),
+    };
     let large = i32::from(f > 0.5);
-    format!("M {:.2} {:.2} A {r:.2} {r:.2} 0 {large} 1 {:.2} {:.2}", c.x, c.y - r, end.x, end.y)
+    format!(
+        "M {:.2} {:.2} A {r:.2} {r:.2} 0 {large} 1 {:.2} {:.2}",
+        c.x,
+        c.y - r,
+        end.x,
+        end.y
+    )
 }
 
 /// The convex hull of `points` (Andrew's monotone chain), counter-clockwise in
@@ -148,7 +170,8 @@ pub fn convex_hull(points: &[Point]) -> Vec<Point> {
     if pts.len() < 3 {
         return pts;
     }
-    let cross = |o: Point, a: Point, b: Point| (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+    let cross =
+        |o: Point, a: Point, b: Point| (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
     let mut lower: Vec<Point> = Vec::new();
     for &p in &pts {
         while lower.len() >= 2 && cross(lower[lower.len() - 2], lower[lower.len() - 1], p) <= 0.0 {
@@ -171,7 +194,11 @@ pub fn convex_hull(points: &[Point]) -> Vec<Point> {
 
 /// The `points` attribute of an SVG polygon or polyline.
 pub fn points_attr(points: &[Point]) -> String {
-    points.iter().map(|p| format!("{:.1},{:.1}", p.x, p.y)).collect::<Vec<_>>().join(" ")
+    points
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The speed slider's range: log10 of the speed factor.
@@ -219,7 +246,13 @@ mod tests {
             for p in &pts {
                 assert!(p.x - r >= 0.0 && p.x + r <= VIEW, "n={n} x={}", p.x);
                 assert!(p.y - r >= 0.0 && p.y + r <= VIEW, "n={n} y={}", p.y);
-                assert!(close(p.dist(Point { x: CENTRE, y: CENTRE }), ring_radius(n)));
+                assert!(close(
+                    p.dist(Point {
+                        x: CENTRE,
+                        y: CENTRE
+                    }),
+                    ring_radius(n)
+                ));
             }
             let side = pts[0].dist(pts[1]);
             for i in 0..n {
@@ -277,9 +310,15 @@ mod tests {
         assert_eq!(arc_path(c, 10.0, 0.0), "");
         assert!(arc_path(c, 10.0, 1.0).matches(" A ").count() == 2);
         let half = arc_path(c, 10.0, 0.5);
-        assert!(half.starts_with("M 100.00 90.00 A 10.00 10.00 0 0 1 100.00 110.00"), "{half}");
+        assert!(
+            half.starts_with("M 100.00 90.00 A 10.00 10.00 0 0 1 100.00 110.00"),
+            "{half}"
+        );
         let three_quarters = arc_path(c, 10.0, 0.75);
-        assert!(three_quarters.contains(" 0 1 1 90.00 100.00"), "{three_quarters}");
+        assert!(
+            three_quarters.contains(" 0 1 1 90.00 100.00"),
+            "{three_quarters}"
+        );
     }
 
     #[test]

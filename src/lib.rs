@@ -17,6 +17,8 @@ pub mod state;
 /// Mount the app on the page's body, after installing a panic hook that reports a
 /// panic on the console (the e2e tests fail on any console error).
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| browser::console_error(&format!("faultlab panicked: {info}"))));
+    std::panic::set_hook(Box::new(|info| {
+        browser::console_error(&format!("faultlab panicked: {info}"))
+    }));
     yew::Renderer::<app::App>::new().render();
 }

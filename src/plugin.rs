@@ -90,7 +90,11 @@ pub trait LabProtocol: ScenarioProtocol {
 
 /// The colour slot of an RPC (0-based, cycling over the palette).
 pub fn rpc_slot<P: LabProtocol>(rpc: &str) -> usize {
-    P::RPCS.iter().position(|r| *r == rpc).unwrap_or(P::RPCS.len()) % 8
+    P::RPCS
+        .iter()
+        .position(|r| *r == rpc)
+        .unwrap_or(P::RPCS.len())
+        % 8
 }
 
 impl LabProtocol for Demo {
@@ -115,6 +119,10 @@ impl LabProtocol for Demo {
     }
 
     fn client_ops() -> &'static [OpSpec] {
-        &[OpSpec { op: "stats", label: "Stats", fields: &[] }]
+        &[OpSpec {
+            op: "stats",
+            label: "Stats",
+            fields: &[],
+        }]
     }
 }

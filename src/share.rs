@@ -13,7 +13,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let chars = chunk.len() + 1;
         for i in 0..chars {
@@ -81,14 +85,19 @@ pub fn parse_fragment(hash: &str) -> Result<Option<Value>, String> {
         ));
     };
     let bytes = base64url_decode(data)?;
-    let text = String::from_utf8(bytes).map_err(|_| "the link's data is not UTF-8 text".to_owned())?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| "the link's data is not UTF-8 text".to_owned())?;
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| format!("the link's data is not valid JSON ({e})"))?;
     Ok(Some(value))
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
 }
 
 #[cfg(test)]
@@ -100,7 +109,9 @@ mod tests {
     #[test]
     fn base64url_round_trips() {
         for len in 0..20 {
-            let bytes: Vec<u8> = (0..len).map(|i| u8::try_from(i * 37 % 256).expect("fits")).collect();
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| u8::try_from(i * 37 % 256).expect("fits"))
+                .collect();
             let enc = base64url_encode(&bytes);
             assert!(!enc.contains('=') && !enc.contains('+') && !enc.contains('/'));
             assert_eq!(base64url_decode(&enc).expect("decodes"), bytes);
@@ -114,8 +125,20 @@ mod tests {
         assert_eq!(parse_fragment(&fragment_for(&v)).expect("ok"), Some(v));
         assert_eq!(parse_fragment("").expect("ok"), None);
         assert_eq!(parse_fragment("#").expect("ok"), None);
-        assert!(parse_fragment("#garbage").expect_err("no s=").contains("carries no run"));
-        assert!(parse_fragment("#s=%%%").expect_err("bad b64").contains("base64url"));
-        assert!(parse_fragment("#s=aGVsbG8").expect_err("not json").contains("JSON"));
+        assert!(
+            parse_fragment("#garbage")
+                .expect_err("no s=")
+                .contains("carries no run")
+        );
+        assert!(
+            parse_fragment("#s=%%%")
+                .expect_err("bad b64")
+                .contains("base64url")
+        );
+        assert!(
+            parse_fragment("#s=aGVsbG8")
+                .expect_err("not json")
+                .contains("JSON")
+        );
     }
 }

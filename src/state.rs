@@ -72,11 +72,17 @@ pub struct Notice {
 impl Notice {
     /// An error notice.
     pub fn error(text: impl Into<String>) -> Self {
-        Notice { error: true, text: text.into() }
+        Notice {
+            error: true,
+            text: text.into(),
+        }
     }
     /// An information notice.
     pub fn info(text: impl Into<String>) -> Self {
-        Notice { error: false, text: text.into() }
+        Notice {
+            error: false,
+            text: text.into(),
+        }
     }
 }
 
@@ -182,7 +188,13 @@ impl AppState {
             .expect("the default 2PC recipe builds");
         raft.playing = true;
         twopc.playing = true;
-        AppState { tab: Tab::Raft, raft, twopc, notice: None, help: false }
+        AppState {
+            tab: Tab::Raft,
+            raft,
+            twopc,
+            notice: None,
+            help: false,
+        }
     }
 
     /// The page for a URL fragment: the shared run, or the defaults plus an error
@@ -242,7 +254,10 @@ impl AppState {
             Tab::TwoPc => self.twopc = open_lab(&self.twopc, tab, &sc, how, event)?,
         }
         self.tab = tab;
-        let title = sc.meta_str("title").map(|t| format!(" \"{t}\"")).unwrap_or_default();
+        let title = sc
+            .meta_str("title")
+            .map(|t| format!(" \"{t}\""))
+            .unwrap_or_default();
         Ok(format!(
             "Opened {} scenario{title}: seed {}, {} step{}.",
             tab.label(),
@@ -253,34 +268,54 @@ impl AppState {
     }
 
     fn import_trace(&mut self, text: &str) -> Result<String, String> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("the trace file is not valid JSON ({e})"))?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| format!("the trace file is not valid JSON ({e})"))?;
         match value.get("format").and_then(Value::as_str) {
             Some("faultlab-trace/1") => {}
-            Some(f) => return Err(format!("format: unsupported trace format \"{f}\" (expected \"faultlab-trace/1\")")),
+            Some(f) => {
+                return Err(format!(
+                    "format: unsupported trace format \"{f}\" (expected \"faultlab-trace/1\")"
+                ));
+            }
             None => return Err("format: missing (expected \"faultlab-trace/1\")".into()),
         }
-        let scenario = value.get("scenario").ok_or("scenario: missing (a trace carries the scenario that made it)")?;
-        let events = value.get("events").and_then(Value::as_array).ok_or("events: missing or not an array")?;
-        let last = events.last().and_then(|e| e.get("event")).and_then(Value::as_u64).unwrap_or(0);
+        let scenario = value
+            .get("scenario")
+            .ok_or("scenario: missing (a trace carries the scenario that made it)")?;
+        let events = value
+            .get("events")
+            .and_then(Value::as_array)
+            .ok_or("events: missing or not an array")?;
+        let last = events
+            .last()
+            .and_then(|e| e.get("event"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
         let mut probe = self.clone();
         let mut sc = scenario.clone();
         if let Value::Object(o) = &mut sc {
             o.insert("_event".into(), json!(last));
         }
-        probe.open_scenario(&sc, Opening::Link).map_err(|e| format!("scenario.{e}"))?;
+        probe
+            .open_scenario(&sc, Opening::Link)
+            .map_err(|e| format!("scenario.{e}"))?;
         let replayed = match probe.tab {
             Tab::Raft => probe.raft.trace_json(),
             Tab::TwoPc => probe.twopc.trace_json(),
         };
         let replayed = replayed.as_array().cloned().unwrap_or_default();
-        if let Some(i) = (0..events.len().max(replayed.len())).find(|&i| events.get(i) != replayed.get(i)) {
+        if let Some(i) =
+            (0..events.len().max(replayed.len())).find(|&i| events.get(i) != replayed.get(i))
+        {
             return Err(format!(
                 "events[{i}]: the trace differs from a replay of its scenario (the file was edited or made by another engine version)"
             ));
         }
         *self = probe;
-        Ok(format!("Imported a trace of {} entries; the replay matches it exactly.", events.len()))
+        Ok(format!(
+            "Imported a trace of {} entries; the replay matches it exactly.",
+            events.len()
+        ))
     }
 }
 
@@ -308,7 +343,10 @@ fn open_lab<P: LabProtocol>(
 }
 
 /// Apply `action` to one lab. `Ok(Some(text))` carries an information notice.
-fn reduce_lab<P: LabProtocol>(lab: &mut Lab<P>, action: LabAction) -> Result<Option<String>, String> {
+fn reduce_lab<P: LabProtocol>(
+    lab: &mut Lab<P>,
+    action: LabAction,
+) -> Result<Option<String>, String> {
     match action {
         LabAction::TogglePlay => lab.playing = !lab.playing,
         LabAction::Pause => lab.playing = false,
@@ -324,9 +362,19 @@ fn reduce_lab<P: LabProtocol>(lab: &mut Lab<P>, action: LabAction) -> Result<Opt
             lab.rebuild(lab.recipe.clone())?;
             lab.playing = playing;
         }
-        LabAction::SetSeed(seed) => lab.rebuild(Recipe { seed, ..lab.recipe.clone() })?,
-        LabAction::SetNodes(nodes) => lab.rebuild(Recipe { nodes, ..lab.recipe.clone() })?,
-        LabAction::SetMode(mode) => lab.rebuild(Recipe { mode, bugs: Vec::new(), ..lab.recipe.clone() })?,
+        LabAction::SetSeed(seed) => lab.rebuild(Recipe {
+            seed,
+            ..lab.recipe.clone()
+        })?,
+        LabAction::SetNodes(nodes) => lab.rebuild(Recipe {
+            nodes,
+            ..lab.recipe.clone()
+        })?,
+        LabAction::SetMode(mode) => lab.rebuild(Recipe {
+            mode,
+            bugs: Vec::new(),
+            ..lab.recipe.clone()
+        })?,
         LabAction::ToggleBug(bug) => {
             let mut bugs = lab.recipe.bugs.clone();
             if let Some(i) = bugs.iter().position(|b| *b == bug) {
@@ -334,7 +382,10 @@ fn reduce_lab<P: LabProtocol>(lab: &mut Lab<P>, action: LabAction) -> Result<Opt
             } else {
                 bugs.push(bug);
             }
-            lab.rebuild(Recipe { bugs, ..lab.recipe.clone() })?;
+            lab.rebuild(Recipe {
+                bugs,
+                ..lab.recipe.clone()
+            })?;
         }
         LabAction::Fault(f) => {
             if let Fault::Drop(m) | Fault::DeliverNow(m) | Fault::Duplicate(m) = f
@@ -377,18 +428,27 @@ fn key_action<P: LabProtocol>(lab: &mut Lab<P>, key: char) -> Result<Option<Stri
             }
             let name = lab.with_world(|w| w.node_name(target));
             lab.client(target, &map)?;
-            Ok(Some(format!("Sent a client \"{}\" request to node {name}.", op.op)))
+            Ok(Some(format!(
+                "Sent a client \"{}\" request to node {name}.",
+                op.op
+            )))
         }
         'r' => {
             let (down, leader) =
                 lab.with_world(|w| (w.node_ids().find(|&id| !w.is_up(id)), P::leader(w)));
             if let Some(n) = down {
                 lab.fault(Fault::Restart(n));
-                Ok(Some(format!("Restarted node {}.", lab.with_world(|w| w.node_name(n)))))
+                Ok(Some(format!(
+                    "Restarted node {}.",
+                    lab.with_world(|w| w.node_name(n))
+                )))
             } else if let Some(n) = leader {
                 lab.fault(Fault::Crash(n));
                 lab.fault(Fault::Restart(n));
-                Ok(Some(format!("Restarted the leader, node {}.", lab.with_world(|w| w.node_name(n)))))
+                Ok(Some(format!(
+                    "Restarted the leader, node {}.",
+                    lab.with_world(|w| w.node_name(n))
+                )))
             } else {
                 Err("R: no node is down and there is no leader to restart".into())
             }
@@ -455,10 +515,14 @@ impl Reducible for AppState {
                 Ok(None) => {}
                 Ok(Some(v)) => {
                     if let Err(e) = s.open_scenario(&v, Opening::Link) {
-                        s.notice = Some(Notice::error(format!("This link's run could not be opened: {e}")));
+                        s.notice = Some(Notice::error(format!(
+                            "This link's run could not be opened: {e}"
+                        )));
                     }
                 }
-                Err(e) => s.notice = Some(Notice::error(format!("This link could not be opened: {e}"))),
+                Err(e) => {
+                    s.notice = Some(Notice::error(format!("This link could not be opened: {e}")))
+                }
             },
             Action::ImportTrace(text) => {
                 s.notice = Some(match s.import_trace(&text) {
@@ -542,13 +606,27 @@ mod tests {
         let trace = s.active_trace().to_string();
         let fresh = Rc::new(AppState::fresh());
         let ok = dispatch(Rc::clone(&fresh), Action::ImportTrace(trace.clone()));
-        assert!(!ok.notice.as_ref().expect("notice").error, "{:?}", ok.notice);
+        assert!(
+            !ok.notice.as_ref().expect("notice").error,
+            "{:?}",
+            ok.notice
+        );
         assert_eq!(ok.raft.cursor(), 20);
         let tampered = trace.replacen("\"at\":", "\"at\":9", 1);
         let bad = dispatch(Rc::clone(&fresh), Action::ImportTrace(tampered));
         assert!(bad.notice.as_ref().expect("notice").error);
-        assert_eq!(bad.raft.cursor(), fresh.raft.cursor(), "the run is untouched");
+        assert_eq!(
+            bad.raft.cursor(),
+            fresh.raft.cursor(),
+            "the run is untouched"
+        );
         let junk = dispatch(fresh, Action::ImportTrace("{".into()));
-        assert!(junk.notice.as_ref().expect("notice").text.contains("not valid JSON"));
+        assert!(
+            junk.notice
+                .as_ref()
+                .expect("notice")
+                .text
+                .contains("not valid JSON")
+        );
     }
 }

@@ -8,8 +8,8 @@ use yew::{Callback, Html, KeyboardEvent, MouseEvent, classes, component, html};
 use super::LabProps;
 use crate::lab::Selection;
 use crate::layout::{
-    Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position, node_position, node_radius,
-    points_attr, timer_remaining,
+    Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position,
+    node_position, node_radius, points_attr, timer_remaining,
 };
 use crate::plugin::{LabProtocol, rpc_slot};
 use crate::state::{Action, LabAction};
@@ -240,20 +240,39 @@ fn recent_drops<P: LabProtocol>(lab: &crate::lab::Lab<P>, now: f64) -> Vec<DropM
                 if now - at_ms > DROP_FLASH_MS {
                     break;
                 }
-                if let EventKind::Dropped { msg, from, to, rpc, reason } = &ev.kind {
+                if let EventKind::Dropped {
+                    msg,
+                    from,
+                    to,
+                    rpc,
+                    reason,
+                } = &ev.kind
+                {
                     let (pf, pt) = (node_position(from.index(), n), node_position(to.index(), n));
                     let t = recent
                         .iter()
                         .rev()
                         .find_map(|e| match &e.kind {
-                            EventKind::Sent { msg: m, deliver_at, .. } if m == msg => {
+                            EventKind::Sent {
+                                msg: m, deliver_at, ..
+                            } if m == msg => {
                                 Some(flight_progress(e.at.as_ms(), deliver_at.as_ms(), at_ms))
                             }
                             _ => None,
                         })
                         .unwrap_or(1.0);
-                    let at = if *from == *to { message_ends(pf, pt, r).1 } else { message_position(pf, pt, r, t) };
-                    out.push(DropMark { id: *msg, at, age: (now - at_ms).max(0.0), rpc: rpc.clone(), reason: *reason });
+                    let at = if *from == *to {
+                        message_ends(pf, pt, r).1
+                    } else {
+                        message_position(pf, pt, r, t)
+                    };
+                    out.push(DropMark {
+                        id: *msg,
+                        at,
+                        age: (now - at_ms).max(0.0),
+                        rpc: rpc.clone(),
+                        reason: *reason,
+                    });
                 }
             }
             out
@@ -267,9 +286,18 @@ fn centroid(pts: &[Point]) -> Point {
     let k = n as f64;
     let sx: f64 = pts.iter().map(|p| p.x).sum();
     let sy: f64 = pts.iter().map(|p| p.y).sum();
-    let c = Point { x: sx / k, y: sy / k };
+    let c = Point {
+        x: sx / k,
+        y: sy / k,
+    };
     // Pull the label towards the centre of the view so it sits inside the hull.
-    c.lerp(Point { x: VIEW / 2.0, y: VIEW / 2.0 }, 0.35)
+    c.lerp(
+        Point {
+            x: VIEW / 2.0,
+            y: VIEW / 2.0,
+        },
+        0.35,
+    )
 }
 
 fn fmt(v: f64) -> String {

@@ -2,7 +2,9 @@
 //! timeline slider, the speed slider, the seed field and the event/time read-out.
 
 use web_sys::HtmlInputElement;
-use yew::{Callback, Html, InputEvent, Properties, SubmitEvent, TargetCast, component, html, use_state};
+use yew::{
+    Callback, Html, InputEvent, Properties, SubmitEvent, TargetCast, component, html, use_state,
+};
 
 use crate::layout::{SPEED_LOG_MAX, SPEED_LOG_MIN, speed_from_log, speed_label, time_label};
 use crate::state::{Action, LabAction};
@@ -77,20 +79,25 @@ pub fn ControlBar(props: &ControlProps) -> Html {
         let seed_error = seed_error.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(text) = (*seed_text).clone() else { return };
-            match seed_problem(&text) {
-                Some(problem) => seed_error.set(Some(problem)),
-                None => {
-                    let seed = text.trim().parse::<u64>().unwrap_or_default();
-                    seed_text.set(None);
-                    seed_error.set(None);
-                    cb.emit(Action::Lab(LabAction::SetSeed(seed)));
-                }
+            let Some(text) = (*seed_text).clone() else {
+                return;
+            };
+            if let Some(problem) = seed_problem(&text) {
+                seed_error.set(Some(problem));
+            } else {
+                let seed = text.trim().parse::<u64>().unwrap_or_default();
+                seed_text.set(None);
+                seed_error.set(None);
+                cb.emit(Action::Lab(LabAction::SetSeed(seed)));
             }
         })
     };
     let seed_value = (*seed_text).clone().unwrap_or_else(|| t.seed.to_string());
-    let (play_label, play_icon) = if t.playing { ("Pause", "❚❚") } else { ("Play", "▶") };
+    let (play_label, play_icon) = if t.playing {
+        ("Pause", "❚❚")
+    } else {
+        ("Play", "▶")
+    };
 
     html! {
         <div class="controls" role="toolbar" aria-label="Playback">
@@ -160,7 +167,10 @@ pub fn seed_problem(text: &str) -> Option<String> {
         return Some("Seed: enter a whole number".into());
     }
     if t.parse::<u64>().is_err() {
-        return Some(format!("Seed must be a whole number from 0 to {}", u64::MAX));
+        return Some(format!(
+            "Seed must be a whole number from 0 to {}",
+            u64::MAX
+        ));
     }
     None
 }

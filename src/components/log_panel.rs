@@ -4,7 +4,9 @@
 
 use faultlab_sim::log;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
-use yew::{Callback, Html, NodeRef, TargetCast, component, html, use_effect_with, use_node_ref, use_state};
+use yew::{
+    Callback, Html, NodeRef, TargetCast, component, html, use_effect_with, use_node_ref, use_state,
+};
 
 use super::LabProps;
 use crate::layout::time_label;
@@ -32,7 +34,9 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
             let mut lines = log::render::<P>(w.config(), &trace[start..]);
             lines.retain(|l| {
                 node_filter.is_none_or(|n| l.node.0 == n)
-                    && rpc_filter.as_ref().is_none_or(|r| l.rpc.as_deref() == Some(r.as_str()))
+                    && rpc_filter
+                        .as_ref()
+                        .is_none_or(|r| l.rpc.as_deref() == Some(r.as_str()))
             });
             let skip = lines.len().saturating_sub(MAX_LINES);
             lines.drain(..skip);

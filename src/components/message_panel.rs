@@ -96,7 +96,11 @@ fn flatten(variant: &str, body: &Value) -> Vec<(String, String)> {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                let s = if s.chars().count() > 200 { format!("{}…", s.chars().take(200).collect::<String>()) } else { s };
+                let s = if s.chars().count() > 200 {
+                    format!("{}…", s.chars().take(200).collect::<String>())
+                } else {
+                    s
+                };
                 (k.replace('_', " "), s)
             })
             .collect(),

@@ -4,9 +4,7 @@
 use faultlab_sim::NodeId;
 use serde_json::{Map, Value, json};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::{
-    Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state,
-};
+use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state};
 
 use crate::lab::{Fault, Lab};
 use crate::layout::time_label;
@@ -197,7 +195,10 @@ fn read_form(op: &OpSpec, form: &web_sys::HtmlFormElement) -> Result<Map<String,
             FieldKind::Bool => json!(el.checked()),
             FieldKind::Int => {
                 let t = el.value();
-                let n = t.trim().parse::<i64>().map_err(|_| format!("{}: must be a whole number, got \"{t}\"", f.label))?;
+                let n = t
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("{}: must be a whole number, got \"{t}\"", f.label))?;
                 json!(n)
             }
             FieldKind::Text => {
@@ -218,7 +219,11 @@ fn short_json(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    if s.chars().count() > 160 { format!("{}…", s.chars().take(160).collect::<String>()) } else { s }
+    if s.chars().count() > 160 {
+        format!("{}…", s.chars().take(160).collect::<String>())
+    } else {
+        s
+    }
 }
 
 fn ms(v: u64) -> f64 {

@@ -27,13 +27,25 @@ pub struct NetForm {
 /// # Errors
 /// The first field that is wrong, named.
 pub fn parse_net(f: &NetForm) -> Result<(u64, u64, f64, f64), String> {
-    let lo: u64 = f.lo.trim().parse().map_err(|_| format!("Latency min: must be a whole number of ms, got \"{}\"", f.lo))?;
-    let hi: u64 = f.hi.trim().parse().map_err(|_| format!("Latency max: must be a whole number of ms, got \"{}\"", f.hi))?;
+    let lo: u64 = f.lo.trim().parse().map_err(|_| {
+        format!(
+            "Latency min: must be a whole number of ms, got \"{}\"",
+            f.lo
+        )
+    })?;
+    let hi: u64 = f.hi.trim().parse().map_err(|_| {
+        format!(
+            "Latency max: must be a whole number of ms, got \"{}\"",
+            f.hi
+        )
+    })?;
     if lo == 0 {
         return Err("Latency min: must be at least 1 ms".into());
     }
     if hi < lo {
-        return Err(format!("Latency max ({hi} ms) must not be below latency min ({lo} ms)"));
+        return Err(format!(
+            "Latency max ({hi} ms) must not be below latency min ({lo} ms)"
+        ));
     }
     if hi > 60_000 {
         return Err("Latency max: at most 60000 ms".into());
@@ -41,10 +53,17 @@ pub fn parse_net(f: &NetForm) -> Result<(u64, u64, f64, f64), String> {
     let pct = |label: &str, t: &str| -> Result<f64, String> {
         match t.trim().parse::<f64>() {
             Ok(p) if (0.0..=100.0).contains(&p) => Ok(p / 100.0),
-            _ => Err(format!("{label}: must be a percentage from 0 to 100, got \"{t}\"")),
+            _ => Err(format!(
+                "{label}: must be a percentage from 0 to 100, got \"{t}\""
+            )),
         }
     };
-    Ok((lo, hi, pct("Loss", &f.drop_pct)?, pct("Duplication", &f.dup_pct)?))
+    Ok((
+        lo,
+        hi,
+        pct("Loss", &f.drop_pct)?,
+        pct("Duplication", &f.dup_pct)?,
+    ))
 }
 
 /// The settings panel.
@@ -92,7 +111,12 @@ pub fn Settings<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            let typed = NetForm { lo: get("lat-lo"), hi: get("lat-hi"), drop_pct: get("drop"), dup_pct: get("dup") };
+            let typed = NetForm {
+                lo: get("lat-lo"),
+                hi: get("lat-hi"),
+                drop_pct: get("drop"),
+                dup_pct: get("dup"),
+            };
             match parse_net(&typed) {
                 Ok((lo, hi, drop, dup)) => {
                     error.set(None);
@@ -183,16 +207,40 @@ mod tests {
     use super::*;
 
     fn form(lo: &str, hi: &str, d: &str, u: &str) -> NetForm {
-        NetForm { lo: lo.into(), hi: hi.into(), drop_pct: d.into(), dup_pct: u.into() }
+        NetForm {
+            lo: lo.into(),
+            hi: hi.into(),
+            drop_pct: d.into(),
+            dup_pct: u.into(),
+        }
     }
 
     #[test]
     fn network_form_validation() {
-        assert_eq!(parse_net(&form("10", "40", "0", "5")), Ok((10, 40, 0.0, 0.05)));
-        assert!(parse_net(&form("0", "40", "0", "0")).expect_err("zero").contains("at least 1"));
-        assert!(parse_net(&form("50", "40", "0", "0")).expect_err("order").contains("below"));
-        assert!(parse_net(&form("x", "40", "0", "0")).expect_err("nan").contains("Latency min"));
-        assert!(parse_net(&form("1", "40", "120", "0")).expect_err("pct").contains("Loss"));
+        assert_eq!(
+            parse_net(&form("10", "40", "0", "5")),
+            Ok((10, 40, 0.0, 0.05))
+        );
+        assert!(
+            parse_net(&form("0", "40", "0", "0"))
+                .expect_err("zero")
+                .contains("at least 1")
+        );
+        assert!(
+            parse_net(&form("50", "40", "0", "0"))
+                .expect_err("order")
+                .contains("below")
+        );
+        assert!(
+            parse_net(&form("x", "40", "0", "0"))
+                .expect_err("nan")
+                .contains("Latency min")
+        );
+        assert!(
+            parse_net(&form("1", "40", "120", "0"))
+                .expect_err("pct")
+                .contains("Loss")
+        );
         assert_eq!(fmt_pct(0.05), "5");
         assert_eq!(fmt_pct(0.0), "0");
     }

@@ -35,13 +35,17 @@ pub fn ShareBar(props: &ShareProps) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |e: yew::Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
             input.set_value("");
             let cb = cb.clone();
             yew::platform::spawn_local(async move {
                 match crate::browser::read_file(file).await {
                     Ok(text) => cb.emit(classify(text)),
-                    Err(e) => cb.emit(Action::Notify(Notice::error(format!("Could not import: {e}")))),
+                    Err(e) => cb.emit(Action::Notify(Notice::error(format!(
+                        "Could not import: {e}"
+                    )))),
                 }
             });
         })
@@ -66,7 +70,15 @@ pub fn ShareBar(props: &ShareProps) -> Html {
 pub fn classify(text: String) -> Action {
     let is_trace = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
-        .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(|f| f.starts_with("faultlab-trace")))
+        .and_then(|v| {
+            v.get("format")
+                .and_then(|f| f.as_str())
+                .map(|f| f.starts_with("faultlab-trace"))
+        })
         .unwrap_or(false);
-    if is_trace { Action::ImportTrace(text) } else { Action::OpenScenario(text, Opening::File) }
+    if is_trace {
+        Action::ImportTrace(text)
+    } else {
+        Action::OpenScenario(text, Opening::File)
+    }
 }
