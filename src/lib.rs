@@ -18,7 +18,7 @@ pub mod state;
 /// panic on the console (the e2e tests fail on any console error).
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        browser::console_error(&format!("faultlab panicked: {info}"))
+        browser::console_error(&format!("faultlab panicked: {info}"));
     }));
     yew::Renderer::<app::App>::new().render();
 }

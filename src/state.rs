@@ -521,7 +521,7 @@ impl Reducible for AppState {
                     }
                 }
                 Err(e) => {
-                    s.notice = Some(Notice::error(format!("This link could not be opened: {e}")))
+                    s.notice = Some(Notice::error(format!("This link could not be opened: {e}")));
                 }
             },
             Action::ImportTrace(text) => {
