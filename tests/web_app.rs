@@ -68,9 +68,9 @@ async fn app_mounts_and_renders_the_cluster() {
     yew::Renderer::<faultlab_web::app::App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
 
-    let nodes = root.query_selector_all("[data-node]").expect("query");
-    assert_eq!(nodes.length(), 5);
-    let first = nodes
+    let all_nodes = root.query_selector_all("[data-node]").expect("query");
+    assert_eq!(all_nodes.length(), 5);
+    let first = all_nodes
         .item(0)
         .expect("a node")
         .dyn_into::<web_sys::Element>()
