@@ -71,7 +71,8 @@ pub fn App() -> Html {
         let d = state.dispatcher();
         use_effect_with((), move |()| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-                gloo_events::EventListener::new(&doc, "keydown", move |e| {
+                let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(&doc, "keydown", opts, move |e| {
                     if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>()
                         && let Some(action) = shortcut(e)
                     {
