@@ -18,6 +18,7 @@ use crate::components::help::Help;
 use crate::components::log_panel::LogPanel;
 use crate::components::message_panel::MessagePanel;
 use crate::components::node_panel::NodePanel;
+use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
 use crate::components::violations::Violations;
@@ -285,6 +286,7 @@ fn TabView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     <Legend rpcs={P::RPCS} />
                 </section>
                 <div class="side">
+                    <ScenarioPicker<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <Settings<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                 </div>

@@ -550,6 +550,28 @@ mod tests {
     }
 
     #[test]
+    fn every_named_scenario_opens_in_both_tabs() {
+        for tab in [Tab::Raft, Tab::TwoPc] {
+            let scenarios = match tab {
+                Tab::Raft => <RaftP as LabProtocol>::scenarios(),
+                Tab::TwoPc => <TwoPcP as LabProtocol>::scenarios(),
+            };
+            for mut v in scenarios {
+                if let Value::Object(o) = &mut v {
+                    o.insert("protocol".into(), json!(tab.protocol()));
+                }
+                let s = dispatch(
+                    Rc::new(AppState::fresh()),
+                    Action::OpenScenario(v.to_string(), Opening::File),
+                );
+                let notice = s.notice.clone().expect("a notice");
+                assert!(!notice.error, "{}", notice.text);
+                assert_eq!(s.tab, tab);
+            }
+        }
+    }
+
+    #[test]
     fn tabs_keep_their_own_worlds() {
         let mut s = Rc::new(AppState::fresh());
         s = dispatch(s, Action::Lab(LabAction::Pause));

@@ -176,13 +176,13 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                         onclick={select(Selection::Message(env.id))} onkeydown={select_key(Selection::Message(env.id))}>
                         <line class="msg__trail" x1={fmt(behind.x)} y1={fmt(behind.y)} x2={fmt(at.x)} y2={fmt(at.y)} />
                         <g transform={format!("translate({} {}) rotate({})", fmt(at.x), fmt(at.y), fmt(angle))}>
-                            <circle class="msg__hit" r="14" />
+                            <circle class="msg__hit" r="16" />
                             if reply {
-                                <rect class="msg__dot" x="-8" y="-8" width="16" height="16" rx="4" />
+                                <rect class="msg__dot" x="-9" y="-9" width="18" height="18" rx="4" />
                             } else {
-                                <circle class="msg__dot" r="8.5" />
+                                <circle class="msg__dot" r="10" />
                             }
-                            <path class="msg__head" d="M 10 -4 L 15 0 L 10 4" />
+                            <path class="msg__head" d="M 12 -5 L 18 0 L 12 5" />
                         </g>
                         if let Some(g) = glyph {
                             <text class="msg__glyph" x={fmt(at.x)} y={fmt(at.y)}>{ g }</text>

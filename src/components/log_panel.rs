@@ -102,7 +102,8 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     </label>
                 </div>
             </header>
-            <ol class="log__lines" ref={scroller} tabindex="0" aria-label="Log lines">
+            <ol class="log__lines" ref={scroller} tabindex="0" aria-label="Log lines"
+                style={format!("--node-col:{}ch", names.iter().map(String::len).max().unwrap_or(1) + 3)}>
                 { for lines.iter().map(|l| {
                     let current = l.event == cursor;
                     let name = names.get(l.node.index()).cloned().unwrap_or_default();

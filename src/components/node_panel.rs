@@ -49,6 +49,31 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
         let up = w.is_up(id);
         let view = P::node_view(w, id);
         let partitioned = w.topology().is_partitioned();
+        let links = w
+            .node_ids()
+            .filter(|&peer| peer != id)
+            .map(|peer| {
+                let topo = w.topology();
+                let cut = topo.cut_links().any(|(a, b)| (a, b) == (id.min(peer), id.max(peer)));
+                let same_group = topo.groups().iter().any(|g| g.contains(&id) && g.contains(&peer));
+                let connected = topo.can_talk(id, peer);
+                let peer_name = w.node_name(peer);
+                let title = if !same_group {
+                    "in another partition group (Heal to reconnect)".to_owned()
+                } else if cut {
+                    format!("link to {peer_name} is cut: click to restore")
+                } else {
+                    format!("click to cut the link to {peer_name}")
+                };
+                html! {
+                    <button key={peer.0} class={if connected { "link-btn" } else { "link-btn link-btn--cut" }}
+                        aria-pressed={connected.to_string()} aria-label={format!("Link to {peer_name}")} title={title}
+                        disabled={!same_group} onclick={fault(Fault::Link(id, peer, cut))}>
+                        { peer_name }
+                    </button>
+                }
+            })
+            .collect::<Html>();
         let report = P::node_report(w, id);
         let timers = w
             .slot(id)
@@ -73,6 +98,10 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
                     <button class="btn" disabled={!up} onclick={fault(Fault::Timeout(id))}>{ "Timeout" }</button>
                     <button class="btn" onclick={fault(Fault::Isolate(id))}>{ "Isolate" }</button>
                     <button class="btn" disabled={!partitioned} onclick={fault(Fault::Heal)}>{ "Heal" }</button>
+                </div>
+                <div class="links" role="group" aria-label="Links">
+                    <span class="links__label">{ "Links" }</span>
+                    { links }
                 </div>
                 <dl class="kv">
                     { for report.iter().map(|(k, v)| html! {

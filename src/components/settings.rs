@@ -176,22 +176,22 @@ pub fn Settings<P: LabProtocol>(props: &LabProps<P>) -> Html {
             }
             <form class="net" onsubmit={on_net} aria-label="Network" key={format!("{current:?}")}>
                 <div class="settings__row">
-                    <label class="field"><span>{ "Latency min (ms)" }</span>
+                    <label class="field"><span>{ "Latency min" }</span>
                         <input class="input" name="lat-lo" inputmode="numeric" value={current.lo.clone()} /></label>
-                    <label class="field"><span>{ "Latency max (ms)" }</span>
+                    <label class="field"><span>{ "Latency max" }</span>
                         <input class="input" name="lat-hi" inputmode="numeric" value={current.hi.clone()} /></label>
-                </div>
-                <div class="settings__row">
-                    <label class="field"><span>{ "Loss (%)" }</span>
+                    <label class="field"><span>{ "Loss %" }</span>
                         <input class="input" name="drop" inputmode="decimal" value={current.drop_pct.clone()} /></label>
-                    <label class="field"><span>{ "Duplication (%)" }</span>
+                    <label class="field"><span>{ "Duplicate %" }</span>
                         <input class="input" name="dup" inputmode="decimal" value={current.dup_pct.clone()} /></label>
                 </div>
-                <button class="btn" type="submit">{ "Apply network settings" }</button>
+                <div class="net__foot">
+                    <button class="btn" type="submit">{ "Apply network settings" }</button>
+                    <p class="muted small">{ "Latency in ms. Network changes are recorded as inputs now; mode, bugs and node count restart the run." }</p>
+                </div>
                 if let Some(e) = &*error {
                     <p class="field-error" role="alert">{ e.clone() }</p>
                 }
-                <p class="muted small">{ "Network changes are recorded as inputs at the current time; mode, bugs and node count restart the run." }</p>
             </form>
         </section>
     }
