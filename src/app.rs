@@ -277,15 +277,15 @@ fn TabView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     </header>
                     <div class="stage__body">
                         <ClusterView<P> lab={lab.clone()} on_action={props.on_action.clone()} />
-                        { match lab.selected {
-                            Some(Selection::Node(id)) => html! { <NodePanel<P> lab={lab.clone()} node={id} on_action={props.on_action.clone()} /> },
-                            Some(Selection::Message(m)) => html! { <MessagePanel<P> lab={lab.clone()} msg={m} on_action={props.on_action.clone()} /> },
-                            None => Html::default(),
-                        } }
                     </div>
                     <Legend rpcs={P::RPCS} />
                 </section>
                 <div class="side">
+                    { match lab.selected {
+                        Some(Selection::Node(id)) => html! { <NodePanel<P> lab={lab.clone()} node={id} on_action={props.on_action.clone()} /> },
+                        Some(Selection::Message(m)) => html! { <MessagePanel<P> lab={lab.clone()} msg={m} on_action={props.on_action.clone()} /> },
+                        None => Html::default(),
+                    } }
                     <ScenarioPicker<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <Settings<P> lab={lab.clone()} on_action={props.on_action.clone()} />

@@ -111,7 +111,11 @@ impl LabProtocol for Demo {
         NodeView {
             role: Some("follower"),
             state: None,
-            label: format!("{} pings", node.pings_sent),
+            label: format!(
+                "{} ping{}",
+                node.pings_sent,
+                if node.pings_sent == 1 { "" } else { "s" }
+            ),
             term: None,
             class: "follower",
         }

@@ -48,7 +48,8 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
     {
         let scroller = scroller.clone();
         let follow = *follow;
-        use_effect_with((cursor, lines.len(), follow), move |_| {
+        let version = lab.version;
+        use_effect_with((cursor, lines.len(), follow, version), move |_| {
             if follow && let Some(el) = scroller.cast::<Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
