@@ -18,6 +18,7 @@ use crate::components::help::Help;
 use crate::components::log_panel::LogPanel;
 use crate::components::message_panel::MessagePanel;
 use crate::components::node_panel::NodePanel;
+use crate::components::protocol_view::ProtocolView;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
@@ -257,7 +258,7 @@ fn Legend(props: &LegendProps) -> Html {
 
 /// One tab's workspace: violations, the cluster with its panels, logs and settings.
 #[component]
-fn TabView<P: LabProtocol>(props: &LabProps<P>) -> Html {
+fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
     let lab = &props.lab;
     let heal = {
         let cb = props.on_action.clone();
@@ -287,6 +288,7 @@ fn TabView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                         None => Html::default(),
                     } }
                     <ScenarioPicker<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <Settings<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                 </div>

@@ -8,6 +8,7 @@ pub mod help;
 pub mod log_panel;
 pub mod message_panel;
 pub mod node_panel;
+pub mod protocol_view;
 pub mod scenario_picker;
 pub mod settings;
 pub mod share_bar;
