@@ -265,9 +265,10 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
         Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(Fault::Heal))))
     };
     let partitioned = lab.with_world(|w| w.topology().is_partitioned());
+    let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
     html! {
         <>
-            <Violations<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+            <Violations violations={lab.with_head(|w| w.violations().to_vec())} on_action={props.on_action.clone()} />
             <div class="grid">
                 <section class="card stage" aria-label="Cluster">
                     <header class="panel__head">
@@ -287,10 +288,10 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
                         Some(Selection::Message(m)) => html! { <MessagePanel<P> lab={lab.clone()} msg={m} on_action={props.on_action.clone()} /> },
                         None => Html::default(),
                     } }
-                    <ScenarioPicker<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    <ScenarioPicker<P> tab_name={lab.tab_name} on_action={props.on_action.clone()} />
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
-                    <Settings<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    <Settings<P> net={net} nodes={nodes} recipe={lab.recipe.clone()} on_action={props.on_action.clone()} />
                 </div>
             </div>
         </>

@@ -3,24 +3,29 @@
 
 use serde_json::Value;
 use web_sys::HtmlSelectElement;
-use yew::{Callback, Html, TargetCast, component, html, use_state};
+use yew::{Callback, Html, Properties, TargetCast, component, html, use_state};
 
-use super::LabProps;
 use crate::plugin::LabProtocol;
 use crate::state::{Action, Opening};
 
+/// Props of [`ScenarioPicker`].
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    /// The tab's protocol name (`"raft"`, `"2pc"`).
+    pub tab_name: &'static str,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
 /// The picker; empty when the protocol has no named scenarios.
 #[component]
-pub fn ScenarioPicker<P: LabProtocol>(props: &LabProps<P>) -> Html {
+pub fn ScenarioPicker<P: LabProtocol>(props: &PickerProps) -> Html {
     let chosen = use_state(|| None::<usize>);
     let scenarios: Vec<Value> = P::scenarios()
         .into_iter()
         .map(|mut v| {
             if let Value::Object(o) = &mut v {
-                o.insert(
-                    "protocol".into(),
-                    Value::String(props.lab.tab_name.to_owned()),
-                );
+                o.insert("protocol".into(), Value::String(props.tab_name.to_owned()));
             }
             v
         })

@@ -2,10 +2,12 @@
 //! (latency range, loss and duplication rates), applied as recorded inputs.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::{Callback, Html, SubmitEvent, TargetCast, component, html, use_state};
+use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state};
 
-use super::LabProps;
+use faultlab_sim::NetConfig;
+
 use crate::lab::Fault;
+use crate::lab::Recipe;
 use crate::plugin::LabProtocol;
 use crate::state::{Action, LabAction, Notice};
 
@@ -66,11 +68,24 @@ pub fn parse_net(f: &NetForm) -> Result<(u64, u64, f64, f64), String> {
     ))
 }
 
+/// Props of [`Settings`]: what it shows, so that it renders only when they change.
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    /// The network configuration in force at the head.
+    pub net: NetConfig,
+    /// Node count.
+    pub nodes: usize,
+    /// The run's recipe (mode, bugs).
+    pub recipe: Recipe,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
 /// The settings panel.
 #[component]
-pub fn Settings<P: LabProtocol>(props: &LabProps<P>) -> Html {
-    let lab = &props.lab;
-    let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
+pub fn Settings<P: LabProtocol>(props: &SettingsProps) -> Html {
+    let net = &props.net;
+    let nodes = props.nodes;
     let current = NetForm {
         lo: net.latency_min.as_ms().to_string(),
         hi: net.latency_max.as_ms().to_string(),
@@ -78,7 +93,7 @@ pub fn Settings<P: LabProtocol>(props: &LabProps<P>) -> Html {
         dup_pct: fmt_pct(net.duplicate_rate),
     };
     let error = use_state(|| None::<String>);
-    let recipe = &lab.recipe;
+    let recipe = &props.recipe;
 
     let on_nodes = {
         let cb = props.on_action.clone();

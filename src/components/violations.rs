@@ -1,17 +1,25 @@
 //! The violations banner (`role="alert"`): each broken invariant, what broke, and a
 //! button that jumps to the event where it first held.
 
-use yew::{Callback, Html, component, html};
+use yew::{Callback, Html, Properties, component, html};
 
-use super::LabProps;
 use crate::layout::time_label;
-use crate::plugin::LabProtocol;
 use crate::state::{Action, LabAction};
+use faultlab_sim::Violation;
+
+/// Props of [`Violations`].
+#[derive(Properties, PartialEq)]
+pub struct ViolationsProps {
+    /// The run's violations (from the head).
+    pub violations: Vec<Violation>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
 
 /// The banner; empty while every invariant holds.
 #[component]
-pub fn Violations<P: LabProtocol>(props: &LabProps<P>) -> Html {
-    let violations = props.lab.with_head(|w| w.violations().to_vec());
+pub fn Violations(props: &ViolationsProps) -> Html {
+    let violations = &props.violations;
     if violations.is_empty() {
         return Html::default();
     }
