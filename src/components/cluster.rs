@@ -66,7 +66,14 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 .map(|(gi, g)| {
                     let pts: Vec<Point> = g.iter().map(|id| pos[id.index()]).collect();
                     let hull = convex_hull(&pts);
-                    let label_at = centroid(&pts);
+                    let label_at = if pts.len() == 1 {
+                        // A lone node: the label sits between it and the centre.
+                        let c = Point { x: VIEW / 2.0, y: VIEW / 2.0 };
+                        let d = pts[0].dist(c).max(1.0);
+                        pts[0].lerp(c, ((r + 34.0) / d).min(1.0))
+                    } else {
+                        centroid(&pts)
+                    };
                     html! {
                         <g class={format!("hull hull--{}", gi % 4)} key={format!("hull{gi}")}>
                             if hull.len() == 1 {
