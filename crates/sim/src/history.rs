@@ -109,16 +109,12 @@ impl<P: Protocol> History<P> {
     /// Advance the head through every event due at or before `until`, then move its
     /// clock to `until`.
     pub fn run_until(&mut self, until: Tick) {
-        while let Some(at) = self.head.next_event_at() {
-            if at > until {
-                break;
-            }
+        while self.head.next_event_at().is_some_and(|at| at <= until) {
             if !self.step() {
                 break;
             }
         }
-        // Stale queue items may remain before `until`; let the world skip them.
-        self.head.run_until(until.max(self.head.now()));
+        self.head.advance_clock(until);
     }
 
     /// Schedule an input at time `at` (clamped to the head's time).

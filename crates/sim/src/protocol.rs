@@ -87,7 +87,7 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// The declared durable state of one node.
     type Durable: Clone + Debug;
     /// The protocol configuration: mode, bug toggles, node count, timer values.
-    type Config: Clone + Debug + Serialize + DeserializeOwned;
+    type Config: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;
     /// The invariant checkers, run after every event.
     type Checker: Checker<Self>;
 

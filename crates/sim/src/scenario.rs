@@ -304,7 +304,7 @@ impl Scenario {
             }
         }
         let protocol = match obj.get("protocol") {
-            Some(Value::String(p)) if p == "raft" || p == "2pc" => p.clone(),
+            Some(Value::String(p)) if p == "raft" || p == "2pc" || p == "demo" => p.clone(),
             Some(Value::String(p)) => {
                 return Err(ScenarioError::new(
                     "protocol",

@@ -301,9 +301,20 @@ impl<P: Protocol> World<P> {
         &self.step_events
     }
 
-    /// The time of the next queued event, if any.
-    pub fn next_event_at(&self) -> Option<Tick> {
-        self.queue.peek().map(|Reverse(item)| item.at)
+    /// The time of the next live event, if any (stale queue items — cancelled timers,
+    /// dropped messages — are discarded on the way).
+    pub fn next_event_at(&mut self) -> Option<Tick> {
+        self.next_live_at()
+    }
+
+    /// Move the clock forward to `to` without processing anything (the caller has run
+    /// every event due before it). Never moves the clock back.
+    pub fn advance_clock(&mut self, to: Tick) {
+        debug_assert!(
+            self.next_live_at().is_none_or(|at| at > to),
+            "events due before {to} were skipped"
+        );
+        self.now = self.now.max(to);
     }
 
     // ----- driving -------------------------------------------------------------------
