@@ -390,10 +390,13 @@ impl<P: LabProtocol> Lab<P> {
     fn fork_here(&mut self) {
         if self.past.is_some() {
             let mut h = self.history.borrow_mut();
+            // The recorded next event is the head's next event after the truncation
+            // (the run is deterministic up to the cursor).
+            let next_at = h.events_of(self.cursor + 1).first().map(|e| e.at);
             h.truncate(self.cursor);
             // Bring the clock to the viewed time when no event lies in between.
             let view = Tick(floor_ms(self.view_ms));
-            if h.head().next_event_at().is_none_or(|at| at > view) {
+            if next_at.is_none_or(|at| at > view) {
                 let until = view.max(h.head().now());
                 h.run_until(until);
             }

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod plugin;
 pub mod share;
 pub mod state;
+pub mod twopc_view;
 
 /// Mount the app on the page's body, after installing a panic hook that reports a
 /// panic on the console (the e2e tests fail on any console error).

@@ -18,8 +18,8 @@ use crate::plugin::{FieldKind, LabProtocol};
 
 /// The protocol behind the Raft tab (the demo until the Raft protocol lands).
 pub type RaftP = Demo;
-/// The protocol behind the 2PC tab (the demo until the 2PC protocol lands).
-pub type TwoPcP = Demo;
+/// The protocol behind the 2PC tab.
+pub type TwoPcP = faultlab_sim::twopc::TwoPc;
 
 /// The default seed of a fresh page.
 pub const DEFAULT_SEED: u64 = 1;
@@ -184,8 +184,12 @@ impl AppState {
     pub fn fresh() -> Self {
         let mut raft = Lab::<RaftP>::new("raft", Recipe::default_for::<RaftP>(DEFAULT_SEED))
             .expect("the default Raft recipe builds");
-        let mut twopc = Lab::<TwoPcP>::new("2pc", Recipe::default_for::<TwoPcP>(DEFAULT_SEED))
-            .expect("the default 2PC recipe builds");
+        // The 2PC cluster is idle without clients: start it on its first named
+        // scenario (the seed's own demo) so that something happens.
+        let mut twopc = first_scenario::<TwoPcP>("2pc").unwrap_or_else(|| {
+            Lab::<TwoPcP>::new("2pc", Recipe::default_for::<TwoPcP>(DEFAULT_SEED))
+                .expect("the default 2PC recipe builds")
+        });
         raft.playing = true;
         twopc.playing = true;
         AppState {
@@ -317,6 +321,16 @@ impl AppState {
             events.len()
         ))
     }
+}
+
+/// A lab on protocol `P`'s first named scenario, if it has one that builds.
+fn first_scenario<P: LabProtocol>(tab_name: &'static str) -> Option<Lab<P>> {
+    let mut v = P::scenarios().into_iter().next()?;
+    if let Value::Object(o) = &mut v {
+        o.insert("protocol".into(), json!(tab_name));
+    }
+    let sc = Scenario::from_value(&v).ok()?;
+    Lab::<P>::from_scenario(tab_name, &sc).ok()
 }
 
 fn open_lab<P: LabProtocol>(
@@ -584,7 +598,11 @@ mod tests {
         s = dispatch(s, Action::Lab(LabAction::Step));
         s = dispatch(s, Action::SelectTab(Tab::Raft));
         assert_eq!(s.raft.cursor(), raft_events);
-        assert_eq!(s.twopc.cursor(), 1);
+        assert_eq!(
+            s.twopc.cursor(),
+            1,
+            "the 2PC tab starts on a scenario with work to do"
+        );
     }
 
     #[test]

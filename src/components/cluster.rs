@@ -137,7 +137,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                             <path class="node__timer" d={d} />
                         }
                         <circle class="node__body" r={fmt(r)} />
-                        <text class="node__name" y="-4">{ name.clone() }</text>
+                        <text class="node__name" y="-4" style={name_style(&name, r)}>{ name.clone() }</text>
                         <text class="node__label" y={fmt(r * 0.42)}>{ label }</text>
                         if let Some(term) = view.term {
                             <text class="node__term" y={fmt(-r * 0.48)}>{ format!("T{term}") }</text>
@@ -285,6 +285,17 @@ fn recent_drops<P: LabProtocol>(lab: &crate::lab::Lab<P>, now: f64) -> Vec<DropM
             out
         })
     })
+}
+
+/// Long names (`grpc-node2`) get a smaller font so they fit inside the circle.
+fn name_style(name: &str, r: f64) -> Option<String> {
+    let len = name.chars().count();
+    if len <= 3 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let size = (2.9 * r / len as f64).clamp(9.0, 20.0);
+    Some(format!("font-size:{size:.1}px"))
 }
 
 fn centroid(pts: &[Point]) -> Point {
