@@ -95,6 +95,33 @@ pub fn message_position(from: Point, to: Point, node_r: f64, t: f64) -> Point {
     }
 }
 
+/// Where a message from a node to itself (2PC: one phase to the other) is drawn at
+/// progress `t`: once round a small loop just outside the node, away from the centre.
+pub fn self_message_position(node: Point, node_r: f64, t: f64) -> Point {
+    let centre = Point {
+        x: CENTRE,
+        y: CENTRE,
+    };
+    let d = node.dist(centre);
+    let (ux, uy) = if d == 0.0 {
+        (0.0, -1.0)
+    } else {
+        ((node.x - centre.x) / d, (node.y - centre.y) / d)
+    };
+    let loop_r = node_r * 0.45;
+    let c = Point {
+        x: node.x + ux * (node_r + loop_r * 0.6),
+        y: node.y + uy * (node_r + loop_r * 0.6),
+    };
+    // Start on the node side of the loop and go round clockwise.
+    let start = (-uy).atan2(-ux);
+    let a = start + 2.0 * PI * t.clamp(0.0, 1.0);
+    Point {
+        x: c.x + loop_r * a.cos(),
+        y: c.y + loop_r * a.sin(),
+    }
+}
+
 /// The two ends of a message path: on the edges of the sender's and receiver's circles.
 pub fn message_ends(from: Point, to: Point, node_r: f64) -> (Point, Point) {
     let d = from.dist(to);
@@ -294,6 +321,19 @@ mod tests {
         // The reply's path bends the other way: the two never coincide.
         let back = message_position(b, a, 20.0, 0.5);
         assert!(back.y < 0.0);
+    }
+
+    #[test]
+    fn self_messages_loop_outside_the_node() {
+        let n = node_position(0, 5);
+        let r = node_radius(5);
+        let start = self_message_position(n, r, 0.0);
+        let mid = self_message_position(n, r, 0.5);
+        let end = self_message_position(n, r, 1.0);
+        assert!((start.x - end.x).abs() < 1e-9 && (start.y - end.y).abs() < 1e-9);
+        // Node 0 is at the top: the loop is above it, further from the centre.
+        assert!(mid.y < n.y - r);
+        assert!(start.dist(n) < mid.dist(n));
     }
 
     #[test]

@@ -171,7 +171,7 @@ fn Gallery(props: &GalleryProps) -> Html {
                                 <span class="pic__name">{ file.clone() }</span>
                                 <span class="pic__likes" aria-label={format!("{} likes", pic.likes)}>{ format!("♥ {}", pic.likes) }</span>
                                 if let Some(tx) = lock {
-                                    <span class="pic__lock" title={format!("locked by transaction {tx}")}>{ format!("🔒 {tx}") }</span>
+                                    <span class="pic__lock" title={format!("locked by transaction {tx}")}>{ format!("locked · {tx}") }</span>
                                 }
                             </li>
                         }
@@ -188,7 +188,6 @@ fn Gallery(props: &GalleryProps) -> Html {
                         </div>
                         <ul class="pics">
                             { pictures }
-                            if node.pictures().is_empty() { <li class="muted small">{ "no pictures" }</li> }
                         </ul>
                         if !wal.is_empty() {
                             <div class="wal" title="Write-ahead log (durable), newest last">

@@ -9,7 +9,7 @@ use super::LabProps;
 use crate::lab::Selection;
 use crate::layout::{
     Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position,
-    node_position, node_radius, points_attr, timer_remaining,
+    node_position, node_radius, points_attr, self_message_position, timer_remaining,
 };
 use crate::plugin::{LabProtocol, rpc_slot};
 use crate::state::{Action, LabAction};
@@ -156,9 +156,12 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 let from = pos[env.from.index()];
                 let to = pos[env.to.index()];
                 let t = flight_progress(env.sent_at.as_ms(), env.deliver_at.as_ms(), now);
-                let at = message_position(from, to, r, t);
-                let ahead = message_position(from, to, r, (t + 0.06).min(1.0));
-                let behind = message_position(from, to, r, (t - 0.12).max(0.0));
+                let path = |t: f64| {
+                    if env.from == env.to { self_message_position(from, r, t) } else { message_position(from, to, r, t) }
+                };
+                let at = path(t);
+                let ahead = path((t + 0.06).min(1.0));
+                let behind = path((t - 0.12).max(0.0));
                 let rpc = env.msg.rpc();
                 let reply = env.msg.is_reply();
                 let glyph = P::msg_glyph(&env.msg);
