@@ -1,0 +1,166 @@
+// The page's generic controls against the built app: nodes render, Play/Pause/Step/
+// Step back work, step back restores the exact earlier state, dropping a message
+// removes it, crashing a node marks it down, links reproduce a run, and a garbage
+// link shows an error while a default simulation keeps running.
+import { assert, button, clickButton, count, gotoApp, sleep, test, text, waitFor, waitUntil } from './lib.mjs';
+
+/** Event counter as a number. */
+async function eventNo(page) {
+  return Number(await text(page, '[data-testid=event-counter]'));
+}
+
+/** Everything a test can see of the cluster: node attributes, messages in flight, counter. */
+async function snapshot(page) {
+  return page.evaluate(() => {
+    const nodes = [...document.querySelectorAll('[data-node]')].map((n) =>
+      ['data-node', 'data-up', 'data-role', 'data-state', 'aria-label'].map((a) => n.getAttribute(a)).join('|'),
+    );
+    const msgs = [...document.querySelectorAll('[data-msg]')].map((m) => `${m.dataset.msg}:${m.dataset.rpc}`).sort();
+    const counter = document.querySelector('[data-testid=event-counter]')?.textContent;
+    return JSON.stringify({ nodes, msgs, counter });
+  });
+}
+
+async function pause(page) {
+  if (await button(page, 'Pause').count()) await clickButton(page, 'Pause');
+  await button(page, 'Play').waitFor();
+}
+
+/** Step until at least one message is in flight. */
+async function stepUntilMessage(page) {
+  for (let i = 0; i < 200 && (await count(page, '[data-msg]')) === 0; i++) {
+    await clickButton(page, 'Step');
+  }
+  assert.ok((await count(page, '[data-msg]')) > 0, 'a message should be in flight');
+}
+
+test('ui: nodes render on the ring and the run plays', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await waitFor(page, '[data-node="1"]');
+  assert.equal(await count(page, '[data-node]'), 5);
+  for (const n of ['1', '2', '3', '4', '5']) {
+    assert.equal(await page.getAttribute(`[data-node="${n}"]`, 'data-up'), 'true');
+    assert.ok(await page.getAttribute(`[data-node="${n}"]`, 'data-role'));
+  }
+  // Playing by default: the event counter moves.
+  const start = await eventNo(page);
+  await waitUntil(async () => (await eventNo(page)) > start, { message: 'events advance while playing' });
+  assert.equal(await page.getByRole('tab', { name: 'Raft', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('tab', { name: '2PC', exact: true }).count(), 1);
+});
+
+test('ui: pause stops the run, play resumes it, step advances one event', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  const paused = await eventNo(page);
+  await sleep(400);
+  assert.equal(await eventNo(page), paused, 'paused: no events');
+  await clickButton(page, 'Step');
+  assert.equal(await eventNo(page), paused + 1);
+  await clickButton(page, 'Play');
+  await waitUntil(async () => (await eventNo(page)) > paused + 1, { message: 'playing again' });
+  // Keyboard: Space pauses, → steps, ← steps back.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Space');
+  await button(page, 'Play').waitFor();
+  const n = await eventNo(page);
+  await page.keyboard.press('ArrowRight');
+  await waitUntil(async () => (await eventNo(page)) === n + 1, { message: '→ steps' });
+  await page.keyboard.press('ArrowLeft');
+  await waitUntil(async () => (await eventNo(page)) === n, { message: '← steps back' });
+});
+
+test('ui: step back restores the exact earlier state', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  await stepUntilMessage(page);
+  const before = await snapshot(page);
+  for (let i = 0; i < 5; i++) await clickButton(page, 'Step');
+  assert.notEqual(await snapshot(page), before, 'five events change something');
+  for (let i = 0; i < 5; i++) await clickButton(page, 'Step back');
+  assert.equal(await snapshot(page), before);
+  // The timeline scrubs to the same place too.
+  const n = await eventNo(page);
+  await page.locator('input[aria-label=Timeline]').fill(String(n + 3));
+  await waitUntil(async () => (await eventNo(page)) === n + 3, { message: 'timeline seek' });
+  await page.locator('input[aria-label=Timeline]').fill(String(n));
+  await waitUntil(async () => (await snapshot(page)) === before, { message: 'timeline back' });
+});
+
+test('ui: dropping a message removes it', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  await stepUntilMessage(page);
+  const id = await page.getAttribute('[data-msg]', 'data-msg');
+  await page.locator(`[data-msg="${id}"]`).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match((await dialog.getAttribute('aria-label')) ?? '', new RegExp(`^Message ${id}\\b`));
+  await dialog.getByRole('button', { name: 'Drop', exact: true }).click();
+  await waitUntil(async () => (await count(page, `[data-msg="${id}"]`)) === 0, { message: 'message gone' });
+  // It died visibly where it was.
+  assert.equal(await count(page, `[data-dropped="${id}"]`), 1);
+});
+
+test('ui: crashing a node marks it down, restarting brings it back', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  await page.locator('[data-node="2"]').click();
+  const dialog = page.getByRole('dialog', { name: 'Node 2' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Crash', exact: true }).click();
+  await waitUntil(async () => (await page.getAttribute('[data-node="2"]', 'data-up')) === 'false', { message: 'down' });
+  await dialog.getByRole('button', { name: 'Restart', exact: true }).click();
+  await waitUntil(async () => (await page.getAttribute('[data-node="2"]', 'data-up')) === 'true', { message: 'up' });
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+});
+
+test('ui: a shared link reproduces the run', async ({ page, context, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  await page.locator('[data-node="4"]').click();
+  await page.getByRole('dialog', { name: 'Node 4' }).getByRole('button', { name: 'Crash', exact: true }).click();
+  for (let i = 0; i < 12; i++) await clickButton(page, 'Step');
+  const shared = page.url();
+  assert.match(shared, /#s=/);
+  const before = await snapshot(page);
+  const other = await context.newPage();
+  await gotoApp(other, shared);
+  await waitFor(other, '[data-node="4"]');
+  await button(other, 'Play').waitFor();
+  assert.equal(await snapshot(other), before);
+  assert.equal(await other.getAttribute('[data-node="4"]', 'data-up'), 'false');
+  await other.close();
+});
+
+test('ui: a garbage link shows an error and a default run keeps going', async ({ page, url }) => {
+  await gotoApp(page, `${url}#s=not-a-run!!`);
+  const alert = page.getByRole('alert').first();
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /link/i);
+  assert.equal(await count(page, '[data-node]'), 5);
+  await button(page, 'Pause').waitFor();
+  const n = await eventNo(page);
+  await waitUntil(async () => (await eventNo(page)) > n, { message: 'the default run plays' });
+  // A scenario that parses but is wrong names the field.
+  const bad = Buffer.from(JSON.stringify({ format: 'faultlab-scenario/1', protocol: 'raft', steps: [{ at_ms: 5, crash: '42' }] })).toString('base64url');
+  await page.goto(`${url}#s=${bad}`);
+  await page.reload();
+  await waitUntil(async () => /steps\[0\]/.test((await page.getByRole('alert').first().textContent()) ?? ''), { message: 'field named' });
+});
+
+test('ui: tabs keep their own runs', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  for (let i = 0; i < 7; i++) await clickButton(page, 'Step');
+  const raft = await eventNo(page);
+  await page.getByRole('tab', { name: '2PC', exact: true }).click();
+  await pause(page);
+  const twopc = await eventNo(page);
+  await clickButton(page, 'Step');
+  await page.getByRole('tab', { name: 'Raft', exact: true }).click();
+  assert.equal(await eventNo(page), raft);
+  await page.getByRole('tab', { name: '2PC', exact: true }).click();
+  assert.equal(await eventNo(page), twopc + 1);
+});

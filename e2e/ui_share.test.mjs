@@ -1,0 +1,66 @@
+// Sharing and bad input: importing garbage shows an error and leaves the run alone,
+// an exported scenario imports back to the same run, the picker starts a scenario,
+// and the help overlay opens with "?".
+import { assert, button, clickButton, count, gotoApp, test, text, waitFor, waitUntil } from './lib.mjs';
+
+async function pause(page) {
+  if (await button(page, 'Pause').count()) await clickButton(page, 'Pause');
+  await button(page, 'Play').waitFor();
+}
+
+test('ui: a garbage import shows an error and leaves the run untouched', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  for (let i = 0; i < 5; i++) await clickButton(page, 'Step');
+  const before = await text(page, '[data-testid=event-counter]');
+  const input = page.locator('input[type=file][aria-label="Import scenario or trace"]');
+  await input.setInputFiles({ name: 'junk.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "nope"') });
+  const alert = page.getByRole('alert').first();
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /not valid JSON/);
+  await input.setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'faultlab-scenario/1', protocol: 'raft', seed: -3 })),
+  });
+  await waitUntil(async () => /seed/.test((await page.getByRole('alert').first().textContent()) ?? ''), { message: 'names seed' });
+  assert.equal(await text(page, '[data-testid=event-counter]'), before);
+});
+
+test('ui: an exported scenario imports back to the same run', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  await page.locator('[data-node="5"]').click();
+  await page.getByRole('dialog', { name: 'Node 5' }).getByRole('button', { name: 'Isolate', exact: true }).click();
+  for (let i = 0; i < 9; i++) await clickButton(page, 'Step');
+  const download = page.waitForEvent('download');
+  await clickButton(page, 'Export scenario');
+  const file = await (await download).path();
+  const counter = await text(page, '[data-testid=event-counter]');
+  await clickButton(page, 'Reset');
+  await page.locator('input[type=file][aria-label="Import scenario or trace"]').setInputFiles(file);
+  await waitUntil(async () => /Opened Raft scenario/.test((await page.locator('.notice').first().textContent()) ?? ''), { message: 'opened' });
+  // A file starts from time 0 and plays; its steps replay the isolation.
+  await waitUntil(async () => Number(await text(page, '[data-testid=event-counter]')) >= Number(counter), { message: 'replays' });
+  assert.ok((await count(page, '.hull')) >= 2, 'the isolation shows as partition groups');
+});
+
+test('ui: the scenario picker starts a scenario and explains it', async ({ page, url }) => {
+  await gotoApp(page, url);
+  const picker = page.getByRole('combobox', { name: 'Scenario' });
+  const options = await picker.locator('option').allTextContents();
+  assert.ok(options.length >= 2, `options: ${options}`);
+  await picker.selectOption({ index: 1 });
+  await waitFor(page, '.scenario__body');
+  assert.match(await text(page, '.scenario__body'), /What should happen/);
+});
+
+test('ui: "?" opens the keyboard help', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  await help.getByRole('button', { name: 'Close', exact: true }).click();
+  await help.waitFor({ state: 'detached' });
+});

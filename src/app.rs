@@ -1,0 +1,299 @@
+//! The app: the reducer, the play loop, keyboard shortcuts, the URL, and the page
+//! layout (top bar, control bar, notice line, and the active tab's workspace).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::{
+    Callback, Html, Properties, component, html, use_callback, use_effect_with, use_reducer,
+};
+
+use crate::browser;
+use crate::components::LabProps;
+use crate::components::cluster::ClusterView;
+use crate::components::controls::{ControlBar, Transport};
+use crate::components::help::Help;
+use crate::components::log_panel::LogPanel;
+use crate::components::message_panel::MessagePanel;
+use crate::components::node_panel::NodePanel;
+use crate::components::protocol_view::ProtocolView;
+use crate::components::scenario_picker::ScenarioPicker;
+use crate::components::settings::Settings;
+use crate::components::share_bar::{Export, ShareBar};
+use crate::components::violations::Violations;
+use crate::lab::{Fault, Lab, Selection};
+use crate::plugin::LabProtocol;
+use crate::state::{Action, AppState, LabAction, Notice, RaftP, Tab, TwoPcP};
+
+/// The play loop's period (about one frame).
+const FRAME_MS: u32 = 16;
+/// While playing, the URL is refreshed this often (virtual ms) even without inputs.
+const URL_REFRESH_MS: f64 = 2_000.0;
+
+fn transport<P: LabProtocol>(lab: &Lab<P>) -> Transport {
+    Transport {
+        playing: lab.playing,
+        cursor: lab.cursor(),
+        head: lab.head_events(),
+        view_ms: lab.view_ms(),
+        speed_log: lab.speed_log,
+        seed: lab.recipe.seed,
+    }
+}
+
+/// The page.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| AppState::from_fragment(&browser::current_hash()));
+    let on_action = {
+        let d = state.dispatcher();
+        use_callback((), move |a: Action, ()| d.dispatch(a))
+    };
+
+    // The play loop: an interval that lives exactly as long as the active tab plays.
+    {
+        let d = state.dispatcher();
+        use_effect_with((state.tab, state.active_playing()), move |&(_, playing)| {
+            let interval = playing.then(|| {
+                let last = Rc::new(Cell::new(browser::now_ms()));
+                Interval::new(FRAME_MS, move || {
+                    let t = browser::now_ms();
+                    let dt = t - last.replace(t);
+                    d.dispatch(Action::Tick(dt));
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    // Keyboard shortcuts on the whole document.
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |()| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(&doc, "keydown", opts, move |e| {
+                    if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>()
+                        && let Some(action) = shortcut(e)
+                    {
+                        e.prevent_default();
+                        d.dispatch(action);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    // The URL follows the run (inputs, pauses, and every few seconds while playing).
+    {
+        let playing = state.active_playing();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let key = if playing {
+            let view = match state.tab {
+                Tab::Raft => state.raft.view_ms(),
+                Tab::TwoPc => state.twopc.view_ms(),
+            };
+            (state.active_inputs() as u64, (view / URL_REFRESH_MS) as u64)
+        } else {
+            (state.active_version(), u64::MAX)
+        };
+        let s = state.clone();
+        use_effect_with((state.tab, playing, key), move |_| {
+            browser::replace_hash(&crate::share::fragment_for(&s.active_scenario()));
+        });
+    }
+
+    let on_export = {
+        let s = state.clone();
+        let on_action = on_action.clone();
+        Callback::from(move |what: Export| {
+            let (name, value) = match what {
+                Export::Scenario => (
+                    format!("faultlab-{}-seed{}.json", s.tab.protocol(), seed(&s)),
+                    s.active_scenario(),
+                ),
+                Export::Trace => (
+                    format!("faultlab-{}-seed{}-trace.json", s.tab.protocol(), seed(&s)),
+                    s.active_trace(),
+                ),
+            };
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            if let Err(e) = browser::download(&name, &text) {
+                on_action.emit(Action::Notify(Notice::error(format!("Export failed: {e}"))));
+            }
+        })
+    };
+
+    let tab_button = |tab: Tab| {
+        let cb = on_action.clone();
+        let selected = state.tab == tab;
+        html! {
+            <button role="tab" class={if selected { "tab tab--active" } else { "tab" }}
+                id={format!("tab-{}", tab.protocol())} aria-selected={selected.to_string()}
+                aria-controls="workspace" tabindex={if selected { "0" } else { "-1" }}
+                onclick={Callback::from(move |_| cb.emit(Action::SelectTab(tab)))}>
+                { tab.label() }
+            </button>
+        }
+    };
+    let dismiss = {
+        let cb = on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Dismiss))
+    };
+    let open_help = {
+        let cb = on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Help(true)))
+    };
+    let t = match state.tab {
+        Tab::Raft => transport(&state.raft),
+        Tab::TwoPc => transport(&state.twopc),
+    };
+
+    html! {
+        <div class="app" id="app">
+            <header class="topbar">
+                <div class="brand">
+                    <svg class="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
+                        <circle cx="16" cy="6" r="4" /><circle cx="6" cy="24" r="4" /><circle cx="26" cy="24" r="4" />
+                        <path d="M16 10 L8 21 M16 10 L24 21 M10 24 L22 24" />
+                    </svg>
+                    <span class="brand__name">{ "faultlab" }</span>
+                    <span class="brand__tag">{ "fault-tolerance lab" }</span>
+                </div>
+                <nav class="tabs" role="tablist" aria-label="Protocol">
+                    { tab_button(Tab::Raft) }
+                    { tab_button(Tab::TwoPc) }
+                </nav>
+                <div class="topbar__right">
+                    <ShareBar on_export={on_export} on_action={on_action.clone()} />
+                    <button class="btn btn--ghost btn--icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={open_help}>{ "?" }</button>
+                </div>
+            </header>
+            <ControlBar transport={t} on_action={on_action.clone()} />
+            if let Some(n) = &state.notice {
+                <div class={if n.error { "notice notice--error" } else { "notice" }} role={if n.error { "alert" } else { "status" }}>
+                    <span class="notice__icon" aria-hidden="true">{ if n.error { "!" } else { "i" } }</span>
+                    <span class="notice__text">{ n.text.clone() }</span>
+                    <button class="btn btn--ghost btn--small" aria-label="Dismiss" onclick={dismiss}>{ "✕" }</button>
+                </div>
+            }
+            <main class="workspace" id="workspace" role="tabpanel" aria-labelledby={format!("tab-{}", state.tab.protocol())}>
+                { match state.tab {
+                    Tab::Raft => html! { <TabView<RaftP> key="raft" lab={state.raft.clone()} on_action={on_action.clone()} /> },
+                    Tab::TwoPc => html! { <TabView<TwoPcP> key="2pc" lab={state.twopc.clone()} on_action={on_action.clone()} /> },
+                } }
+            </main>
+            if state.help {
+                <Help on_action={on_action.clone()} />
+            }
+        </div>
+    }
+}
+
+fn seed(s: &AppState) -> u64 {
+    match s.tab {
+        Tab::Raft => s.raft.recipe.seed,
+        Tab::TwoPc => s.twopc.recipe.seed,
+    }
+}
+
+/// The action for a key press, unless the user is typing in a field.
+fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(tag.as_str(), "input" | "select" | "textarea") {
+        return None;
+    }
+    let key = e.key();
+    // Space and Enter on a focused button (or node) press that button instead.
+    let on_control = tag == "button" || tag == "g" || tag == "a";
+    Some(match key.as_str() {
+        " " | "." if !on_control => Action::Lab(LabAction::TogglePlay),
+        "ArrowRight" => Action::Lab(LabAction::Step),
+        "ArrowLeft" => Action::Lab(LabAction::StepBack),
+        "?" => Action::Help(true),
+        "Escape" => Action::Help(false),
+        k => match k.to_ascii_lowercase().as_str() {
+            "c" => Action::Lab(LabAction::Key('c')),
+            "r" => Action::Lab(LabAction::Key('r')),
+            "t" => Action::Lab(LabAction::Key('t')),
+            "a" => Action::Lab(LabAction::Key('a')),
+            "d" => Action::Lab(LabAction::StepToDelivery),
+            "h" => Action::Lab(LabAction::Fault(Fault::Heal)),
+            _ => return None,
+        },
+    })
+}
+
+/// Props of [`Legend`].
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    rpcs: &'static [&'static str],
+}
+
+/// The cluster view's legend: RPC colours, request vs reply, timer, crashed, dropped.
+#[component]
+fn Legend(props: &LegendProps) -> Html {
+    html! {
+        <ul class="legend" aria-label="Legend">
+            { for props.rpcs.iter().enumerate().map(|(i, r)| html! {
+                <li><svg viewBox="-10 -10 20 20" class={format!("legend__sw rpc-{}", i % 8)} aria-hidden="true"><circle class="msg__dot" r="7" /></svg>{ *r }</li>
+            }) }
+            <li><svg viewBox="-10 -10 20 20" class="legend__sw legend__reply" aria-hidden="true"><rect x="-7" y="-7" width="14" height="14" rx="3" /></svg>{ "reply" }</li>
+            <li><svg viewBox="-10 -10 20 20" class="legend__sw legend__timer" aria-hidden="true"><path d="M 0 -7 A 7 7 0 1 1 -7 0" /></svg>{ "timer left" }</li>
+            <li><svg viewBox="-10 -10 20 20" class="legend__sw legend__down" aria-hidden="true"><circle r="7" /><path d="M -3.5 -3.5 L 3.5 3.5 M 3.5 -3.5 L -3.5 3.5" /></svg>{ "crashed" }</li>
+            <li><svg viewBox="-10 -10 20 20" class="legend__sw legend__drop" aria-hidden="true"><path d="M -4 -4 L 4 4 M 4 -4 L -4 4" /></svg>{ "dropped" }</li>
+        </ul>
+    }
+}
+
+/// One tab's workspace: violations, the cluster with its panels, logs and settings.
+#[component]
+fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
+    let lab = &props.lab;
+    let heal = {
+        let cb = props.on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(Fault::Heal))))
+    };
+    let partitioned = lab.with_world(|w| w.topology().is_partitioned());
+    let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
+    html! {
+        <>
+            <Violations violations={lab.with_head(|w| w.violations().to_vec())} on_action={props.on_action.clone()} />
+            <div class="grid">
+                <section class="card stage" aria-label="Cluster">
+                    <header class="panel__head">
+                        <h2>{ "Cluster" }</h2>
+                        <span class="muted small">{ "click a node or a message" }</span>
+                        <button class="btn btn--small" disabled={!partitioned} onclick={heal}
+                            title="Remove every partition and cut link (H)">{ "Heal" }</button>
+                    </header>
+                    <div class="stage__body">
+                        <ClusterView<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    </div>
+                    <Legend rpcs={P::RPCS} />
+                </section>
+                <div class="side">
+                    { match lab.selected {
+                        Some(Selection::Node(id)) => html! { <NodePanel<P> lab={lab.clone()} node={id} on_action={props.on_action.clone()} /> },
+                        Some(Selection::Message(m)) => html! { <MessagePanel<P> lab={lab.clone()} msg={m} on_action={props.on_action.clone()} /> },
+                        None => Html::default(),
+                    } }
+                    <ScenarioPicker<P> tab_name={lab.tab_name} on_action={props.on_action.clone()} />
+                    { P::panels(lab, &props.on_action) }
+                    <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    <Settings<P> net={net} nodes={nodes} recipe={lab.recipe.clone()} on_action={props.on_action.clone()} />
+                </div>
+            </div>
+        </>
+    }
+}

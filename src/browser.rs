@@ -1,0 +1,127 @@
+//! The few places the page talks to the browser: the clock for the play loop, the URL
+//! fragment, downloads, reading an uploaded file, and the console.
+//!
+//! Everything else in the app is plain Rust. On a native build (the unit tests) these
+//! functions do nothing, so the state layer stays testable without a browser.
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use wasm_bindgen::JsCast;
+
+    pub(super) fn console_error(text: &str) {
+        web_sys::console::error_1(&text.into());
+    }
+
+    pub(super) fn now_ms() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or_else(js_sys::Date::now, |p| p.now())
+    }
+
+    pub(super) fn current_hash() -> String {
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn replace_hash(fragment: &str) {
+        let Some(w) = web_sys::window() else { return };
+        if w.location().hash().ok().as_deref() == Some(fragment) {
+            return;
+        }
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
+        }
+    }
+
+    pub(super) fn download(filename: &str, text: &str) -> Result<(), String> {
+        let window = web_sys::window().ok_or("no window")?;
+        let document = window.document().ok_or("no document")?;
+        let parts = js_sys::Array::of1(&text.into());
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type("application/json");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+            .map_err(|_| "could not create the file")?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)
+            .map_err(|_| "could not create a link")?;
+        let a: web_sys::HtmlAnchorElement = document
+            .create_element("a")
+            .map_err(|_| "could not create a link")?
+            .dyn_into()
+            .map_err(|_| "could not create a link")?;
+        a.set_href(&url);
+        a.set_download(filename);
+        a.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Ok(())
+    }
+
+    pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .map_err(|_| "the file could not be read".to_owned())?;
+        text.as_string()
+            .ok_or_else(|| "the file is not text".to_owned())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    pub(super) fn console_error(text: &str) {
+        let _ = text;
+    }
+    pub(super) fn now_ms() -> f64 {
+        0.0
+    }
+    pub(super) fn current_hash() -> String {
+        String::new()
+    }
+    pub(super) fn replace_hash(fragment: &str) {
+        let _ = fragment;
+    }
+    pub(super) fn download(filename: &str, text: &str) -> Result<(), String> {
+        let _ = (filename, text);
+        Err("downloads need a browser".into())
+    }
+    #[allow(clippy::unused_async)]
+    pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
+        let _ = file;
+        Err("reading files needs a browser".into())
+    }
+}
+
+/// Log an error on the browser console.
+pub fn console_error(text: &str) {
+    imp::console_error(text);
+}
+
+/// A monotonic clock in ms (for the play loop only; the engine never sees it).
+pub fn now_ms() -> f64 {
+    imp::now_ms()
+}
+
+/// The URL fragment, with its `#`.
+pub fn current_hash() -> String {
+    imp::current_hash()
+}
+
+/// Replace the URL fragment without adding a history entry.
+pub fn replace_hash(fragment: &str) {
+    imp::replace_hash(fragment);
+}
+
+/// Offer `text` as a JSON file download.
+///
+/// # Errors
+/// The browser refused to create the file.
+pub fn download(filename: &str, text: &str) -> Result<(), String> {
+    imp::download(filename, text)
+}
+
+/// Read an uploaded file as text.
+///
+/// # Errors
+/// The file could not be read or is not text.
+pub async fn read_file(file: web_sys::File) -> Result<String, String> {
+    imp::read_file(file).await
+}

@@ -1,0 +1,337 @@
+//! The cluster view: nodes on a ring with their role or state and a shrinking timer
+//! arc, partitions as hulls around each group, cut links, messages in flight moving
+//! from sender to receiver on virtual time, and recently dropped messages.
+
+use faultlab_sim::{DropReason, EventKind, Message, MsgId, NodeId};
+use yew::{Callback, Html, KeyboardEvent, MouseEvent, classes, component, html};
+
+use super::LabProps;
+use crate::lab::Selection;
+use crate::layout::{
+    Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position,
+    node_position, node_radius, points_attr, self_message_position, timer_remaining,
+};
+use crate::plugin::{LabProtocol, rpc_slot};
+use crate::state::{Action, LabAction};
+
+/// How long (virtual ms) a dropped message stays visible where it died.
+const DROP_FLASH_MS: f64 = 600.0;
+/// How far back in the trace to look for recent drops.
+const DROP_LOOKBACK: usize = 4_000;
+
+struct DropMark {
+    id: MsgId,
+    at: Point,
+    age: f64,
+    rpc: String,
+    reason: DropReason,
+}
+
+/// The SVG cluster view of a lab.
+#[component]
+pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
+    let lab = &props.lab;
+    let now = lab.view_ms();
+    let select = |sel: Selection| {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            cb.emit(Action::Lab(LabAction::Select(Some(sel))));
+        })
+    };
+    let select_key = |sel: Selection| {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                cb.emit(Action::Lab(LabAction::Select(Some(sel))));
+            }
+        })
+    };
+    let drops = recent_drops(lab, now);
+
+    lab.with_world(|w| {
+        let n = w.node_count();
+        let r = node_radius(n);
+        let pos: Vec<Point> = (0..n).map(|i| node_position(i, n)).collect();
+        let groups = w.topology().groups();
+        let partitioned = groups.len() > 1;
+        let selected = lab.selected;
+
+        let hulls = if partitioned {
+            groups
+                .iter()
+                .enumerate()
+                .map(|(gi, g)| {
+                    let pts: Vec<Point> = g.iter().map(|id| pos[id.index()]).collect();
+                    let hull = convex_hull(&pts);
+                    let label_at = if pts.len() == 1 {
+                        // A lone node: the label sits between it and the centre.
+                        let c = Point { x: VIEW / 2.0, y: VIEW / 2.0 };
+                        let d = pts[0].dist(c).max(1.0);
+                        pts[0].lerp(c, ((r + 34.0) / d).min(1.0))
+                    } else {
+                        centroid(&pts)
+                    };
+                    html! {
+                        <g class={format!("hull hull--{}", gi % 4)} key={format!("hull{gi}")}>
+                            if hull.len() == 1 {
+                                <circle cx={fmt(hull[0].x)} cy={fmt(hull[0].y)} r={fmt(r + 22.0)} />
+                            } else {
+                                <polygon points={points_attr(&hull)} style={format!("stroke-width:{}", fmt(2.0 * r + 44.0))} />
+                            }
+                            <text class="hull__label" x={fmt(label_at.x)} y={fmt(label_at.y)}>
+                                { format!("group {}", gi + 1) }
+                            </text>
+                        </g>
+                    }
+                })
+                .collect::<Html>()
+        } else {
+            Html::default()
+        };
+
+        let cuts = w
+            .topology()
+            .cut_links()
+            .map(|(a, b)| {
+                let (pa, pb) = (pos[a.index()], pos[b.index()]);
+                let mid = pa.lerp(pb, 0.5);
+                html! {
+                    <g class="cut" key={format!("cut{}-{}", a.0, b.0)}>
+                        <line x1={fmt(pa.x)} y1={fmt(pa.y)} x2={fmt(pb.x)} y2={fmt(pb.y)} />
+                        <text x={fmt(mid.x)} y={fmt(mid.y)}>{ "✕" }</text>
+                    </g>
+                }
+            })
+            .collect::<Html>();
+
+        let nodes = w
+            .node_ids()
+            .map(|id| {
+                let p = pos[id.index()];
+                let up = w.is_up(id);
+                let view = P::node_view(w, id);
+                let name = w.node_name(id);
+                let timer = if up { P::main_timer(w, id) } else { None };
+                let arc = timer.map(|t| {
+                    arc_path(Point { x: 0.0, y: 0.0 }, r + 7.0, timer_remaining(t.set_at.as_ms(), t.fires_at.as_ms(), now))
+                });
+                let label = if up { view.label.clone() } else { "crashed".to_owned() };
+                let aria = format!("Node {name}, {}{}", if up { "" } else { "crashed, " }, view.label);
+                let class = classes!(
+                    "node",
+                    format!("node--{}", view.class),
+                    (!up).then_some("node--down"),
+                    (selected == Some(Selection::Node(id))).then_some("node--selected"),
+                );
+                html! {
+                    <g class={class} key={format!("n{}", id.0)} data-node={name.clone()} data-up={up.to_string()}
+                        data-role={view.role} data-state={view.state.clone()}
+                        transform={format!("translate({} {})", fmt(p.x), fmt(p.y))}
+                        role="button" tabindex="0" aria-label={aria}
+                        onclick={select(Selection::Node(id))} onkeydown={select_key(Selection::Node(id))}>
+                        <circle class="node__track" r={fmt(r + 7.0)} />
+                        if let Some(d) = arc {
+                            <path class="node__timer" d={d} />
+                        }
+                        <circle class="node__body" r={fmt(r)} />
+                        <text class="node__name" y="-4" style={name_style(&name, r)}>{ name.clone() }</text>
+                        <text class="node__label" y={fmt(r * 0.42)}>{ label }</text>
+                        if let Some(term) = view.term {
+                            <text class="node__term" y={fmt(-r * 0.48)}>{ format!("T{term}") }</text>
+                        }
+                        if !up {
+                            <path class="node__cross" d={format!("M {a} {a} L {b} {b} M {b} {a} L {a} {b}", a = fmt(-r * 0.5), b = fmt(r * 0.5))} />
+                        }
+                    </g>
+                }
+            })
+            .collect::<Html>();
+
+        let messages = w
+            .in_flight()
+            .map(|env| {
+                let from = pos[env.from.index()];
+                let to = pos[env.to.index()];
+                let t = flight_progress(env.sent_at.as_ms(), env.deliver_at.as_ms(), now);
+                let path = |t: f64| {
+                    if env.from == env.to { self_message_position(from, r, t) } else { message_position(from, to, r, t) }
+                };
+                let at = path(t);
+                let ahead = path((t + 0.06).min(1.0));
+                let behind = path((t - 0.12).max(0.0));
+                let rpc = env.msg.rpc();
+                let reply = env.msg.is_reply();
+                let glyph = P::msg_glyph(&env.msg);
+                let class = classes!(
+                    "msg",
+                    format!("rpc-{}", rpc_slot::<P>(rpc)),
+                    reply.then_some("msg--reply"),
+                    env.copy_of.is_some().then_some("msg--copy"),
+                    (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
+                );
+                let angle = (ahead.y - at.y).atan2(ahead.x - at.x).to_degrees();
+                let aria = format!(
+                    "Message {} {rpc}{} from {} to {}",
+                    env.id.0,
+                    if reply { " reply" } else { "" },
+                    w.node_name(env.from),
+                    w.node_name(env.to)
+                );
+                html! {
+                    <g class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
+                        role="button" tabindex="0" aria-label={aria}
+                        onclick={select(Selection::Message(env.id))} onkeydown={select_key(Selection::Message(env.id))}>
+                        <line class="msg__trail" x1={fmt(behind.x)} y1={fmt(behind.y)} x2={fmt(at.x)} y2={fmt(at.y)} />
+                        <g transform={format!("translate({} {}) rotate({})", fmt(at.x), fmt(at.y), fmt(angle))}>
+                            <circle class="msg__hit" r="16" />
+                            if reply {
+                                <rect class="msg__dot" x="-9" y="-9" width="18" height="18" rx="4" />
+                            } else {
+                                <circle class="msg__dot" r="10" />
+                            }
+                            <path class="msg__head" d="M 12 -5 L 18 0 L 12 5" />
+                        </g>
+                        if let Some(g) = glyph {
+                            <text class="msg__glyph" x={fmt(at.x)} y={fmt(at.y)}>{ g }</text>
+                        }
+                    </g>
+                }
+            })
+            .collect::<Html>();
+
+        let drop_marks = drops
+            .iter()
+            .map(|d| {
+                let opacity = (1.0 - d.age / DROP_FLASH_MS).clamp(0.15, 1.0);
+                html! {
+                    <g class="drop" key={format!("d{}", d.id.0)} data-dropped={d.id.0.to_string()} data-rpc={d.rpc.clone()}
+                        data-reason={format!("{:?}", d.reason).to_lowercase()}
+                        transform={format!("translate({} {})", fmt(d.at.x), fmt(d.at.y))}
+                        style={format!("opacity:{opacity:.2}")}>
+                        <circle r="11" />
+                        <path d="M -5 -5 L 5 5 M 5 -5 L -5 5" />
+                    </g>
+                }
+            })
+            .collect::<Html>();
+
+        let deselect = {
+            let cb = props.on_action.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(Action::Lab(LabAction::Select(None))))
+        };
+        html! {
+            <svg class="cluster" viewBox={format!("0 0 {VIEW} {VIEW}")} preserveAspectRatio="xMidYMid meet"
+                role="group" aria-label={format!("Cluster of {n} nodes")} onclick={deselect}>
+                <g class="cluster__hulls">{ hulls }</g>
+                <g class="cluster__cuts">{ cuts }</g>
+                <g class="cluster__nodes">{ nodes }</g>
+                <g class="cluster__drops">{ drop_marks }</g>
+                <g class="cluster__msgs">{ messages }</g>
+            </svg>
+        }
+    })
+}
+
+/// Messages that died in the last [`DROP_FLASH_MS`] of virtual time, placed where they
+/// were when they died.
+fn recent_drops<P: LabProtocol>(lab: &crate::lab::Lab<P>, now: f64) -> Vec<DropMark> {
+    lab.with_world(|w| {
+        let n = w.node_count();
+        let r = node_radius(n);
+        lab.with_trace(|trace| {
+            let start = trace.len().saturating_sub(DROP_LOOKBACK);
+            let recent = &trace[start..];
+            let mut out = Vec::new();
+            for ev in recent.iter().rev() {
+                let at_ms = ms(ev.at.as_ms());
+                if now - at_ms > DROP_FLASH_MS {
+                    break;
+                }
+                if let EventKind::Dropped {
+                    msg,
+                    from,
+                    to,
+                    rpc,
+                    reason,
+                } = &ev.kind
+                {
+                    let (pf, pt) = (node_position(from.index(), n), node_position(to.index(), n));
+                    let t = recent
+                        .iter()
+                        .rev()
+                        .find_map(|e| match &e.kind {
+                            EventKind::Sent {
+                                msg: m, deliver_at, ..
+                            } if m == msg => {
+                                Some(flight_progress(e.at.as_ms(), deliver_at.as_ms(), at_ms))
+                            }
+                            _ => None,
+                        })
+                        .unwrap_or(1.0);
+                    let at = if *from == *to {
+                        message_ends(pf, pt, r).1
+                    } else {
+                        message_position(pf, pt, r, t)
+                    };
+                    out.push(DropMark {
+                        id: *msg,
+                        at,
+                        age: (now - at_ms).max(0.0),
+                        rpc: rpc.clone(),
+                        reason: *reason,
+                    });
+                }
+            }
+            out
+        })
+    })
+}
+
+/// Long names (`grpc-node2`) get a smaller font so they fit inside the circle.
+fn name_style(name: &str, r: f64) -> Option<String> {
+    let len = name.chars().count();
+    if len <= 3 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let size = (2.9 * r / len as f64).clamp(9.0, 20.0);
+    Some(format!("font-size:{size:.1}px"))
+}
+
+fn centroid(pts: &[Point]) -> Point {
+    let n = pts.len().max(1);
+    #[allow(clippy::cast_precision_loss)]
+    let k = n as f64;
+    let sx: f64 = pts.iter().map(|p| p.x).sum();
+    let sy: f64 = pts.iter().map(|p| p.y).sum();
+    let c = Point {
+        x: sx / k,
+        y: sy / k,
+    };
+    // Pull the label towards the centre of the view so it sits inside the hull.
+    c.lerp(
+        Point {
+            x: VIEW / 2.0,
+            y: VIEW / 2.0,
+        },
+        0.35,
+    )
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+fn ms(v: u64) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let f = v as f64;
+    f
+}
+
+/// A node's id from its index (re-exported for the panels).
+pub fn node_at(i: usize) -> NodeId {
+    NodeId::from_index(i)
+}

@@ -1,0 +1,50 @@
+//! The keyboard help overlay (`?`).
+
+use yew::{Callback, Html, Properties, component, html};
+
+use crate::state::Action;
+
+/// Props of [`Help`].
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+const KEYS: &[(&str, &str)] = &[
+    ("Space", "play / pause"),
+    ("→", "step one event"),
+    ("←", "step back one event"),
+    ("D", "step to the next delivery"),
+    ("C", "client request (to the leader, if any)"),
+    ("R", "restart a crashed node, or the leader"),
+    ("T / A", "spread / align timers (n/a yet)"),
+    ("H", "heal every partition"),
+    ("Esc", "close a panel"),
+    ("?", "this help"),
+];
+
+/// The overlay listing the keyboard shortcuts.
+#[component]
+pub fn Help(props: &HelpProps) -> Html {
+    let close = {
+        let cb = props.on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Help(false)))
+    };
+    html! {
+        <div class="overlay">
+            <section class="panel dialog help" role="dialog" aria-label="Keyboard shortcuts" aria-modal="true">
+                <header class="dialog__head">
+                    <h2>{ "Keyboard shortcuts" }</h2>
+                    <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
+                </header>
+                <table class="keys">
+                    <tbody>
+                        { for KEYS.iter().map(|(k, what)| html! { <tr><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr> }) }
+                    </tbody>
+                </table>
+                <p class="muted">{ "Click a node or a message for its panel. Any action taken while viewing the past forks the run from there." }</p>
+            </section>
+        </div>
+    }
+}

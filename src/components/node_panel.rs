@@ -1,0 +1,262 @@
+//! The node panel (`role="dialog"`): a node's full state, its fault actions (crash,
+//! restart, force timeout, isolate, heal) and a client request form.
+
+use faultlab_sim::NodeId;
+use serde_json::{Map, Value, json};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state};
+
+use crate::lab::{Fault, Lab};
+use crate::layout::time_label;
+use crate::plugin::{FieldKind, LabProtocol, OpSpec};
+use crate::state::{Action, LabAction, Notice};
+
+/// Props of [`NodePanel`].
+#[derive(Properties)]
+pub struct NodePanelProps<P: LabProtocol> {
+    /// The lab.
+    pub lab: Lab<P>,
+    /// The node shown.
+    pub node: NodeId,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+impl<P: LabProtocol> PartialEq for NodePanelProps<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.lab == other.lab && self.node == other.node && self.on_action == other.on_action
+    }
+}
+
+/// A node's panel.
+#[component]
+pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
+    let id = props.node;
+    let fault = |f: Fault| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(f.clone()))))
+    };
+    let close = {
+        let cb = props.on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Select(None))))
+    };
+    let now = props.lab.view_ms();
+    props.lab.with_world(|w| {
+        if id.index() >= w.node_count() {
+            return Html::default();
+        }
+        let name = w.node_name(id);
+        let up = w.is_up(id);
+        let view = P::node_view(w, id);
+        let partitioned = w.topology().is_partitioned();
+        let links = w
+            .node_ids()
+            .filter(|&peer| peer != id)
+            .map(|peer| {
+                let topo = w.topology();
+                let cut = topo.cut_links().any(|(a, b)| (a, b) == (id.min(peer), id.max(peer)));
+                let same_group = topo.groups().iter().any(|g| g.contains(&id) && g.contains(&peer));
+                let connected = topo.can_talk(id, peer);
+                let peer_name = w.node_name(peer);
+                let title = if !same_group {
+                    "in another partition group (Heal to reconnect)".to_owned()
+                } else if cut {
+                    format!("link to {peer_name} is cut: click to restore")
+                } else {
+                    format!("click to cut the link to {peer_name}")
+                };
+                html! {
+                    <button key={peer.0} class={if connected { "link-btn" } else { "link-btn link-btn--cut" }}
+                        aria-pressed={connected.to_string()} aria-label={format!("Link to {peer_name}")} title={title}
+                        disabled={!same_group} onclick={fault(Fault::Link(id, peer, cut))}>
+                        { peer_name }
+                    </button>
+                }
+            })
+            .collect::<Html>();
+        let report = P::node_report(w, id);
+        let timers = w
+            .slot(id)
+            .timers
+            .iter()
+            .map(|t| {
+                let left = (ms(t.fires_at.as_ms()) - now).max(0.0);
+                html! { <li>{ format!("{:?}: fires at {} (in {:.0} ms)", t.timer, time_label(ms(t.fires_at.as_ms())), left) }</li> }
+            })
+            .collect::<Html>();
+        html! {
+            <section class="panel dialog" role="dialog" aria-label={format!("Node {name}")}>
+                <header class="dialog__head">
+                    <h2>{ format!("Node {name}") }</h2>
+                    <span class={if up { "pill pill--up" } else { "pill pill--down" }}>{ if up { "up" } else { "crashed" } }</span>
+                    <span class="pill">{ view.label.clone() }</span>
+                    <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
+                </header>
+                <div class="dialog__actions">
+                    <button class="btn" disabled={!up} onclick={fault(Fault::Crash(id))}>{ "Crash" }</button>
+                    <button class="btn" disabled={up} onclick={fault(Fault::Restart(id))}>{ "Restart" }</button>
+                    <button class="btn" disabled={!up} onclick={fault(Fault::Timeout(id))}>{ "Timeout" }</button>
+                    <button class="btn" onclick={fault(Fault::Isolate(id))}>{ "Isolate" }</button>
+                    <button class="btn" disabled={!partitioned} onclick={fault(Fault::Heal)}>{ "Heal" }</button>
+                </div>
+                <div class="links" role="group" aria-label="Links">
+                    <span class="links__label">{ "Links" }</span>
+                    { links }
+                </div>
+                <dl class="kv">
+                    { for report.iter().map(|(k, v)| html! {
+                        <>
+                            <dt>{ k.replace('_', " ") }</dt>
+                            <dd>{ short_json(v) }</dd>
+                        </>
+                    }) }
+                </dl>
+                if up {
+                    <div class="dialog__timers">
+                        <h3>{ "Timers" }</h3>
+                        <ul class="plain">{ timers }</ul>
+                    </div>
+                }
+                <ClientForm<P> node={id} on_action={props.on_action.clone()} />
+            </section>
+        }
+    })
+}
+
+/// Props of [`ClientForm`].
+#[derive(Properties, PartialEq)]
+pub struct ClientFormProps {
+    /// The node the request goes to.
+    pub node: NodeId,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// A client request form: pick an operation, fill in its fields, send.
+#[component]
+pub fn ClientForm<P: LabProtocol>(props: &ClientFormProps) -> Html {
+    let ops = P::client_ops();
+    let op_index = use_state(|| 0usize);
+    let error = use_state(|| None::<String>);
+    let Some(op) = ops.get(*op_index).or_else(|| ops.first()) else {
+        return Html::default();
+    };
+    let on_op = {
+        let op_index = op_index.clone();
+        let error = error.clone();
+        Callback::from(move |e: yew::Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            op_index.set(s.selected_index().try_into().unwrap_or(0));
+            error.set(None);
+        })
+    };
+    let on_submit = {
+        let cb = props.on_action.clone();
+        let node = props.node;
+        let op = *op;
+        let error = error.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let form: web_sys::HtmlFormElement = e.target_unchecked_into();
+            match read_form(&op, &form) {
+                Ok(map) => {
+                    error.set(None);
+                    cb.emit(Action::Lab(LabAction::Client(node, map)));
+                }
+                Err(problem) => {
+                    error.set(Some(problem.clone()));
+                    cb.emit(Action::Notify(Notice::error(problem)));
+                }
+            }
+        })
+    };
+    html! {
+        <form class="client-form" onsubmit={on_submit} aria-label="Client request" key={op.op}>
+            <h3>{ "Client request" }</h3>
+            <label class="field">
+                <span>{ "Operation" }</span>
+                <select class="input" onchange={on_op} aria-label="Operation">
+                    { for ops.iter().enumerate().map(|(i, o)| html! {
+                        <option value={o.op} selected={i == *op_index}>{ o.label }</option>
+                    }) }
+                </select>
+            </label>
+            { for op.fields.iter().map(|f| match f.kind {
+                FieldKind::Bool => html! {
+                    <label class="field field--check" key={f.name}>
+                        <input type="checkbox" name={f.name} checked={f.default == "true"} />
+                        <span>{ f.label }</span>
+                    </label>
+                },
+                FieldKind::Int => html! {
+                    <label class="field" key={f.name}>
+                        <span>{ f.label }</span>
+                        <input class="input" name={f.name} inputmode="numeric" value={f.default} />
+                    </label>
+                },
+                FieldKind::Text => html! {
+                    <label class="field" key={f.name}>
+                        <span>{ f.label }</span>
+                        <input class="input" name={f.name} value={f.default} />
+                    </label>
+                },
+            }) }
+            <button class="btn btn--primary" type="submit">{ "Send request" }</button>
+            if let Some(e) = &*error {
+                <p class="field-error" role="alert">{ e.clone() }</p>
+            }
+        </form>
+    }
+}
+
+/// Build the scenario `client` object from the form, validating number fields.
+fn read_form(op: &OpSpec, form: &web_sys::HtmlFormElement) -> Result<Map<String, Value>, String> {
+    use wasm_bindgen::JsCast;
+    let mut map = Map::new();
+    map.insert("op".into(), json!(op.op));
+    for f in op.fields {
+        let el = form
+            .elements()
+            .named_item(f.name)
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            .ok_or_else(|| format!("{}: field missing", f.label))?;
+        let value = match f.kind {
+            FieldKind::Bool => json!(el.checked()),
+            FieldKind::Int => {
+                let t = el.value();
+                let n = t
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("{}: must be a whole number, got \"{t}\"", f.label))?;
+                json!(n)
+            }
+            FieldKind::Text => {
+                let t = el.value();
+                if t.trim().is_empty() {
+                    return Err(format!("{}: must not be empty", f.label));
+                }
+                json!(t)
+            }
+        };
+        map.insert(f.name.into(), value);
+    }
+    Ok(map)
+}
+
+fn short_json(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 160 {
+        format!("{}…", s.chars().take(160).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn ms(v: u64) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let f = v as f64;
+    f
+}

@@ -1,0 +1,78 @@
+//! The scenario picker: every named scenario of the tab's protocol, with what to watch
+//! and what should happen. Choosing one starts it from time 0.
+
+use serde_json::Value;
+use web_sys::HtmlSelectElement;
+use yew::{Callback, Html, Properties, TargetCast, component, html, use_state};
+
+use crate::plugin::LabProtocol;
+use crate::state::{Action, Opening};
+
+/// Props of [`ScenarioPicker`].
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    /// The tab's protocol name (`"raft"`, `"2pc"`).
+    pub tab_name: &'static str,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The picker; empty when the protocol has no named scenarios.
+#[component]
+pub fn ScenarioPicker<P: LabProtocol>(props: &PickerProps) -> Html {
+    let chosen = use_state(|| None::<usize>);
+    let scenarios: Vec<Value> = P::scenarios()
+        .into_iter()
+        .map(|mut v| {
+            if let Value::Object(o) = &mut v {
+                o.insert("protocol".into(), Value::String(props.tab_name.to_owned()));
+            }
+            v
+        })
+        .collect();
+    if scenarios.is_empty() {
+        return Html::default();
+    }
+    let on_change = {
+        let cb = props.on_action.clone();
+        let chosen = chosen.clone();
+        let scenarios = scenarios.clone();
+        Callback::from(move |e: yew::Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            let i = s.value().parse::<usize>().ok();
+            chosen.set(i);
+            if let Some(v) = i.and_then(|i| scenarios.get(i)) {
+                cb.emit(Action::OpenScenario(v.to_string(), Opening::File));
+            }
+        })
+    };
+    let meta = |k: &str| {
+        chosen
+            .and_then(|i| scenarios.get(i))
+            .and_then(|v| v.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    html! {
+        <section class="panel scenario" aria-label="Scenarios">
+            <header class="panel__head">
+                <h2>{ "Scenario" }</h2>
+                <select class="input input--small scenario__select" aria-label="Scenario" onchange={on_change}>
+                    <option value="" selected={chosen.is_none()}>{ "Free play" }</option>
+                    { for scenarios.iter().enumerate().map(|(i, v)| html! {
+                        <option value={i.to_string()} selected={*chosen == Some(i)}>
+                            { v.get("title").and_then(Value::as_str).unwrap_or("untitled").to_owned() }
+                        </option>
+                    }) }
+                </select>
+            </header>
+            if let Some(d) = meta("description") {
+                <div class="scenario__body">
+                    <p>{ d }</p>
+                    if let Some(w) = meta("watch") { <p><b>{ "Watch: " }</b>{ w }</p> }
+                    if let Some(x) = meta("expect") { <p><b>{ "What should happen: " }</b>{ x }</p> }
+                </div>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,262 @@
+//! Settings: mode and bug toggles (reset the run), node count (resets), and the network
+//! (latency range, loss and duplication rates), applied as recorded inputs.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state};
+
+use faultlab_sim::NetConfig;
+
+use crate::lab::Fault;
+use crate::lab::Recipe;
+use crate::plugin::LabProtocol;
+use crate::state::{Action, LabAction, Notice};
+
+/// The network settings as typed, before validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetForm {
+    /// Shortest latency, ms.
+    pub lo: String,
+    /// Longest latency, ms.
+    pub hi: String,
+    /// Loss, percent.
+    pub drop_pct: String,
+    /// Duplication, percent.
+    pub dup_pct: String,
+}
+
+/// Validate the network form into `(lo, hi, drop, dup)`.
+///
+/// # Errors
+/// The first field that is wrong, named.
+pub fn parse_net(f: &NetForm) -> Result<(u64, u64, f64, f64), String> {
+    let lo: u64 = f.lo.trim().parse().map_err(|_| {
+        format!(
+            "Latency min: must be a whole number of ms, got \"{}\"",
+            f.lo
+        )
+    })?;
+    let hi: u64 = f.hi.trim().parse().map_err(|_| {
+        format!(
+            "Latency max: must be a whole number of ms, got \"{}\"",
+            f.hi
+        )
+    })?;
+    if lo == 0 {
+        return Err("Latency min: must be at least 1 ms".into());
+    }
+    if hi < lo {
+        return Err(format!(
+            "Latency max ({hi} ms) must not be below latency min ({lo} ms)"
+        ));
+    }
+    if hi > 60_000 {
+        return Err("Latency max: at most 60000 ms".into());
+    }
+    let pct = |label: &str, t: &str| -> Result<f64, String> {
+        match t.trim().parse::<f64>() {
+            Ok(p) if (0.0..=100.0).contains(&p) => Ok(p / 100.0),
+            _ => Err(format!(
+                "{label}: must be a percentage from 0 to 100, got \"{t}\""
+            )),
+        }
+    };
+    Ok((
+        lo,
+        hi,
+        pct("Loss", &f.drop_pct)?,
+        pct("Duplication", &f.dup_pct)?,
+    ))
+}
+
+/// Props of [`Settings`]: what it shows, so that it renders only when they change.
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    /// The network configuration in force at the head.
+    pub net: NetConfig,
+    /// Node count.
+    pub nodes: usize,
+    /// The run's recipe (mode, bugs).
+    pub recipe: Recipe,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The settings panel.
+#[component]
+pub fn Settings<P: LabProtocol>(props: &SettingsProps) -> Html {
+    let net = &props.net;
+    let nodes = props.nodes;
+    let current = NetForm {
+        lo: net.latency_min.as_ms().to_string(),
+        hi: net.latency_max.as_ms().to_string(),
+        drop_pct: fmt_pct(net.drop_rate),
+        dup_pct: fmt_pct(net.duplicate_rate),
+    };
+    let error = use_state(|| None::<String>);
+    let recipe = &props.recipe;
+
+    let on_nodes = {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: yew::Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(n) = s.value().parse::<usize>() {
+                cb.emit(Action::Lab(LabAction::SetNodes(n)));
+            }
+        })
+    };
+    let on_mode = {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: yew::Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            cb.emit(Action::Lab(LabAction::SetMode(s.value())));
+        })
+    };
+    let on_net = {
+        let cb = props.on_action.clone();
+        let error = error.clone();
+        let current = current.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let form: web_sys::HtmlFormElement = e.target_unchecked_into();
+            let get = |name: &str| -> String {
+                use wasm_bindgen::JsCast;
+                form.elements()
+                    .named_item(name)
+                    .and_then(|x| x.dyn_into::<HtmlInputElement>().ok())
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let typed = NetForm {
+                lo: get("lat-lo"),
+                hi: get("lat-hi"),
+                drop_pct: get("drop"),
+                dup_pct: get("dup"),
+            };
+            match parse_net(&typed) {
+                Ok((lo, hi, drop, dup)) => {
+                    error.set(None);
+                    let old = parse_net(&current).ok();
+                    if old.is_none_or(|(a, b, _, _)| (a, b) != (lo, hi)) {
+                        cb.emit(Action::Lab(LabAction::Fault(Fault::Latency(lo, hi))));
+                    }
+                    if old.is_none_or(|(_, _, d, _)| (d - drop).abs() > 1e-12) {
+                        cb.emit(Action::Lab(LabAction::Fault(Fault::DropRate(drop))));
+                    }
+                    if old.is_none_or(|(_, _, _, d)| (d - dup).abs() > 1e-12) {
+                        cb.emit(Action::Lab(LabAction::Fault(Fault::DuplicateRate(dup))));
+                    }
+                }
+                Err(problem) => {
+                    error.set(Some(problem.clone()));
+                    cb.emit(Action::Notify(Notice::error(problem)));
+                }
+            }
+        })
+    };
+
+    html! {
+        <section class="panel settings" aria-label="Settings">
+            <header class="panel__head"><h2>{ "Settings" }</h2></header>
+            <div class="settings__row">
+                <label class="field">
+                    <span>{ "Mode" }</span>
+                    <select class="input" aria-label="Mode" onchange={on_mode}>
+                        { for P::modes().iter().map(|m| html! { <option value={*m} selected={recipe.mode == *m}>{ *m }</option> }) }
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{ "Nodes" }</span>
+                    <select class="input" aria-label="Nodes" onchange={on_nodes}>
+                        { for (3..=9usize).map(|n| html! { <option value={n.to_string()} selected={n == nodes}>{ n }</option> }) }
+                    </select>
+                </label>
+            </div>
+            if !P::bugs().is_empty() {
+                <fieldset class="bugs">
+                    <legend>{ "Bug toggles (as submitted)" }</legend>
+                    { for P::bugs().iter().map(|b| {
+                        let cb = props.on_action.clone();
+                        let name = b.name.to_owned();
+                        let on = recipe.bugs.iter().any(|x| x == b.name);
+                        html! {
+                            <label class="bug" key={b.name}>
+                                <input type="checkbox" checked={on}
+                                    onchange={Callback::from(move |_| cb.emit(Action::Lab(LabAction::ToggleBug(name.clone()))))} />
+                                <span class="bug__name">{ b.name }<span class="muted">{ format!(" ({})", b.seed_ref) }</span></span>
+                                <span class="bug__summary">{ b.summary }</span>
+                            </label>
+                        }
+                    }) }
+                </fieldset>
+            }
+            <form class="net" onsubmit={on_net} aria-label="Network" key={format!("{current:?}")}>
+                <div class="settings__row">
+                    <label class="field"><span>{ "Latency min" }</span>
+                        <input class="input" name="lat-lo" inputmode="numeric" value={current.lo.clone()} /></label>
+                    <label class="field"><span>{ "Latency max" }</span>
+                        <input class="input" name="lat-hi" inputmode="numeric" value={current.hi.clone()} /></label>
+                    <label class="field"><span>{ "Loss %" }</span>
+                        <input class="input" name="drop" inputmode="decimal" value={current.drop_pct.clone()} /></label>
+                    <label class="field"><span>{ "Duplicate %" }</span>
+                        <input class="input" name="dup" inputmode="decimal" value={current.dup_pct.clone()} /></label>
+                </div>
+                <div class="net__foot">
+                    <button class="btn" type="submit">{ "Apply network settings" }</button>
+                    <p class="muted small">{ "Latency in ms. Network changes are recorded as inputs now; mode, bugs and node count restart the run." }</p>
+                </div>
+                if let Some(e) = &*error {
+                    <p class="field-error" role="alert">{ e.clone() }</p>
+                }
+            </form>
+        </section>
+    }
+}
+
+fn fmt_pct(p: f64) -> String {
+    let s = format!("{:.2}", p * 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(lo: &str, hi: &str, d: &str, u: &str) -> NetForm {
+        NetForm {
+            lo: lo.into(),
+            hi: hi.into(),
+            drop_pct: d.into(),
+            dup_pct: u.into(),
+        }
+    }
+
+    #[test]
+    fn network_form_validation() {
+        assert_eq!(
+            parse_net(&form("10", "40", "0", "5")),
+            Ok((10, 40, 0.0, 0.05))
+        );
+        assert!(
+            parse_net(&form("0", "40", "0", "0"))
+                .expect_err("zero")
+                .contains("at least 1")
+        );
+        assert!(
+            parse_net(&form("50", "40", "0", "0"))
+                .expect_err("order")
+                .contains("below")
+        );
+        assert!(
+            parse_net(&form("x", "40", "0", "0"))
+                .expect_err("nan")
+                .contains("Latency min")
+        );
+        assert!(
+            parse_net(&form("1", "40", "120", "0"))
+                .expect_err("pct")
+                .contains("Loss")
+        );
+        assert_eq!(fmt_pct(0.05), "5");
+        assert_eq!(fmt_pct(0.0), "0");
+    }
+}

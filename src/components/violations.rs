@@ -1,0 +1,48 @@
+//! The violations banner (`role="alert"`): each broken invariant, what broke, and a
+//! button that jumps to the event where it first held.
+
+use yew::{Callback, Html, Properties, component, html};
+
+use crate::layout::time_label;
+use crate::state::{Action, LabAction};
+use faultlab_sim::Violation;
+
+/// Props of [`Violations`].
+#[derive(Properties, PartialEq)]
+pub struct ViolationsProps {
+    /// The run's violations (from the head).
+    pub violations: Vec<Violation>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The banner; empty while every invariant holds.
+#[component]
+pub fn Violations(props: &ViolationsProps) -> Html {
+    let violations = &props.violations;
+    if violations.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="violations" role="alert">
+            { for violations.iter().map(|v| {
+                let cb = props.on_action.clone();
+                let event = v.event;
+                #[allow(clippy::cast_precision_loss)]
+                let at = v.at_ms as f64;
+                html! {
+                    <div class="violation" key={v.invariant.clone()} data-invariant={v.invariant.clone()}>
+                        <span class="violation__icon" aria-hidden="true">{ "!" }</span>
+                        <div class="violation__text">
+                            <strong>{ format!("Invariant violated: {}", v.invariant) }</strong>
+                            <span>{ format!(" — {} (event {event}, t = {})", v.detail, time_label(at)) }</span>
+                        </div>
+                        <button class="btn btn--small" onclick={Callback::from(move |_| cb.emit(Action::Lab(LabAction::Seek(event))))}>
+                            { format!("Jump to event {event}") }
+                        </button>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}

@@ -1,0 +1,164 @@
+//! The seam between the page and a protocol: what the generic views need to know to
+//! draw a protocol's nodes and messages and to build its client forms.
+//!
+//! A protocol drops into a tab by implementing [`LabProtocol`] (on top of the engine's
+//! `ScenarioProtocol`). This module owns that trait and its small view types; it must
+//! not render anything or hold state.
+
+use faultlab_sim::demo::{Demo, DemoMsg};
+use faultlab_sim::world::ArmedTimer;
+use faultlab_sim::{NodeId, ScenarioProtocol, World};
+
+/// How one node is drawn and tagged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    /// `data-role` (Raft: `follower|candidate|leader`).
+    pub role: Option<&'static str>,
+    /// `data-state` (2PC: `INIT|WAIT|READY|COMMIT|ABORT`).
+    pub state: Option<String>,
+    /// The word drawn under the name (`Leader`, `READY`, …).
+    pub label: String,
+    /// The term drawn in the circle, if the protocol has terms.
+    pub term: Option<u64>,
+    /// A CSS modifier for the circle (`leader`, `candidate`, `wait`, …).
+    pub class: &'static str,
+}
+
+/// The kind of a client form field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// A whole number.
+    Int,
+    /// A checkbox.
+    Bool,
+}
+
+/// One field of a client operation's form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The JSON key (as in scenario files).
+    pub name: &'static str,
+    /// The visible label.
+    pub label: &'static str,
+    /// Its kind.
+    pub kind: FieldKind,
+    /// The initial value.
+    pub default: &'static str,
+}
+
+/// A client operation as the page offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpSpec {
+    /// The scenario file's `op` value.
+    pub op: &'static str,
+    /// The button label.
+    pub label: &'static str,
+    /// The form's fields (besides the target node).
+    pub fields: &'static [FieldSpec],
+}
+
+/// What a protocol adds so that the page can show it.
+pub trait LabProtocol: ScenarioProtocol {
+    /// Every RPC name, in legend order; a message's colour is its position here.
+    const RPCS: &'static [&'static str];
+
+    /// How node `id` is drawn right now.
+    fn node_view(world: &World<Self>, id: NodeId) -> NodeView;
+
+    /// The timer drawn as the shrinking arc around a node (Raft: the election timer).
+    fn main_timer(world: &World<Self>, id: NodeId) -> Option<&ArmedTimer<Self::Timer>> {
+        world.slot(id).timers.first()
+    }
+
+    /// A glyph drawn on a message (`+` granted, `−` refused), if any.
+    fn msg_glyph(msg: &Self::Msg) -> Option<&'static str> {
+        let _ = msg;
+        None
+    }
+
+    /// Client operations offered in the node panel.
+    fn client_ops() -> &'static [OpSpec];
+
+    /// Named scenarios for the picker, as `faultlab-scenario/1` values (with `title`,
+    /// `description`, `watch` and `expect`). The protocol field is filled in by the tab.
+    fn scenarios() -> Vec<serde_json::Value> {
+        Vec::new()
+    }
+
+    /// The node a keyboard client request (`C`) or leader restart (`R`) goes to.
+    fn leader(world: &World<Self>) -> Option<NodeId> {
+        let _ = world;
+        None
+    }
+}
+
+/// The colour slot of an RPC (0-based, cycling over the palette).
+pub fn rpc_slot<P: LabProtocol>(rpc: &str) -> usize {
+    P::RPCS
+        .iter()
+        .position(|r| *r == rpc)
+        .unwrap_or(P::RPCS.len())
+        % 8
+}
+
+impl LabProtocol for Demo {
+    const RPCS: &'static [&'static str] = &["Ping", "Pong"];
+
+    fn node_view(world: &World<Self>, id: NodeId) -> NodeView {
+        let node = world.node(id);
+        NodeView {
+            role: Some("follower"),
+            state: None,
+            label: format!(
+                "{} ping{}",
+                node.pings_sent,
+                if node.pings_sent == 1 { "" } else { "s" }
+            ),
+            term: None,
+            class: "follower",
+        }
+    }
+
+    fn msg_glyph(msg: &DemoMsg) -> Option<&'static str> {
+        match msg {
+            DemoMsg::Pong { .. } => Some("+"),
+            DemoMsg::Ping { .. } => None,
+        }
+    }
+
+    fn client_ops() -> &'static [OpSpec] {
+        &[OpSpec {
+            op: "stats",
+            label: "Stats",
+            fields: &[],
+        }]
+    }
+
+    fn scenarios() -> Vec<serde_json::Value> {
+        vec![
+            serde_json::json!({
+                "format": "faultlab-scenario/1", "protocol": "demo", "seed": 7, "until_ms": 6000,
+                "title": "Duplicated pings",
+                "description": "The bus starts duplicating a third of all messages after one second.",
+                "watch": "Dashed copies of messages in flight; the banner when a ping arrives twice.",
+                "expect": "The no_duplicate_delivery invariant is violated within a few seconds.",
+                "steps": [{"at_ms": 1000, "duplicate_rate": 0.33}]
+            }),
+            serde_json::json!({
+                "format": "faultlab-scenario/1", "protocol": "demo", "seed": 3, "until_ms": 8000,
+                "title": "Partition, crash, heal",
+                "description": "Nodes 1 and 2 are cut off, node 4 crashes, then everything heals.",
+                "watch": "Messages across the cut die at the sender; node 4's durable ping count survives its restart.",
+                "expect": "After the heal and restart every node pings again.",
+                "steps": [
+                    {"at_ms": 1500, "partition": [["1", "2"], ["3", "4", "5"]]},
+                    {"at_ms": 2500, "crash": "4"},
+                    {"at_ms": 5000, "heal": true},
+                    {"at_ms": 5500, "restart": "4"}
+                ]
+            }),
+        ]
+    }
+}
