@@ -24,3 +24,26 @@ test('ui: 2PC delete-2pc commits and the picture disappears from every gallery',
   }
   assert.equal(await count(page, '.violation'), 0);
 });
+
+test('ui: a 2PC link reproduces the run', async ({ page, context, url }) => {
+  await gotoApp(page, url);
+  await page.getByRole('tab', { name: '2PC', exact: true }).click();
+  if (await button(page, 'Pause').count()) await clickButton(page, 'Pause');
+  for (let i = 0; i < 15; i++) await clickButton(page, 'Step');
+  const snap = (p) =>
+    p.evaluate(() =>
+      JSON.stringify({
+        nodes: [...document.querySelectorAll('[data-node]')].map((n) => `${n.dataset.node}:${n.dataset.up}:${n.dataset.state}`),
+        msgs: [...document.querySelectorAll('[data-msg]')].map((m) => m.dataset.msg).sort(),
+        pics: [...document.querySelectorAll('.pic__name')].map((x) => x.textContent),
+        counter: document.querySelector('[data-testid=event-counter]').textContent,
+      }),
+    );
+  const before = await snap(page);
+  const other = await context.newPage();
+  await gotoApp(other, page.url());
+  await other.getByRole('tab', { name: '2PC', exact: true, selected: true }).waitFor();
+  await button(other, 'Play').waitFor();
+  assert.equal(await snap(other), before);
+  await other.close();
+});

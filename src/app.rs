@@ -288,7 +288,7 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
                         Some(Selection::Message(m)) => html! { <MessagePanel<P> lab={lab.clone()} msg={m} on_action={props.on_action.clone()} /> },
                         None => Html::default(),
                     } }
-                    <ScenarioPicker<P> tab_name={lab.tab_name} on_action={props.on_action.clone()} />
+                    <ScenarioPicker<P> tab_name={lab.tab_name} current={lab.title.clone()} on_action={props.on_action.clone()} />
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <Settings<P> net={net} nodes={nodes} recipe={lab.recipe.clone()} on_action={props.on_action.clone()} />

@@ -131,6 +131,8 @@ pub struct Lab<P: LabProtocol> {
     pub recipe: Recipe,
     /// The open node or message panel.
     pub selected: Option<Selection>,
+    /// The title of the named scenario this run was opened from, if any.
+    pub title: Option<String>,
     /// Bumped on every change: what components compare.
     pub version: u64,
 }
@@ -147,6 +149,7 @@ impl<P: LabProtocol> Clone for Lab<P> {
             speed_log: self.speed_log,
             recipe: self.recipe.clone(),
             selected: self.selected,
+            title: self.title.clone(),
             version: self.version,
         }
     }
@@ -189,6 +192,7 @@ impl<P: LabProtocol> Lab<P> {
         // runs in it.
         P::NAME.clone_into(&mut sc.protocol);
         let world = sc.build::<P>().map_err(|e| e.to_string())?;
+        let title = sc.meta_str("title").map(str::to_owned);
         let recipe = Recipe {
             seed: sc.seed,
             mode: sc.mode.clone(),
@@ -196,7 +200,10 @@ impl<P: LabProtocol> Lab<P> {
             nodes: world.node_count(),
             config: sc.config.clone(),
         };
-        Ok(Self::from_world(tab_name, recipe, world))
+        Ok(Lab {
+            title,
+            ..Self::from_world(tab_name, recipe, world)
+        })
     }
 
     fn from_world(tab_name: &'static str, recipe: Recipe, world: World<P>) -> Self {
@@ -212,6 +219,7 @@ impl<P: LabProtocol> Lab<P> {
             speed_log: DEFAULT_SPEED_LOG,
             recipe,
             selected: None,
+            title: None,
             version: 0,
         }
     }

@@ -3,16 +3,18 @@
 
 use serde_json::Value;
 use web_sys::HtmlSelectElement;
-use yew::{Callback, Html, Properties, TargetCast, component, html, use_state};
+use yew::{Callback, Html, Properties, TargetCast, component, html};
 
 use crate::plugin::LabProtocol;
-use crate::state::{Action, Opening};
+use crate::state::{Action, LabAction, Opening};
 
 /// Props of [`ScenarioPicker`].
 #[derive(Properties, PartialEq)]
 pub struct PickerProps {
     /// The tab's protocol name (`"raft"`, `"2pc"`).
     pub tab_name: &'static str,
+    /// The title of the scenario the run was opened from, if any.
+    pub current: Option<String>,
     /// Where actions go.
     pub on_action: Callback<Action>,
 }
@@ -20,7 +22,7 @@ pub struct PickerProps {
 /// The picker; empty when the protocol has no named scenarios.
 #[component]
 pub fn ScenarioPicker<P: LabProtocol>(props: &PickerProps) -> Html {
-    let chosen = use_state(|| None::<usize>);
+    let title_of = |v: &Value| v.get("title").and_then(Value::as_str).map(str::to_owned);
     let scenarios: Vec<Value> = P::scenarios()
         .into_iter()
         .map(|mut v| {
@@ -33,16 +35,21 @@ pub fn ScenarioPicker<P: LabProtocol>(props: &PickerProps) -> Html {
     if scenarios.is_empty() {
         return Html::default();
     }
+    let chosen = props.current.as_ref().and_then(|t| {
+        scenarios
+            .iter()
+            .position(|v| title_of(v).as_ref() == Some(t))
+    });
     let on_change = {
         let cb = props.on_action.clone();
-        let chosen = chosen.clone();
         let scenarios = scenarios.clone();
         Callback::from(move |e: yew::Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
             let i = s.value().parse::<usize>().ok();
-            chosen.set(i);
-            if let Some(v) = i.and_then(|i| scenarios.get(i)) {
-                cb.emit(Action::OpenScenario(v.to_string(), Opening::File));
+            match i.and_then(|i| scenarios.get(i)) {
+                Some(v) => cb.emit(Action::OpenScenario(v.to_string(), Opening::File)),
+                // "Free play": the same seed and settings, no scripted steps.
+                None => cb.emit(Action::Lab(LabAction::Reset)),
             }
         })
     };
@@ -60,7 +67,7 @@ pub fn ScenarioPicker<P: LabProtocol>(props: &PickerProps) -> Html {
                 <select class="input input--small scenario__select" aria-label="Scenario" onchange={on_change}>
                     <option value="" selected={chosen.is_none()}>{ "Free play" }</option>
                     { for scenarios.iter().enumerate().map(|(i, v)| html! {
-                        <option value={i.to_string()} selected={*chosen == Some(i)}>
+                        <option value={i.to_string()} selected={chosen == Some(i)}>
                             { v.get("title").and_then(Value::as_str).unwrap_or("untitled").to_owned() }
                         </option>
                     }) }
