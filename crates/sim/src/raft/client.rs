@@ -29,6 +29,9 @@ pub enum TimeoutReason {
     NoAnswerFromLeader,
     /// The node crashed while holding the request.
     NodeCrashed,
+    /// The leader lost its leadership and another entry took the request's place in
+    /// its log; a duplicate of the request may still commit elsewhere.
+    LostLeadership,
 }
 
 /// What a client is told.
@@ -230,6 +233,7 @@ pub fn client_report(op: &Op, response: Option<&Response>) -> Map<String, Value>
                 TimeoutReason::NotCommitted => "Queued but not committed (timeout)",
                 TimeoutReason::NoAnswerFromLeader => "no answer from the leader (timeout)",
                 TimeoutReason::NodeCrashed => "the node crashed while handling the request",
+                TimeoutReason::LostLeadership => "leadership changed before the request committed (outcome unknown)",
             };
             m.insert("reason".into(), json!(reason));
         }

@@ -101,6 +101,7 @@ fn touched(events: &[TraceEvent<Raft>]) -> u32 {
 impl Checker<Raft> for RaftChecker {
     fn check(&mut self, world: &World<Raft>, events: &[TraceEvent<Raft>], out: &mut Vec<Finding>) {
         let mask = touched(events);
+        let at_index = events.first().map_or(0, |e| e.index);
         if mask != 0 {
             for id in world.node_ids() {
                 if mask & (1 << id.index()) == 0 || !world.is_up(id) {
@@ -113,6 +114,7 @@ impl Checker<Raft> for RaftChecker {
                     self.log_matching.observe(who, server, out);
                     self.leader_completeness.observe(world, who, server, out);
                     self.state_machine_safety.observe(who, server, out);
+                    self.linearizability.observe(who, server, at_index);
                 }
             }
         }

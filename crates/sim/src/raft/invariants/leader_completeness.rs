@@ -23,8 +23,11 @@ pub const NAME: &str = "leader_completeness";
 /// Committed entries, and the leadership stints already checked.
 #[derive(Clone, Debug, Default)]
 pub struct LeaderCompleteness {
-    /// `committed[index - 1]`: `(term, entry fingerprint)`.
-    committed: Vec<Option<(Term, u64)>>,
+    /// `committed[index - 1]`: `(entry term, entry fingerprint, term it was
+    /// committed in)`. The commit term is the current term of the first server seen
+    /// to know it (the leader that committed it, or a follower that learned it later:
+    /// an upper bound either way).
+    committed: Vec<Option<(Term, u64, Term)>>,
     /// Per participant: its commit index at the last check.
     commit_seen: Vec<LogIndex>,
     /// Per participant: the term of the leadership already checked.
@@ -83,10 +86,10 @@ impl LeaderCompleteness {
             let fp = entry.fingerprint();
             match self.committed[slot] {
                 None => {
-                    self.committed[slot] = Some((entry.term, fp));
+                    self.committed[slot] = Some((entry.term, fp, server.current_term()));
                     fresh.push((index, entry.term, fp));
                 }
-                Some((t, f)) if f != fp => {
+                Some((t, f, _)) if f != fp => {
                     out.push(Finding::new(
                         NAME,
                         format!(
@@ -105,6 +108,7 @@ impl LeaderCompleteness {
             return;
         }
         // Leaders of later terms elected before this commit became known.
+        let committed_in = server.current_term();
         for id in world.node_ids() {
             if !world.is_up(id) {
                 continue;
@@ -114,11 +118,11 @@ impl LeaderCompleteness {
                     continue;
                 }
                 for &(index, term, fp) in &fresh {
-                    if s.current_term() > term && s.log().entry(index).map(super::super::entry::Entry::fingerprint) != Some(fp) {
+                    if s.current_term() > committed_in && s.log().entry(index).map(super::super::entry::Entry::fingerprint) != Some(fp) {
                         out.push(Finding::new(
                             NAME,
                             format!(
-                                "{} is leader of term {} but lacks the entry committed at index {index} (term {term})",
+                                "{} is leader of term {} but lacks the entry (term {term}) committed at index {index} in term {committed_in}",
                                 Participant::of(s).describe(),
                                 s.current_term()
                             ),
@@ -134,8 +138,8 @@ impl LeaderCompleteness {
     fn first_missing(&self, server: &Server) -> Option<LogIndex> {
         let log = server.log();
         for (slot, c) in self.committed.iter().enumerate() {
-            let Some((term, fp)) = c else { continue };
-            if *term >= server.current_term() {
+            let Some((_, fp, committed_in)) = c else { continue };
+            if *committed_in >= server.current_term() {
                 continue;
             }
             let index = LogIndex::from_slot(slot);

@@ -37,6 +37,12 @@ impl Server {
     /// A follower forwarded a client request to us.
     pub(crate) fn on_forward(&mut self, from: NodeId, request: RequestId, op: Op, ctx: &mut Ctx<'_, Raft>) {
         if self.role != Role::Leader {
+            if self.holds_request(request) {
+                // A duplicated forward of a request we appended while leader: its
+                // entry may still commit, so "not leader" (no effect) would be a lie.
+                // The first copy's answer (or the follower's deadline) decides.
+                return;
+            }
             // One hop only: a forwarded request is never forwarded again.
             let response = Response::NotLeader { hint: self.leader_hint.filter(|l| *l != self.id) };
             ctx.send(from, RaftMsg::ForwardReply { request, op, response });
@@ -196,8 +202,10 @@ impl Server {
                 self.note(ctx, RaftNote::Committed { op: w.op.kind() });
                 self.machine.clone().apply(&w.op).map_or_else(Response::Rejected, Response::Ok)
             } else {
-                // Another entry was committed at this index: ours never will be.
-                Response::NotLeader { hint: self.leader_hint.filter(|l| *l != self.id) }
+                // Another entry was committed at this index, so this copy never will
+                // be; but a duplicated forward may have put the same request in
+                // another leader's log, so the outcome is unknown.
+                Response::Timeout(TimeoutReason::LostLeadership)
             };
             self.answer(&w.reply, &w.op, response, ctx);
         }
@@ -223,6 +231,14 @@ impl Server {
             ctx.reply(f.request, response);
         }
         self.arm_deadline(ctx);
+    }
+}
+
+impl Server {
+    /// Whether the log holds an entry for client request `request`.
+    fn holds_request(&self, request: RequestId) -> bool {
+        self.applied_requests.contains(&request)
+            || self.log.entries().iter().rev().any(|e| matches!(&*e.command, Command::Client { request: r, .. } if *r == request))
     }
 }
 
