@@ -184,9 +184,11 @@ impl Server {
             // Figure 2, leaders: "If successful: update nextIndex and matchIndex for
             // follower (§5.3)". matchIndex only grows: a reordered old reply must not
             // move it back (R4-9 is the seed's assignment).
+            let before = self.match_index[p];
             self.match_index[p] =
                 if bugs.has(Bug::MatchIndexRegression) { r.match_index } else { self.match_index[p].max(r.match_index) };
             self.next_index[p] = self.match_index[p].next();
+            let progressed = self.match_index[p] > before;
             if bugs.has(Bug::CommitOnFirstAck) {
                 // R3-3: the first ACK commits the leader's whole log.
                 let last = self.log.last_index();
@@ -198,7 +200,9 @@ impl Server {
             } else {
                 self.advance_commit_index(ctx);
             }
-            if self.next_index[p] <= self.log.last_index() && !ctx.config().mode.ships_whole_log() {
+            // Keep a lagging follower busy, but only on progress: a duplicated or
+            // reordered reply must not start a second stream of requests.
+            if progressed && self.next_index[p] <= self.log.last_index() && !ctx.config().mode.ships_whole_log() {
                 self.send_append(from, ctx);
             }
         } else {
@@ -213,8 +217,20 @@ impl Server {
                     None => r.conflict_index,
                 }
             };
+            if bugs.has(Bug::NoPersistence) && r.conflict_index <= self.match_index[p] {
+                // Only without persistence can a follower lose entries it had
+                // acknowledged (it restarted empty): believe it.
+                self.match_index[p] = r.conflict_index.prev();
+            }
+            // matchIndex entries are on the follower for good (they are durable), so
+            // a stale rejection must not send nextIndex below them.
+            let old_next = self.next_index[p];
             self.next_index[p] = next.max(self.match_index[p].next()).max(LogIndex(1)).min(self.log.last_index().next());
-            self.send_append(from, ctx);
+            if !bugs.has(Bug::OneStepBackoff) && self.next_index[p] != old_next {
+                // Retry at once (the seed, R4-11, waited for the next heartbeat); a
+                // rejection that moves nothing (a duplicate) waits too.
+                self.send_append(from, ctx);
+            }
         }
     }
 
