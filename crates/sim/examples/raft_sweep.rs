@@ -19,7 +19,8 @@ fn main() {
         }
     }
     let nocheck = std::env::var("NOCHECK").is_ok();
-    let faults = std::env::var("FAULTS").map_or(Faults::ALL, |f| Faults::parse(&f).expect("faults"));
+    let faults =
+        std::env::var("FAULTS").map_or(Faults::ALL, |f| Faults::parse(&f).expect("faults"));
     let options = ChaosOptions::new(faults, Tick(60_000));
     let start = Instant::now();
     let mut by: BTreeMap<String, u64> = BTreeMap::new();
@@ -41,7 +42,10 @@ fn main() {
         };
         events += w.events();
         if std::env::var("STEPS").is_ok() {
-            println!("seed {seed}: lin steps {}", w.checker().linearizability.steps());
+            println!(
+                "seed {seed}: lin steps {}",
+                w.checker().linearizability.steps()
+            );
         }
         if !w.violations().is_empty() {
             failing += 1;

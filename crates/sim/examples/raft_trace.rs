@@ -19,20 +19,34 @@ fn main() {
             config = config.with_bug(Bug::from_name(b).expect("bug"));
         }
     }
-    let faults = std::env::var("FAULTS").map_or(Faults::ALL, |f| Faults::parse(&f).expect("faults"));
+    let faults =
+        std::env::var("FAULTS").map_or(Faults::ALL, |f| Faults::parse(&f).expect("faults"));
     let options = ChaosOptions::new(faults, Tick(60_000));
     let mut w = chaos::world::<Raft>(Seed(seed), config, &options);
     let mut events = Vec::new();
-    w.run_until_with(Tick(to), |evs| events.extend(evs.iter().filter(|e| e.at.0 >= from).cloned()));
+    w.run_until_with(Tick(to), |evs| {
+        events.extend(evs.iter().filter(|e| e.at.0 >= from).cloned())
+    });
     w.finish();
     for ev in &events {
         match &ev.kind {
             EventKind::Input(i) => println!("{:>6} INPUT {:?}", ev.at.0, i),
             EventKind::Crashed { node } => println!("{:>6} CRASH {}", ev.at.0, node.index() + 1),
-            EventKind::Restarted { node } => println!("{:>6} RESTART {}", ev.at.0, node.index() + 1),
-            EventKind::Response { id, response, .. } => println!("{:>6} RESPONSE {id} {response:?}", ev.at.0),
-            EventKind::Delivered { from, to, payload, .. } if std::env::var("MSGS").is_ok() => {
-                println!("{:>6} DELIVER {}->{} {payload:?}", ev.at.0, from.index() + 1, to.index() + 1);
+            EventKind::Restarted { node } => {
+                println!("{:>6} RESTART {}", ev.at.0, node.index() + 1)
+            }
+            EventKind::Response { id, response, .. } => {
+                println!("{:>6} RESPONSE {id} {response:?}", ev.at.0)
+            }
+            EventKind::Delivered {
+                from, to, payload, ..
+            } if std::env::var("MSGS").is_ok() => {
+                println!(
+                    "{:>6} DELIVER {}->{} {payload:?}",
+                    ev.at.0,
+                    from.index() + 1,
+                    to.index() + 1
+                );
             }
             _ => {}
         }
@@ -45,20 +59,53 @@ fn main() {
     for id in w.node_ids() {
         let s = w.node(id).server();
         let terms: Vec<u64> = s.log().entries().iter().map(|e| e.term.0).collect();
-        println!("Node {} up={} role={:?} term={} commit={} applied={} log={terms:?}", id.index() + 1, w.is_up(id), s.role(), s.current_term().0, s.commit_index().0, s.last_applied().0);
+        println!(
+            "Node {} up={} role={:?} term={} commit={} applied={} log={terms:?}",
+            id.index() + 1,
+            w.is_up(id),
+            s.role(),
+            s.current_term().0,
+            s.commit_index().0,
+            s.last_applied().0
+        );
     }
     println!("violations: {:?}", w.violations());
     if std::env::var("LIN").is_ok() {
         use faultlab_sim::raft::invariants::linearizability::check;
-        let h = w.checker().linearizability.history_with(std::env::var("BOUNDED").is_ok());
+        let h = w
+            .checker()
+            .linearizability
+            .history_with(std::env::var("BOUNDED").is_ok());
         for op in &h {
             if op.result.is_none() {
-                println!("applied_at {} {:?}", op.id, w.checker().linearizability.applied_at(op.id));
+                println!(
+                    "applied_at {} {:?}",
+                    op.id,
+                    w.checker().linearizability.applied_at(op.id)
+                );
             }
-            println!("op {} call {} ret {} {:?} -> {:?}", op.id, op.call, if op.ret == u64::MAX { -1 } else { op.ret as i64 }, op.op, op.result);
+            println!(
+                "op {} call {} ret {} {:?} -> {:?}",
+                op.id,
+                op.call,
+                if op.ret == u64::MAX {
+                    -1
+                } else {
+                    op.ret as i64
+                },
+                op.op,
+                op.result
+            );
         }
-        let budget: u64 = std::env::var("LIN").ok().and_then(|b| b.parse().ok()).unwrap_or(2_000_000);
+        let budget: u64 = std::env::var("LIN")
+            .ok()
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(2_000_000);
         let (v, steps, stuck) = check(&h, budget);
-        println!("verdict {v:?} steps {steps} stuck {stuck:?} ops {} unknown {}", h.len(), h.iter().filter(|o| o.result.is_none()).count());
+        println!(
+            "verdict {v:?} steps {steps} stuck {stuck:?} ops {} unknown {}",
+            h.len(),
+            h.iter().filter(|o| o.result.is_none()).count()
+        );
     }
 }

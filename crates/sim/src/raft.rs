@@ -96,18 +96,38 @@ impl Protocol for Raft {
 impl ScenarioProtocol for Raft {
     const DEFAULT_NODES: usize = 5;
 
-    fn configure(mode: &str, nodes: usize, bugs: &[String], config: Option<&Value>) -> Result<RaftConfig, ScenarioError> {
+    fn configure(
+        mode: &str,
+        nodes: usize,
+        bugs: &[String],
+        config: Option<&Value>,
+    ) -> Result<RaftConfig, ScenarioError> {
         let mode = Mode::from_name(mode).ok_or_else(|| {
-            ScenarioError::new("mode", format!("unknown mode \"{mode}\" (expected one of: {})", Mode::NAMES.join(", ")))
+            ScenarioError::new(
+                "mode",
+                format!(
+                    "unknown mode \"{mode}\" (expected one of: {})",
+                    Mode::NAMES.join(", ")
+                ),
+            )
         })?;
         if !(3..=9).contains(&nodes) {
-            return Err(ScenarioError::new("nodes", format!("must be between 3 and 9, got {nodes}")));
+            return Err(ScenarioError::new(
+                "nodes",
+                format!("must be between 3 and 9, got {nodes}"),
+            ));
         }
         let mut c = RaftConfig::new(nodes, mode);
         for (i, b) in bugs.iter().enumerate() {
             let bug = Bug::from_name(b).ok_or_else(|| {
                 let names: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
-                ScenarioError::new(format!("bugs[{i}]"), format!("unknown bug \"{b}\" (expected one of: {})", names.join(", ")))
+                ScenarioError::new(
+                    format!("bugs[{i}]"),
+                    format!(
+                        "unknown bug \"{b}\" (expected one of: {})",
+                        names.join(", ")
+                    ),
+                )
             })?;
             c.bugs.insert(bug);
         }
@@ -147,12 +167,27 @@ impl ScenarioProtocol for Raft {
         let mut m = Map::new();
         m.insert("role".into(), json!(s.role().as_str()));
         m.insert("term".into(), json!(s.current_term().0));
-        m.insert("voted_for".into(), json!(s.voted_for().map(|v| (v.index() + 1).to_string())));
+        m.insert(
+            "voted_for".into(),
+            json!(s.voted_for().map(|v| (v.index() + 1).to_string())),
+        );
         m.insert("commit_index".into(), json!(s.commit_index().0));
         m.insert("last_applied".into(), json!(s.last_applied().0));
         m.insert("log_len".into(), json!(s.log().len()));
-        m.insert("log_terms".into(), json!(s.log().entries().iter().map(|e| e.term.0).collect::<Vec<_>>()));
-        m.insert("leader".into(), json!(s.leader_hint().map(|v| (v.index() + 1).to_string())));
+        m.insert(
+            "log_terms".into(),
+            json!(
+                s.log()
+                    .entries()
+                    .iter()
+                    .map(|e| e.term.0)
+                    .collect::<Vec<_>>()
+            ),
+        );
+        m.insert(
+            "leader".into(),
+            json!(s.leader_hint().map(|v| (v.index() + 1).to_string())),
+        );
         let machine = node.machine();
         m.insert("queue".into(), client::tracks_json(&machine.queue));
         m.insert("history".into(), client::tracks_json(&machine.history));

@@ -91,6 +91,10 @@ fn bench_textbook_10k_seeds() {
     let start = Instant::now();
     let (failing, by) = sweep(&RaftConfig::default(), 0..10_000);
     let secs = start.elapsed().as_secs_f64();
-    println!("textbook: 10000 seeds, {failing} failing {by:?}, {:.1} s, {:.0} seeds/s (one core)", secs, 10_000.0 / secs);
+    println!(
+        "textbook: 10000 seeds, {failing} failing {by:?}, {:.1} s, {:.0} seeds/s (one core)",
+        secs,
+        10_000.0 / secs
+    );
     assert_eq!(failing, 0);
 }

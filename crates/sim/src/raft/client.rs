@@ -95,15 +95,25 @@ fn id_field(client: &Map<String, Value>, key: &str) -> Result<Arc<str>, Scenario
     match client.get(key) {
         Some(Value::String(s)) => Ok(s.as_str().into()),
         Some(Value::Number(n)) => Ok(n.to_string().into()),
-        Some(v) => Err(ScenarioError::new(key, format!("must be a string, got {v}"))),
+        Some(v) => Err(ScenarioError::new(
+            key,
+            format!("must be a string, got {v}"),
+        )),
         None => Err(ScenarioError::new(key, "missing")),
     }
 }
 
-fn text_field(client: &Map<String, Value>, key: &str, required: bool) -> Result<Arc<str>, ScenarioError> {
+fn text_field(
+    client: &Map<String, Value>,
+    key: &str,
+    required: bool,
+) -> Result<Arc<str>, ScenarioError> {
     match client.get(key) {
         Some(Value::String(s)) => Ok(s.as_str().into()),
-        Some(v) => Err(ScenarioError::new(key, format!("must be a string, got {v}"))),
+        Some(v) => Err(ScenarioError::new(
+            key,
+            format!("must be a string, got {v}"),
+        )),
         None if required => Err(ScenarioError::new(key, "missing")),
         None => Ok("".into()),
     }
@@ -112,8 +122,15 @@ fn text_field(client: &Map<String, Value>, key: &str, required: bool) -> Result<
 fn check_keys(client: &Map<String, Value>, allowed: &[&str]) -> Result<(), ScenarioError> {
     for key in client.keys() {
         if key != "op" && !allowed.contains(&key.as_str()) {
-            let expected = if allowed.is_empty() { "no other field".to_owned() } else { allowed.join(", ") };
-            return Err(ScenarioError::new(key.clone(), format!("unknown field for this op (expected {expected})")));
+            let expected = if allowed.is_empty() {
+                "no other field".to_owned()
+            } else {
+                allowed.join(", ")
+            };
+            return Err(ScenarioError::new(
+                key.clone(),
+                format!("unknown field for this op (expected {expected})"),
+            ));
         }
     }
     Ok(())
@@ -127,42 +144,75 @@ fn check_keys(client: &Map<String, Value>, allowed: &[&str]) -> Result<(), Scena
 /// # Errors
 /// The offending field.
 pub fn parse_request(client: &Map<String, Value>) -> Result<Op, ScenarioError> {
-    let op = client.get("op").and_then(Value::as_str).ok_or_else(|| ScenarioError::new("op", "must be a string"))?;
+    let op = client
+        .get("op")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ScenarioError::new("op", "must be a string"))?;
     match op {
         "add" => {
             check_keys(client, &["id", "title", "artist", "duration"])?;
             let duration = match client.get("duration") {
-                Some(v) => v.as_i64().ok_or_else(|| ScenarioError::new("duration", format!("must be a positive integer (seconds), got {v}")))?,
-                None => return Err(ScenarioError::new("duration", "missing (must be a positive integer, in seconds)")),
+                Some(v) => v.as_i64().ok_or_else(|| {
+                    ScenarioError::new(
+                        "duration",
+                        format!("must be a positive integer (seconds), got {v}"),
+                    )
+                })?,
+                None => {
+                    return Err(ScenarioError::new(
+                        "duration",
+                        "missing (must be a positive integer, in seconds)",
+                    ));
+                }
             };
             let id = id_field(client, "id")?;
             let title = text_field(client, "title", true)?;
             let artist = text_field(client, "artist", false)?;
-            Ok(Op::Add(Track { id, title, artist, votes: 0, duration }))
+            Ok(Op::Add(Track {
+                id,
+                title,
+                artist,
+                votes: 0,
+                duration,
+            }))
         }
         "remove" => {
             check_keys(client, &["id"])?;
-            Ok(Op::Remove { id: id_field(client, "id")? })
+            Ok(Op::Remove {
+                id: id_field(client, "id")?,
+            })
         }
         "vote" => {
             check_keys(client, &["id", "up"])?;
             let up = match client.get("up") {
                 Some(Value::Bool(b)) => *b,
-                Some(v) => return Err(ScenarioError::new("up", format!("must be true or false, got {v}"))),
+                Some(v) => {
+                    return Err(ScenarioError::new(
+                        "up",
+                        format!("must be true or false, got {v}"),
+                    ));
+                }
                 None => return Err(ScenarioError::new("up", "missing (true or false)")),
             };
-            Ok(Op::Vote { id: id_field(client, "id")?, up })
+            Ok(Op::Vote {
+                id: id_field(client, "id")?,
+                up,
+            })
         }
         "metadata" => {
             check_keys(client, &["id"])?;
-            Ok(Op::Metadata { id: id_field(client, "id")? })
+            Ok(Op::Metadata {
+                id: id_field(client, "id")?,
+            })
         }
         "queue" => check_keys(client, &[]).map(|()| Op::Queue),
         "play" => check_keys(client, &[]).map(|()| Op::Play),
         "history" => check_keys(client, &[]).map(|()| Op::History),
         other => Err(ScenarioError::new(
             "op",
-            format!("unknown op \"{other}\" (expected add, remove, vote, queue, metadata, play or history)"),
+            format!(
+                "unknown op \"{other}\" (expected add, remove, vote, queue, metadata, play or history)"
+            ),
         )),
     }
 }
@@ -212,7 +262,9 @@ pub fn client_report(op: &Op, response: Option<&Response>) -> Map<String, Value>
         Response::Ok(result) => {
             let value = match result {
                 OpResult::Done => json!({"message": write_message(op)}),
-                OpResult::Played(t) => t.as_ref().map_or(json!({"message": "Queue empty"}), track_json),
+                OpResult::Played(t) => t
+                    .as_ref()
+                    .map_or(json!({"message": "Queue empty"}), track_json),
                 OpResult::Queue(q) | OpResult::History(q) => tracks_json(q),
                 OpResult::Track(t) => track_json(t),
             };
@@ -233,12 +285,17 @@ pub fn client_report(op: &Op, response: Option<&Response>) -> Map<String, Value>
                 TimeoutReason::NotCommitted => "Queued but not committed (timeout)",
                 TimeoutReason::NoAnswerFromLeader => "no answer from the leader (timeout)",
                 TimeoutReason::NodeCrashed => "the node crashed while handling the request",
-                TimeoutReason::LostLeadership => "leadership changed before the request committed (outcome unknown)",
+                TimeoutReason::LostLeadership => {
+                    "leadership changed before the request committed (outcome unknown)"
+                }
             };
             m.insert("reason".into(), json!(reason));
         }
         Response::Unavailable => {
-            m.insert("reason".into(), json!("connection refused: the node is down"));
+            m.insert(
+                "reason".into(),
+                json!("connection refused: the node is down"),
+            );
         }
     }
     m
@@ -247,15 +304,26 @@ pub fn client_report(op: &Op, response: Option<&Response>) -> Map<String, Value>
 /// A random request for chaos load: ids from a small pool so that duplicates,
 /// unknown ids and votes on the same track happen often.
 pub fn chaos_request(rng: &mut SimRng, config: &RaftConfig) -> (NodeId, Op) {
-    let node = NodeId::from_index(usize::try_from(rng.range_inclusive(0, config.nodes as u64 - 1)).unwrap_or(0));
+    let node = NodeId::from_index(
+        usize::try_from(rng.range_inclusive(0, config.nodes as u64 - 1)).unwrap_or(0),
+    );
     let id: Arc<str> = (rng.range_inclusive(1, 8)).to_string().into();
     let op = match rng.range_inclusive(0, 99) {
         0..=34 => {
             let n = &*id;
-            Op::Add(Track { id: id.clone(), title: format!("Song {n}").into(), artist: format!("Artist {n}").into(), votes: 0, duration: 120 + i64::from(n.as_bytes()[0]) })
+            Op::Add(Track {
+                id: id.clone(),
+                title: format!("Song {n}").into(),
+                artist: format!("Artist {n}").into(),
+                votes: 0,
+                duration: 120 + i64::from(n.as_bytes()[0]),
+            })
         }
         35..=44 => Op::Remove { id },
-        45..=64 => Op::Vote { id, up: rng.chance(0.7) },
+        45..=64 => Op::Vote {
+            id,
+            up: rng.chance(0.7),
+        },
         65..=74 => Op::Play,
         75..=89 => Op::Queue,
         90..=94 => Op::Metadata { id },

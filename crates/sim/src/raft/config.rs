@@ -55,7 +55,12 @@ impl Default for RaftConfig {
 impl RaftConfig {
     /// A configuration of `nodes` nodes in `mode`, with the mode's preset bugs.
     pub fn new(nodes: usize, mode: Mode) -> Self {
-        RaftConfig { nodes, mode, bugs: mode.preset(), ..RaftConfig::default() }
+        RaftConfig {
+            nodes,
+            mode,
+            bugs: mode.preset(),
+            ..RaftConfig::default()
+        }
     }
 
     /// The same configuration with `bug` switched on too.
@@ -72,17 +77,31 @@ impl RaftConfig {
 
     /// The heartbeat interval in force (300 ms with [`Bug::Heartbeat300ms`]).
     pub fn heartbeat(&self) -> Ticks {
-        if self.has(Bug::Heartbeat300ms) { Ticks(300) } else { Ticks(self.heartbeat_ms) }
+        if self.has(Bug::Heartbeat300ms) {
+            Ticks(300)
+        } else {
+            Ticks(self.heartbeat_ms)
+        }
     }
 
     /// The election timeout range.
     pub fn election_timeout(&self) -> (Ticks, Ticks) {
-        (Ticks(self.election_timeout_min_ms), Ticks(self.election_timeout_max_ms.max(self.election_timeout_min_ms)))
+        (
+            Ticks(self.election_timeout_min_ms),
+            Ticks(
+                self.election_timeout_max_ms
+                    .max(self.election_timeout_min_ms),
+            ),
+        )
     }
 
     /// The forward deadline in force (1 s with [`Bug::ShortForwardDeadline`]).
     pub fn forward_timeout(&self) -> Ticks {
-        if self.has(Bug::ShortForwardDeadline) { Ticks(1000) } else { Ticks(self.forward_timeout_ms) }
+        if self.has(Bug::ShortForwardDeadline) {
+            Ticks(1000)
+        } else {
+            Ticks(self.forward_timeout_ms)
+        }
     }
 
     /// A strict majority of the cluster.
@@ -93,7 +112,11 @@ impl RaftConfig {
     /// The extra bugs beyond the mode's preset, by name.
     pub fn extra_bugs(&self) -> Vec<String> {
         let preset = self.mode.preset();
-        self.bugs.iter().filter(|b| !preset.has(*b)).map(|b| b.name().to_owned()).collect()
+        self.bugs
+            .iter()
+            .filter(|b| !preset.has(*b))
+            .map(|b| b.name().to_owned())
+            .collect()
     }
 
     /// Apply a scenario's `config` object: `heartbeat_ms`, `election_timeout_ms: [lo, hi]`,
@@ -102,11 +125,16 @@ impl RaftConfig {
     /// # Errors
     /// The offending field, under `config`.
     pub fn apply_json(&mut self, value: &Value) -> Result<(), ScenarioError> {
-        let obj = value.as_object().ok_or_else(|| ScenarioError::new("config", "must be an object"))?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| ScenarioError::new("config", "must be an object"))?;
         let positive = |key: &str, v: &Value| -> Result<u64, ScenarioError> {
-            v.as_u64()
-                .filter(|x| *x > 0)
-                .ok_or_else(|| ScenarioError::new(format!("config.{key}"), format!("must be a positive integer (ms), got {v}")))
+            v.as_u64().filter(|x| *x > 0).ok_or_else(|| {
+                ScenarioError::new(
+                    format!("config.{key}"),
+                    format!("must be a positive integer (ms), got {v}"),
+                )
+            })
         };
         for (key, v) in obj {
             match key.as_str() {
@@ -114,17 +142,23 @@ impl RaftConfig {
                 "commit_wait_ms" => self.commit_wait_ms = positive(key, v)?,
                 "forward_timeout_ms" => self.forward_timeout_ms = positive(key, v)?,
                 "max_entries_per_append" => {
-                    self.max_entries_per_append = usize::try_from(positive(key, v)?).unwrap_or(usize::MAX);
+                    self.max_entries_per_append =
+                        usize::try_from(positive(key, v)?).unwrap_or(usize::MAX);
                 }
                 "election_timeout_ms" => {
-                    let pair = v
-                        .as_array()
-                        .filter(|a| a.len() == 2)
-                        .ok_or_else(|| ScenarioError::new("config.election_timeout_ms", format!("must be [lo, hi] in ms, got {v}")))?;
+                    let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
+                        ScenarioError::new(
+                            "config.election_timeout_ms",
+                            format!("must be [lo, hi] in ms, got {v}"),
+                        )
+                    })?;
                     let lo = positive("election_timeout_ms[0]", &pair[0])?;
                     let hi = positive("election_timeout_ms[1]", &pair[1])?;
                     if hi < lo {
-                        return Err(ScenarioError::new("config.election_timeout_ms", format!("hi ({hi}) is below lo ({lo})")));
+                        return Err(ScenarioError::new(
+                            "config.election_timeout_ms",
+                            format!("hi ({hi}) is below lo ({lo})"),
+                        ));
                     }
                     self.election_timeout_min_ms = lo;
                     self.election_timeout_max_ms = hi;

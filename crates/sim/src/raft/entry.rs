@@ -51,7 +51,10 @@ pub struct Entry {
 impl Entry {
     /// A new entry.
     pub fn new(term: Term, command: Command) -> Self {
-        Entry { term, command: Arc::new(command) }
+        Entry {
+            term,
+            command: Arc::new(command),
+        }
     }
 
     /// An identity for the entry, the same on every node that holds it: its term and

@@ -55,7 +55,11 @@ impl Participant {
     /// How the findings name it: `Node 3`, or `Node 3 (shadow instance)`.
     pub fn describe(self) -> String {
         let base = format!("Node {}", self.0 / 2 + 1);
-        if self.0 % 2 == 1 { format!("{base} (shadow instance)") } else { base }
+        if self.0 % 2 == 1 {
+            format!("{base} (shadow instance)")
+        } else {
+            base
+        }
     }
 }
 

@@ -95,7 +95,9 @@ impl Message for RaftMsg {
     fn rpc(&self) -> &'static str {
         match self {
             RaftMsg::RequestVote { .. } | RaftMsg::RequestVoteResponse { .. } => "RequestVote",
-            RaftMsg::AppendEntries { .. } | RaftMsg::AppendEntriesResponse { .. } => "AppendEntries",
+            RaftMsg::AppendEntries { .. } | RaftMsg::AppendEntriesResponse { .. } => {
+                "AppendEntries"
+            }
             RaftMsg::Forward { op, .. } | RaftMsg::ForwardReply { op, .. } => op.rpc(),
         }
     }
@@ -103,7 +105,9 @@ impl Message for RaftMsg {
     fn is_reply(&self) -> bool {
         matches!(
             self,
-            RaftMsg::RequestVoteResponse { .. } | RaftMsg::AppendEntriesResponse { .. } | RaftMsg::ForwardReply { .. }
+            RaftMsg::RequestVoteResponse { .. }
+                | RaftMsg::AppendEntriesResponse { .. }
+                | RaftMsg::ForwardReply { .. }
         )
     }
 }
@@ -113,7 +117,8 @@ impl RaftMsg {
     /// a forwarded client call (which the seed sent to the `QueueService` instance).
     pub fn for_client_instance(&self) -> bool {
         match self {
-            RaftMsg::RequestVoteResponse { shadow, .. } | RaftMsg::AppendEntriesResponse { shadow, .. } => *shadow,
+            RaftMsg::RequestVoteResponse { shadow, .. }
+            | RaftMsg::AppendEntriesResponse { shadow, .. } => *shadow,
             RaftMsg::Forward { .. } | RaftMsg::ForwardReply { .. } => true,
             RaftMsg::RequestVote { .. } | RaftMsg::AppendEntries { .. } => false,
         }

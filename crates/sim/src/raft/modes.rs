@@ -55,9 +55,19 @@ pub enum Mode {
 
 impl Mode {
     /// Every mode, default first.
-    pub const ALL: [Mode; 4] = [Mode::Textbook, Mode::Assignment, Mode::AsSubmittedQ3, Mode::AsSubmittedQ4];
+    pub const ALL: [Mode; 4] = [
+        Mode::Textbook,
+        Mode::Assignment,
+        Mode::AsSubmittedQ3,
+        Mode::AsSubmittedQ4,
+    ];
     /// Every mode name, default first.
-    pub const NAMES: [&'static str; 4] = ["textbook", "assignment", "as-submitted-q3", "as-submitted-q4"];
+    pub const NAMES: [&'static str; 4] = [
+        "textbook",
+        "assignment",
+        "as-submitted-q3",
+        "as-submitted-q4",
+    ];
 
     /// The mode's name.
     pub fn name(self) -> &'static str {
@@ -353,7 +363,8 @@ impl<'de> Deserialize<'de> for BugSet {
         let names = Vec::<String>::deserialize(d)?;
         let mut set = BugSet::EMPTY;
         for n in names {
-            let bug = Bug::from_name(&n).ok_or_else(|| serde::de::Error::custom(format!("unknown bug \"{n}\"")))?;
+            let bug = Bug::from_name(&n)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown bug \"{n}\"")))?;
             set.insert(bug);
         }
         Ok(set)

@@ -39,7 +39,13 @@ pub struct Track {
 impl Track {
     /// A new track with no votes.
     pub fn new(id: &str, title: &str, artist: &str, duration: i64) -> Self {
-        Track { id: id.into(), title: title.into(), artist: artist.into(), votes: 0, duration }
+        Track {
+            id: id.into(),
+            title: title.into(),
+            artist: artist.into(),
+            votes: 0,
+            duration,
+        }
     }
 }
 
@@ -161,7 +167,10 @@ impl Op {
 
     /// Whether the operation changes the queue.
     pub fn is_write(&self) -> bool {
-        matches!(self, Op::Add(_) | Op::Remove { .. } | Op::Vote { .. } | Op::Play)
+        matches!(
+            self,
+            Op::Add(_) | Op::Remove { .. } | Op::Vote { .. } | Op::Play
+        )
     }
 
     /// The checks that depend on the request alone.
@@ -182,7 +191,11 @@ impl Op {
                 }
             }
             Op::Remove { id } | Op::Vote { id, .. } | Op::Metadata { id } => {
-                if id.trim().is_empty() { Err(Rejection::EmptyId) } else { Ok(()) }
+                if id.trim().is_empty() {
+                    Err(Rejection::EmptyId)
+                } else {
+                    Ok(())
+                }
             }
             Op::Play | Op::Queue | Op::History => Ok(()),
         }
@@ -272,16 +285,23 @@ impl MusicQueue {
                     return Err(Rejection::DuplicateId(t.id.clone()));
                 }
                 // RPUSH, as the original: adding does not re-sort.
-                self.queue.push(Track { votes: 0, ..t.clone() });
+                self.queue.push(Track {
+                    votes: 0,
+                    ..t.clone()
+                });
                 Ok(OpResult::Done)
             }
             Op::Remove { id } => {
-                let pos = self.position(id).ok_or_else(|| Rejection::UnknownId(id.clone()))?;
+                let pos = self
+                    .position(id)
+                    .ok_or_else(|| Rejection::UnknownId(id.clone()))?;
                 self.queue.remove(pos);
                 Ok(OpResult::Done)
             }
             Op::Vote { id, up } => {
-                let pos = self.position(id).ok_or_else(|| Rejection::UnknownId(id.clone()))?;
+                let pos = self
+                    .position(id)
+                    .ok_or_else(|| Rejection::UnknownId(id.clone()))?;
                 self.queue[pos].votes += if *up { 1 } else { -1 };
                 // `sort_by` is stable: equal votes keep their queue order.
                 self.queue.sort_by(|a, b| b.votes.cmp(&a.votes));
@@ -298,7 +318,9 @@ impl MusicQueue {
             Op::Queue => Ok(OpResult::Queue(self.queue.clone())),
             Op::History => Ok(OpResult::History(self.history.clone())),
             Op::Metadata { id } => {
-                let pos = self.position(id).ok_or_else(|| Rejection::UnknownId(id.clone()))?;
+                let pos = self
+                    .position(id)
+                    .ok_or_else(|| Rejection::UnknownId(id.clone()))?;
                 Ok(OpResult::Track(self.queue[pos].clone()))
             }
         }

@@ -105,8 +105,13 @@ impl RaftNode {
 
 impl Node<Raft> for RaftNode {
     fn boot(id: NodeId, config: &RaftConfig, durable: Option<&RaftDurable>) -> Self {
-        let shadow = config.has(Bug::ShadowInstance).then(|| Box::new(Server::boot(id, config, true, None)));
-        RaftNode { main: Server::boot(id, config, false, durable), shadow }
+        let shadow = config
+            .has(Bug::ShadowInstance)
+            .then(|| Box::new(Server::boot(id, config, true, None)));
+        RaftNode {
+            main: Server::boot(id, config, false, durable),
+            shadow,
+        }
     }
 
     fn durable(&self) -> RaftDurable {
@@ -114,7 +119,10 @@ impl Node<Raft> for RaftNode {
     }
 
     fn on_start(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        ctx.note(RaftNote::Started { term: self.main.current_term(), log_len: self.main.log().len() as u64 });
+        ctx.note(RaftNote::Started {
+            term: self.main.current_term(),
+            log_len: self.main.log().len() as u64,
+        });
         self.main.start(ctx);
         if let Some(s) = &mut self.shadow {
             s.start(ctx);
@@ -122,31 +130,75 @@ impl Node<Raft> for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: RaftMsg, ctx: &mut Ctx<'_, Raft>) {
-        let server = if msg.for_client_instance() { self.client_mut() } else { &mut self.main };
+        let server = if msg.for_client_instance() {
+            self.client_mut()
+        } else {
+            &mut self.main
+        };
         match msg {
-            RaftMsg::RequestVote { term, last_log_index, last_log_term, shadow } => {
+            RaftMsg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+                shadow,
+            } => {
                 server.on_request_vote(from, term, last_log_index, last_log_term, shadow, ctx);
             }
-            RaftMsg::RequestVoteResponse { term, vote_granted, .. } => {
+            RaftMsg::RequestVoteResponse {
+                term, vote_granted, ..
+            } => {
                 server.on_request_vote_response(from, term, vote_granted, ctx);
             }
-            RaftMsg::AppendEntries { term, prev_log_index, prev_log_term, entries, leader_commit, shadow } => {
-                let args = AppendArgs { term, prev_log_index, prev_log_term, entries, leader_commit, shadow };
+            RaftMsg::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                shadow,
+            } => {
+                let args = AppendArgs {
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                    shadow,
+                };
                 server.on_append_entries(from, args, ctx);
             }
-            RaftMsg::AppendEntriesResponse { term, success, match_index, conflict_index, conflict_term, .. } => {
-                let reply = AppendReply { term, success, match_index, conflict_index, conflict_term };
+            RaftMsg::AppendEntriesResponse {
+                term,
+                success,
+                match_index,
+                conflict_index,
+                conflict_term,
+                ..
+            } => {
+                let reply = AppendReply {
+                    term,
+                    success,
+                    match_index,
+                    conflict_index,
+                    conflict_term,
+                };
                 server.on_append_entries_response(from, reply, ctx);
             }
             RaftMsg::Forward { request, op } => server.on_forward(from, request, op, ctx),
-            RaftMsg::ForwardReply { request, response, .. } => server.on_forward_reply(request, response, ctx),
+            RaftMsg::ForwardReply {
+                request, response, ..
+            } => server.on_forward_reply(request, response, ctx),
         }
     }
 
     fn on_timer(&mut self, timer: RaftTimer, ctx: &mut Ctx<'_, Raft>) {
         let server = match timer {
-            RaftTimer::Election | RaftTimer::Heartbeat | RaftTimer::ClientDeadline => &mut self.main,
-            RaftTimer::ShadowElection | RaftTimer::ShadowHeartbeat | RaftTimer::ShadowClientDeadline => match &mut self.shadow {
+            RaftTimer::Election | RaftTimer::Heartbeat | RaftTimer::ClientDeadline => {
+                &mut self.main
+            }
+            RaftTimer::ShadowElection
+            | RaftTimer::ShadowHeartbeat
+            | RaftTimer::ShadowClientDeadline => match &mut self.shadow {
                 Some(s) => s,
                 None => return,
             },
@@ -154,7 +206,9 @@ impl Node<Raft> for RaftNode {
         match timer {
             RaftTimer::Election | RaftTimer::ShadowElection => server.on_election_timeout(ctx),
             RaftTimer::Heartbeat | RaftTimer::ShadowHeartbeat => server.on_heartbeat(ctx),
-            RaftTimer::ClientDeadline | RaftTimer::ShadowClientDeadline => server.on_client_deadline(ctx),
+            RaftTimer::ClientDeadline | RaftTimer::ShadowClientDeadline => {
+                server.on_client_deadline(ctx)
+            }
         }
     }
 

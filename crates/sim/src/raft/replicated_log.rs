@@ -51,12 +51,20 @@ impl Log {
 
     /// The term at `index`: `Some(0)` for index 0, `None` past the end.
     pub fn term_at(&self, index: LogIndex) -> Option<Term> {
-        if index == LogIndex::ZERO { Some(Term::ZERO) } else { self.entries.get(index.slot()).map(|e| e.term) }
+        if index == LogIndex::ZERO {
+            Some(Term::ZERO)
+        } else {
+            self.entries.get(index.slot()).map(|e| e.term)
+        }
     }
 
     /// The entry at `index`.
     pub fn entry(&self, index: LogIndex) -> Option<&Entry> {
-        if index == LogIndex::ZERO { None } else { self.entries.get(index.slot()) }
+        if index == LogIndex::ZERO {
+            None
+        } else {
+            self.entries.get(index.slot())
+        }
     }
 
     /// Every entry, index 1 first.
@@ -66,7 +74,11 @@ impl Log {
 
     /// The fingerprint of the prefix ending at `index` (0 for index 0).
     pub fn prefix_fingerprint(&self, index: LogIndex) -> Option<u64> {
-        if index == LogIndex::ZERO { Some(0) } else { self.prefix.get(index.slot()).copied() }
+        if index == LogIndex::ZERO {
+            Some(0)
+        } else {
+            self.prefix.get(index.slot()).copied()
+        }
     }
 
     /// How many times entries have been removed from this log (ever).
@@ -94,14 +106,19 @@ impl Log {
 
     /// Up to `max` entries starting at `from`.
     pub fn entries_from(&self, from: LogIndex, max: usize) -> Vec<Entry> {
-        let start = usize::try_from(from.0.max(1) - 1).unwrap_or(usize::MAX).min(self.entries.len());
+        let start = usize::try_from(from.0.max(1) - 1)
+            .unwrap_or(usize::MAX)
+            .min(self.entries.len());
         let end = start.saturating_add(max).min(self.entries.len());
         self.entries[start..end].to_vec()
     }
 
     /// The last index holding an entry of `term`, if any.
     pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
-        self.entries.iter().rposition(|e| e.term == term).map(LogIndex::from_slot)
+        self.entries
+            .iter()
+            .rposition(|e| e.term == term)
+            .map(LogIndex::from_slot)
     }
 
     /// The first index holding an entry of `term`, searching back from `from`.
@@ -116,7 +133,12 @@ impl Log {
     /// Replace the whole log with `entries` (the seed's `self.log = list(request.entries)`).
     /// Counts as a truncation if any existing entry is removed or changed.
     pub fn replace_all(&mut self, entries: &[Entry]) {
-        let common = self.entries.iter().zip(entries).take_while(|(a, b)| a.term == b.term && a.fingerprint() == b.fingerprint()).count();
+        let common = self
+            .entries
+            .iter()
+            .zip(entries)
+            .take_while(|(a, b)| a.term == b.term && a.fingerprint() == b.fingerprint())
+            .count();
         if common < self.entries.len() {
             self.truncate_from(LogIndex::from_slot(common));
         }

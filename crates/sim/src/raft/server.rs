@@ -125,8 +125,17 @@ pub struct Server {
 
 impl Server {
     /// A server booting with `durable` state (or none).
-    pub(crate) fn boot(id: NodeId, config: &RaftConfig, shadow: bool, durable: Option<&RaftDurable>) -> Self {
-        let d = if config.has(Bug::NoPersistence) { None } else { durable };
+    pub(crate) fn boot(
+        id: NodeId,
+        config: &RaftConfig,
+        shadow: bool,
+        durable: Option<&RaftDurable>,
+    ) -> Self {
+        let d = if config.has(Bug::NoPersistence) {
+            None
+        } else {
+            durable
+        };
         let n = config.nodes;
         Server {
             id,
@@ -154,7 +163,11 @@ impl Server {
 
     /// The durable part.
     pub(crate) fn durable(&self) -> RaftDurable {
-        RaftDurable { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
+        RaftDurable {
+            current_term: self.current_term,
+            voted_for: self.voted_for,
+            log: self.log.clone(),
+        }
     }
 
     // ----- accessors (the page and the checkers read these) ---------------------------
@@ -205,7 +218,10 @@ impl Server {
     }
     /// Votes granted to this server in its current election (candidates only).
     pub fn votes_granted(&self) -> Vec<NodeId> {
-        (0..self.n).filter(|i| self.votes & (1 << i) != 0).map(NodeId::from_index).collect()
+        (0..self.n)
+            .filter(|i| self.votes & (1 << i) != 0)
+            .map(NodeId::from_index)
+            .collect()
     }
     /// The music queue as this server has applied it.
     pub fn machine(&self) -> &MusicQueue {
@@ -236,7 +252,9 @@ impl Server {
 
     fn peers(&self) -> impl Iterator<Item = NodeId> + use<> {
         let me = self.id;
-        (0..self.n).map(NodeId::from_index).filter(move |p| *p != me)
+        (0..self.n)
+            .map(NodeId::from_index)
+            .filter(move |p| *p != me)
     }
 
     fn note(&self, ctx: &mut Ctx<'_, Raft>, note: RaftNote) {
@@ -250,7 +268,12 @@ impl Server {
 
     /// Arm the client-deadline timer for the earliest pending deadline, if it moved.
     fn arm_deadline(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        let earliest = self.waiters.iter().map(|w| w.deadline).chain(self.forwards.iter().map(|f| f.deadline)).min();
+        let earliest = self
+            .waiters
+            .iter()
+            .map(|w| w.deadline)
+            .chain(self.forwards.iter().map(|f| f.deadline))
+            .min();
         if earliest == self.deadline_armed {
             return;
         }
@@ -287,6 +310,11 @@ impl Server {
         self.role = Role::Follower;
         self.votes = 0;
         self.vote_count = 0;
-        self.note(ctx, RaftNote::BecameFollower { term: self.current_term });
+        self.note(
+            ctx,
+            RaftNote::BecameFollower {
+                term: self.current_term,
+            },
+        );
     }
 }

@@ -33,7 +33,11 @@ impl ElectionSafety {
             Some(first) if *first != who => {
                 out.push(Finding::new(
                     NAME,
-                    format!("two leaders in term {term}: {} and {}", first.describe(), who.describe()),
+                    format!(
+                        "two leaders in term {term}: {} and {}",
+                        first.describe(),
+                        who.describe()
+                    ),
                 ));
             }
             Some(_) => {}

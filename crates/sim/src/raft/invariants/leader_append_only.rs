@@ -37,9 +37,15 @@ impl LeaderAppendOnly {
             return;
         }
         let log = server.log();
-        let now = Stint { term: server.current_term(), len: log.len(), truncations: log.truncations() };
+        let now = Stint {
+            term: server.current_term(),
+            len: log.len(),
+            truncations: log.truncations(),
+        };
         if let Some(before) = self.stints[who.0] {
-            if before.term == now.term && (now.truncations != before.truncations || now.len < before.len) {
+            if before.term == now.term
+                && (now.truncations != before.truncations || now.len < before.len)
+            {
                 out.push(Finding::new(
                     NAME,
                     format!(

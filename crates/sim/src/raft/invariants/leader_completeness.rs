@@ -36,7 +36,13 @@ pub struct LeaderCompleteness {
 
 impl LeaderCompleteness {
     /// Look at one server after a step.
-    pub fn observe(&mut self, world: &World<Raft>, who: Participant, server: &Server, out: &mut Vec<Finding>) {
+    pub fn observe(
+        &mut self,
+        world: &World<Raft>,
+        who: Participant,
+        server: &Server,
+        out: &mut Vec<Finding>,
+    ) {
         if self.commit_seen.len() <= who.0 {
             self.commit_seen.resize(who.0 + 1, LogIndex::ZERO);
             self.stint_checked.resize(who.0 + 1, None);
@@ -118,7 +124,12 @@ impl LeaderCompleteness {
                     continue;
                 }
                 for &(index, term, fp) in &fresh {
-                    if s.current_term() > committed_in && s.log().entry(index).map(super::super::entry::Entry::fingerprint) != Some(fp) {
+                    if s.current_term() > committed_in
+                        && s.log()
+                            .entry(index)
+                            .map(super::super::entry::Entry::fingerprint)
+                            != Some(fp)
+                    {
                         out.push(Finding::new(
                             NAME,
                             format!(
@@ -138,12 +149,18 @@ impl LeaderCompleteness {
     fn first_missing(&self, server: &Server) -> Option<LogIndex> {
         let log = server.log();
         for (slot, c) in self.committed.iter().enumerate() {
-            let Some((_, fp, committed_in)) = c else { continue };
+            let Some((_, fp, committed_in)) = c else {
+                continue;
+            };
             if *committed_in >= server.current_term() {
                 continue;
             }
             let index = LogIndex::from_slot(slot);
-            if log.entry(index).map(super::super::entry::Entry::fingerprint) != Some(*fp) {
+            if log
+                .entry(index)
+                .map(super::super::entry::Entry::fingerprint)
+                != Some(*fp)
+            {
                 return Some(index);
             }
         }

@@ -45,10 +45,10 @@ use crate::trace::{EventKind, TraceEvent};
 use super::super::Raft;
 use super::super::client::Response;
 use super::super::entry::Command;
+use super::super::music_queue::{MusicQueue, Op, OpResult, Rejection};
 use super::super::server::Server;
 use super::super::types::LogIndex;
 use super::Participant;
-use super::super::music_queue::{MusicQueue, Op, OpResult, Rejection};
 
 /// The invariant's name.
 pub const NAME: &str = "linearizability";
@@ -105,8 +105,12 @@ impl Linearizability {
     pub fn record(&mut self, events: &[TraceEvent<Raft>]) {
         for ev in events {
             match &ev.kind {
-                EventKind::Request { id, request, .. } => self.calls.push((*id, ev.index, request.clone())),
-                EventKind::Response { id, response, .. } => self.returns.push((*id, ev.index, response.clone())),
+                EventKind::Request { id, request, .. } => {
+                    self.calls.push((*id, ev.index, request.clone()))
+                }
+                EventKind::Response { id, response, .. } => {
+                    self.returns.push((*id, ev.index, response.clone()))
+                }
                 _ => {}
             }
         }
@@ -123,11 +127,17 @@ impl Linearizability {
             return;
         }
         self.applied_seen[who.0] = last;
-        let mut index = if last < before { LogIndex(1) } else { before.next() };
+        let mut index = if last < before {
+            LogIndex(1)
+        } else {
+            before.next()
+        };
         while index <= last {
             if let Some(e) = server.log().entry(index) {
                 if let Command::Client { request, .. } = &*e.command {
-                    self.applied_anywhere.entry(*request).or_insert((at_index, index.0));
+                    self.applied_anywhere
+                        .entry(*request)
+                        .or_insert((at_index, index.0));
                 }
             }
             index = index.next();
@@ -151,9 +161,16 @@ impl Linearizability {
 
     /// Every write a client was told succeeded (`ok`), with its request id.
     pub fn acknowledged_writes(&self) -> impl Iterator<Item = (RequestId, &Op)> {
-        self.returns.iter().filter(|(_, _, r)| matches!(r, Response::Ok(_))).filter_map(|(id, _, _)| {
-            self.calls.iter().find(|(c, _, _)| c == id).filter(|(_, _, op)| op.is_write()).map(|(c, _, op)| (*c, op))
-        })
+        self.returns
+            .iter()
+            .filter(|(_, _, r)| matches!(r, Response::Ok(_)))
+            .filter_map(|(id, _, _)| {
+                self.calls
+                    .iter()
+                    .find(|(c, _, _)| c == id)
+                    .filter(|(_, _, op)| op.is_write())
+                    .map(|(c, _, op)| (*c, op))
+            })
     }
 
     /// The history as the search sees it (phase 2: unknown outcomes unbounded).
@@ -173,21 +190,41 @@ impl Linearizability {
                 Some((_, _, resp)) if resp.had_no_effect() => {}
                 Some((_, at, Response::Ok(result))) => {
                     let ret = at * SUBSTEPS + (SUBSTEPS - 1);
-                    ops.push(HistoryOp { id: *id, call: *call, ret, op: op.clone(), result: Some(Ok(result.clone())) });
+                    ops.push(HistoryOp {
+                        id: *id,
+                        call: *call,
+                        ret,
+                        op: op.clone(),
+                        result: Some(Ok(result.clone())),
+                    });
                 }
                 Some((_, at, Response::Rejected(why))) => {
                     let ret = at * SUBSTEPS + (SUBSTEPS - 1);
-                    ops.push(HistoryOp { id: *id, call: *call, ret, op: op.clone(), result: Some(Err(why.clone())) });
+                    ops.push(HistoryOp {
+                        id: *id,
+                        call: *call,
+                        ret,
+                        op: op.clone(),
+                        result: Some(Err(why.clone())),
+                    });
                 }
                 _ => {
-                    if let Some((step, index)) = self.applied_anywhere.get(id).filter(|_| op.is_write()) {
+                    if let Some((step, index)) =
+                        self.applied_anywhere.get(id).filter(|_| op.is_write())
+                    {
                         let (call, ret) = if pinned {
                             let point = step * SUBSTEPS + (*index).min(SUBSTEPS - 2);
                             (point, point)
                         } else {
                             (*call, u64::MAX)
                         };
-                        ops.push(HistoryOp { id: *id, call, ret, op: op.clone(), result: None });
+                        ops.push(HistoryOp {
+                            id: *id,
+                            call,
+                            ret,
+                            op: op.clone(),
+                            result: None,
+                        });
                     }
                 }
             }
@@ -217,7 +254,10 @@ impl Linearizability {
                     op.op.rpc(),
                     describe(op.result.as_ref())
                 ),
-                None => format!("no order of the {} client operations explains every answer", history.len()),
+                None => format!(
+                    "no order of the {} client operations explains every answer",
+                    history.len()
+                ),
             };
             out.push(Finding::new(NAME, detail));
         }
@@ -230,7 +270,13 @@ fn describe(result: Option<&Result<OpResult, Rejection>>) -> String {
         Some(Ok(OpResult::Done)) => "ok".to_owned(),
         Some(Ok(OpResult::Played(t))) => format!("played {:?}", t.as_ref().map(|t| &*t.id)),
         Some(Ok(OpResult::Queue(q) | OpResult::History(q))) => {
-            format!("[{}]", q.iter().map(|t| format!("{}:{}", t.id, t.votes)).collect::<Vec<_>>().join(", "))
+            format!(
+                "[{}]",
+                q.iter()
+                    .map(|t| format!("{}:{}", t.id, t.votes))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         Some(Ok(OpResult::Track(t))) => format!("track {}", t.id),
         Some(Err(r)) => format!("rejected ({r})"),
@@ -260,14 +306,28 @@ pub fn check(history: &[HistoryOp], budget: u64) -> (Verdict, u64, Option<&Histo
     }
     events.sort_unstable();
     let mut cells = Vec::with_capacity(events.len() + 1);
-    cells.push(Cell { op: NIL, matching: NIL, prev: NIL, next: NIL });
+    cells.push(Cell {
+        op: NIL,
+        matching: NIL,
+        prev: NIL,
+        next: NIL,
+    });
     let mut ret_cell = vec![NIL; history.len()];
     let mut call_cell = vec![NIL; history.len()];
     for (k, (_, is_ret, op)) in events.iter().enumerate() {
         let idx = k + 1;
-        cells.push(Cell { op: *op, matching: NIL, prev: idx - 1, next: NIL });
+        cells.push(Cell {
+            op: *op,
+            matching: NIL,
+            prev: idx - 1,
+            next: NIL,
+        });
         cells[idx - 1].next = idx;
-        if *is_ret { ret_cell[*op] = idx } else { call_cell[*op] = idx }
+        if *is_ret {
+            ret_cell[*op] = idx
+        } else {
+            call_cell[*op] = idx
+        }
     }
     for op in 0..history.len() {
         cells[call_cell[op]].matching = ret_cell[op];
@@ -326,7 +386,9 @@ pub fn check(history: &[HistoryOp], budget: u64) -> (Verdict, u64, Option<&Histo
             // An unknown-outcome op that would change nothing now is better left
             // pending: that keeps every option open (it may matter later, and its
             // answer constrains nothing). This prunes most of the search.
-            let useless = pass == Pass::Unknown && h.ret == u64::MAX && matches!(&stepped, Some(Some(s)) if *s == state);
+            let useless = pass == Pass::Unknown
+                && h.ret == u64::MAX
+                && matches!(&stepped, Some(Some(s)) if *s == state);
             if let Some(new_state) = stepped.filter(|_| !useless) {
                 let mut next_lin = linearized.clone();
                 next_lin[cell.op / 64] |= 1 << (cell.op % 64);

@@ -36,10 +36,18 @@ pub struct Liveness {
 
 impl Liveness {
     /// After each step.
-    pub fn check(&mut self, world: &World<Raft>, events: &[TraceEvent<Raft>], out: &mut Vec<Finding>) {
-        let faults_changed = events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::Input(_) | EventKind::Crashed { .. } | EventKind::Restarted { .. }));
+    pub fn check(
+        &mut self,
+        world: &World<Raft>,
+        events: &[TraceEvent<Raft>],
+        out: &mut Vec<Finding>,
+    ) {
+        let faults_changed = events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Input(_) | EventKind::Crashed { .. } | EventKind::Restarted { .. }
+            )
+        });
         if faults_changed {
             if world.is_healed() {
                 if self.healed_since.is_none() {
@@ -50,7 +58,9 @@ impl Liveness {
                 self.healed_since = None;
             }
         }
-        let Some(since) = self.healed_since else { return };
+        let Some(since) = self.healed_since else {
+            return;
+        };
         if self.leader_seen || self.reported {
             return;
         }
@@ -60,17 +70,35 @@ impl Liveness {
             self.reported = true;
             out.push(Finding::new(
                 NAME,
-                format!("no leader {} s after the faults healed at {} ms", LEADER_WITHIN.0 / 1000, since.0),
+                format!(
+                    "no leader {} s after the faults healed at {} ms",
+                    LEADER_WITHIN.0 / 1000,
+                    since.0
+                ),
             ));
         }
     }
 
     /// At the end of the run.
-    pub fn finish(&mut self, world: &World<Raft>, history: &Linearizability, out: &mut Vec<Finding>) {
-        let Some(since) = self.healed_since else { return };
+    pub fn finish(
+        &mut self,
+        world: &World<Raft>,
+        history: &Linearizability,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(since) = self.healed_since else {
+            return;
+        };
         if !self.leader_seen && !self.reported && world.now() >= since + LEADER_WITHIN {
             self.reported = true;
-            out.push(Finding::new(NAME, format!("no leader {} s after the faults healed at {} ms", LEADER_WITHIN.0 / 1000, since.0)));
+            out.push(Finding::new(
+                NAME,
+                format!(
+                    "no leader {} s after the faults healed at {} ms",
+                    LEADER_WITHIN.0 / 1000,
+                    since.0
+                ),
+            ));
             return;
         }
         if world.now() < since + APPLY_WITHIN {
@@ -78,7 +106,8 @@ impl Liveness {
         }
         for (id, op) in history.acknowledged_writes() {
             for node in world.node_ids() {
-                if world.is_up(node) && !world.node(node).server().applied_requests().contains(&id) {
+                if world.is_up(node) && !world.node(node).server().applied_requests().contains(&id)
+                {
                     out.push(Finding::new(
                         NAME,
                         format!(

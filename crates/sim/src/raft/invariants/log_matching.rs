@@ -38,12 +38,18 @@ impl LogMatching {
         if len == log.len() && truncations == log.truncations() {
             return;
         }
-        let from = if truncations == log.truncations() && len <= log.len() { len } else { 0 };
+        let from = if truncations == log.truncations() && len <= log.len() {
+            len
+        } else {
+            0
+        };
         self.checked[who.0] = (log.len(), log.truncations());
         for slot in from..log.len() {
             let index = LogIndex::from_slot(slot);
             let term = log.entries()[slot].term;
-            let fp = log.prefix_fingerprint(index).expect("every entry has a prefix fingerprint");
+            let fp = log
+                .prefix_fingerprint(index)
+                .expect("every entry has a prefix fingerprint");
             if self.seen.len() <= slot {
                 self.seen.resize_with(slot + 1, Vec::new);
             }

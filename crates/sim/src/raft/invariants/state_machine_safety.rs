@@ -37,7 +37,11 @@ impl StateMachineSafety {
         if last == before {
             return;
         }
-        let from = if last < before { LogIndex::ZERO } else { before };
+        let from = if last < before {
+            LogIndex::ZERO
+        } else {
+            before
+        };
         self.checked[who.0] = last;
         let log = server.log();
         let mut index = from.next();

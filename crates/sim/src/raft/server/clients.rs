@@ -30,12 +30,23 @@ use super::{PendingForward, ReplyTo, Server, Waiter};
 
 impl Server {
     /// A client request arrived at this node.
-    pub(crate) fn on_client_request(&mut self, request: RequestId, op: Op, ctx: &mut Ctx<'_, Raft>) {
+    pub(crate) fn on_client_request(
+        &mut self,
+        request: RequestId,
+        op: Op,
+        ctx: &mut Ctx<'_, Raft>,
+    ) {
         self.serve(op, ReplyTo::Client(request), request, ctx);
     }
 
     /// A follower forwarded a client request to us.
-    pub(crate) fn on_forward(&mut self, from: NodeId, request: RequestId, op: Op, ctx: &mut Ctx<'_, Raft>) {
+    pub(crate) fn on_forward(
+        &mut self,
+        from: NodeId,
+        request: RequestId,
+        op: Op,
+        ctx: &mut Ctx<'_, Raft>,
+    ) {
         if self.role != Role::Leader {
             if self.holds_request(request) {
                 // A duplicated forward of a request we appended while leader: its
@@ -44,15 +55,29 @@ impl Server {
                 return;
             }
             // One hop only: a forwarded request is never forwarded again.
-            let response = Response::NotLeader { hint: self.leader_hint.filter(|l| *l != self.id) };
-            ctx.send(from, RaftMsg::ForwardReply { request, op, response });
+            let response = Response::NotLeader {
+                hint: self.leader_hint.filter(|l| *l != self.id),
+            };
+            ctx.send(
+                from,
+                RaftMsg::ForwardReply {
+                    request,
+                    op,
+                    response,
+                },
+            );
             return;
         }
         self.serve(op, ReplyTo::Forwarded { via: from, request }, request, ctx);
     }
 
     /// The leader's answer to a request we forwarded.
-    pub(crate) fn on_forward_reply(&mut self, request: RequestId, response: Response, ctx: &mut Ctx<'_, Raft>) {
+    pub(crate) fn on_forward_reply(
+        &mut self,
+        request: RequestId,
+        response: Response,
+        ctx: &mut Ctx<'_, Raft>,
+    ) {
         if let Some(pos) = self.forwards.iter().position(|f| f.request == request) {
             self.forwards.remove(pos);
             ctx.reply(request, response);
@@ -64,7 +89,14 @@ impl Server {
         match to {
             ReplyTo::Client(id) => ctx.reply(*id, response),
             ReplyTo::Forwarded { via, request } => {
-                ctx.send(*via, RaftMsg::ForwardReply { request: *request, op: op.clone(), response });
+                ctx.send(
+                    *via,
+                    RaftMsg::ForwardReply {
+                        request: *request,
+                        op: op.clone(),
+                        response,
+                    },
+                );
             }
         }
     }
@@ -108,7 +140,9 @@ impl Server {
                 self.arm_deadline(ctx);
             }
             _ => {
-                let response = Response::NotLeader { hint: self.leader_hint.filter(|l| *l != self.id) };
+                let response = Response::NotLeader {
+                    hint: self.leader_hint.filter(|l| *l != self.id),
+                };
                 self.answer(&reply, &op, response, ctx);
             }
         }
@@ -132,15 +166,38 @@ impl Server {
         }
         let term = self.current_term;
         let kind = op.kind();
-        let index = self.log.append(Entry::new(term, Command::Client { request, op: op.clone() }));
-        self.note(ctx, RaftNote::LeaderAppended { index, op: Some(kind) });
+        let index = self.log.append(Entry::new(
+            term,
+            Command::Client {
+                request,
+                op: op.clone(),
+            },
+        ));
+        self.note(
+            ctx,
+            RaftNote::LeaderAppended {
+                index,
+                op: Some(kind),
+            },
+        );
         if ctx.config().has(Bug::AckBeforeCommit) {
             // R3-7: "Queued" at once, before replication, with the current state.
             let result = self.machine.clone().apply(&op);
-            self.answer(&reply, &op, result.map_or_else(Response::Rejected, Response::Ok), ctx);
+            self.answer(
+                &reply,
+                &op,
+                result.map_or_else(Response::Rejected, Response::Ok),
+                ctx,
+            );
         } else {
             let deadline = ctx.now() + Ticks(ctx.config().commit_wait_ms);
-            self.waiters.push(Waiter { index, term, op, reply, deadline });
+            self.waiters.push(Waiter {
+                index,
+                term,
+                op,
+                reply,
+                deadline,
+            });
             self.arm_deadline(ctx);
         }
         // Replicate now rather than at the next heartbeat.
@@ -188,7 +245,9 @@ impl Server {
             return;
         }
         let index_only = ctx.config().has(Bug::IndexOnlyCommitWait);
-        let (done, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut self.waiters).into_iter().partition(|w| w.index == index);
+        let (done, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut self.waiters)
+            .into_iter()
+            .partition(|w| w.index == index);
         self.waiters = keep;
         for w in done {
             let response = if w.term == term {
@@ -200,7 +259,10 @@ impl Server {
             } else if index_only {
                 // R4-6: the seed's waiter only checked `commit_index >= index`.
                 self.note(ctx, RaftNote::Committed { op: w.op.kind() });
-                self.machine.clone().apply(&w.op).map_or_else(Response::Rejected, Response::Ok)
+                self.machine
+                    .clone()
+                    .apply(&w.op)
+                    .map_or_else(Response::Rejected, Response::Ok)
             } else {
                 // Another entry was committed at this index, so this copy never will
                 // be; but a duplicated forward may have put the same request in
@@ -216,18 +278,32 @@ impl Server {
     pub(crate) fn on_client_deadline(&mut self, ctx: &mut Ctx<'_, Raft>) {
         let now = ctx.now();
         self.deadline_armed = None;
-        let (expired, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut self.waiters).into_iter().partition(|w| w.deadline <= now);
+        let (expired, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut self.waiters)
+            .into_iter()
+            .partition(|w| w.deadline <= now);
         self.waiters = keep;
         for w in expired {
-            self.answer(&w.reply, &w.op, Response::Timeout(TimeoutReason::NotCommitted), ctx);
+            self.answer(
+                &w.reply,
+                &w.op,
+                Response::Timeout(TimeoutReason::NotCommitted),
+                ctx,
+            );
         }
         let short = ctx.config().has(Bug::ShortForwardDeadline);
-        let (expired, keep): (Vec<PendingForward>, Vec<PendingForward>) = std::mem::take(&mut self.forwards).into_iter().partition(|f| f.deadline <= now);
+        let (expired, keep): (Vec<PendingForward>, Vec<PendingForward>) =
+            std::mem::take(&mut self.forwards)
+                .into_iter()
+                .partition(|f| f.deadline <= now);
         self.forwards = keep;
         for f in expired {
             // R4-7: the seed reported "Forwarding failed: DEADLINE_EXCEEDED", which a
             // client reads as a failure, though the leader may still commit it.
-            let response = if short { Response::Rejected(Rejection::ForwardFailed) } else { Response::Timeout(TimeoutReason::NoAnswerFromLeader) };
+            let response = if short {
+                Response::Rejected(Rejection::ForwardFailed)
+            } else {
+                Response::Timeout(TimeoutReason::NoAnswerFromLeader)
+            };
             ctx.reply(f.request, response);
         }
         self.arm_deadline(ctx);
@@ -238,7 +314,12 @@ impl Server {
     /// Whether the log holds an entry for client request `request`.
     fn holds_request(&self, request: RequestId) -> bool {
         self.applied_requests.contains(&request)
-            || self.log.entries().iter().rev().any(|e| matches!(&*e.command, Command::Client { request: r, .. } if *r == request))
+            || self
+                .log
+                .entries()
+                .iter()
+                .rev()
+                .any(|e| matches!(&*e.command, Command::Client { request: r, .. } if *r == request))
     }
 }
 

@@ -40,7 +40,12 @@ impl Server {
         self.leader_hint = None;
         self.votes = 1 << self.id.index();
         self.vote_count = 1;
-        self.note(ctx, RaftNote::BecameCandidate { term: self.current_term });
+        self.note(
+            ctx,
+            RaftNote::BecameCandidate {
+                term: self.current_term,
+            },
+        );
         self.reset_election_timer(ctx);
         let msg = RaftMsg::RequestVote {
             term: self.current_term,
@@ -76,7 +81,8 @@ impl Server {
         // 1. Reply false if term < currentTerm (§5.1).
         // 2. If votedFor is null or candidateId, and candidate's log is at least as
         //    up-to-date as receiver's log, grant vote (§5.2, §5.4).
-        let up_to_date = (last_log_term, last_log_index) >= (self.log.last_term(), self.log.last_index());
+        let up_to_date =
+            (last_log_term, last_log_index) >= (self.log.last_term(), self.log.last_index());
         let grant =
             term == self.current_term && self.voted_for.is_none_or(|v| v == from) && up_to_date;
         if grant {
@@ -84,7 +90,14 @@ impl Server {
             // Figure 2: the election timer restarts on *granting* a vote.
             self.reset_election_timer(ctx);
         }
-        ctx.send(from, RaftMsg::RequestVoteResponse { term: self.current_term, vote_granted: grant, shadow });
+        ctx.send(
+            from,
+            RaftMsg::RequestVoteResponse {
+                term: self.current_term,
+                vote_granted: grant,
+                shadow,
+            },
+        );
     }
 
     /// A RequestVote response at the candidate.
@@ -129,7 +142,12 @@ impl Server {
     fn become_leader(&mut self, ctx: &mut Ctx<'_, Raft>) {
         self.role = Role::Leader;
         self.leader_hint = Some(self.id);
-        self.note(ctx, RaftNote::BecameLeader { term: self.current_term });
+        self.note(
+            ctx,
+            RaftNote::BecameLeader {
+                term: self.current_term,
+            },
+        );
         ctx.cancel_timer(self.timer(RaftTimer::Election));
         let next = self.log.last_index().next();
         for i in 0..self.n {
@@ -137,7 +155,9 @@ impl Server {
             self.match_index[i] = LogIndex::ZERO;
         }
         if !ctx.config().has(Bug::NoNoopOnElection) {
-            let index = self.log.append(Entry::new(self.current_term, Command::Noop));
+            let index = self
+                .log
+                .append(Entry::new(self.current_term, Command::Noop));
             self.note(ctx, RaftNote::LeaderAppended { index, op: None });
         }
         self.broadcast_append(ctx);

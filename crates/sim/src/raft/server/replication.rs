@@ -57,8 +57,13 @@ impl Server {
         let (prev_log_index, entries) = if config.mode.ships_whole_log() {
             (LogIndex::ZERO, self.log.entries().to_vec())
         } else {
-            let next = self.next_index[peer.index()].max(LogIndex(1)).min(self.log.last_index().next());
-            (next.prev(), self.log.entries_from(next, config.max_entries_per_append))
+            let next = self.next_index[peer.index()]
+                .max(LogIndex(1))
+                .min(self.log.last_index().next());
+            (
+                next.prev(),
+                self.log.entries_from(next, config.max_entries_per_append),
+            )
         };
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(Term::ZERO);
         ctx.send(
@@ -75,19 +80,30 @@ impl Server {
     }
 
     /// The AppendEntries receiver (Figure 2).
-    pub(crate) fn on_append_entries(&mut self, from: NodeId, args: AppendArgs, ctx: &mut Ctx<'_, Raft>) {
+    pub(crate) fn on_append_entries(
+        &mut self,
+        from: NodeId,
+        args: AppendArgs,
+        ctx: &mut Ctx<'_, Raft>,
+    ) {
         let bugs = ctx.config().bugs;
-        let reply = |s: &Server, success: bool, match_index: LogIndex, hint: (LogIndex, Option<Term>)| RaftMsg::AppendEntriesResponse {
-            term: s.current_term,
-            success,
-            match_index,
-            conflict_index: hint.0,
-            conflict_term: hint.1,
-            shadow: args.shadow,
-        };
+        let reply =
+            |s: &Server, success: bool, match_index: LogIndex, hint: (LogIndex, Option<Term>)| {
+                RaftMsg::AppendEntriesResponse {
+                    term: s.current_term,
+                    success,
+                    match_index,
+                    conflict_index: hint.0,
+                    conflict_term: hint.1,
+                    shadow: args.shadow,
+                }
+            };
         // 1. Reply false if term < currentTerm (§5.1).
         if args.term < self.current_term {
-            ctx.send(from, reply(self, false, LogIndex::ZERO, (LogIndex::ZERO, None)));
+            ctx.send(
+                from,
+                reply(self, false, LogIndex::ZERO, (LogIndex::ZERO, None)),
+            );
             return;
         }
         if args.term > self.current_term {
@@ -114,8 +130,11 @@ impl Server {
         if bugs.has(Bug::ReplaceLogWholesale) {
             // R3-4: `self.log = list(request.entries)`, no prev-index or term check.
             // The whole shipped log replaces ours; commit_index never shrinks.
-            let mut entries = Vec::with_capacity(args.prev_log_index.0 as usize + args.entries.len());
-            entries.extend_from_slice(&self.log.entries()[..self.log.len().min(args.prev_log_index.0 as usize)]);
+            let mut entries =
+                Vec::with_capacity(args.prev_log_index.0 as usize + args.entries.len());
+            entries.extend_from_slice(
+                &self.log.entries()[..self.log.len().min(args.prev_log_index.0 as usize)],
+            );
             entries.extend(args.entries);
             self.log.replace_all(&entries);
             let last = self.log.last_index();
@@ -130,7 +149,10 @@ impl Server {
         if self.log.term_at(args.prev_log_index) != Some(args.prev_log_term) {
             let hint = match self.log.term_at(args.prev_log_index) {
                 None => (self.log.last_index().next(), None),
-                Some(t) => (self.log.first_index_of_term_before(t, args.prev_log_index), Some(t)),
+                Some(t) => (
+                    self.log.first_index_of_term_before(t, args.prev_log_index),
+                    Some(t),
+                ),
             };
             ctx.send(from, reply(self, false, LogIndex::ZERO, hint));
             return;
@@ -164,7 +186,12 @@ impl Server {
     }
 
     /// An AppendEntries response at the leader.
-    pub(crate) fn on_append_entries_response(&mut self, from: NodeId, r: AppendReply, ctx: &mut Ctx<'_, Raft>) {
+    pub(crate) fn on_append_entries_response(
+        &mut self,
+        from: NodeId,
+        r: AppendReply,
+        ctx: &mut Ctx<'_, Raft>,
+    ) {
         let bugs = ctx.config().bugs;
         if r.term > self.current_term {
             self.step_down(r.term, ctx);
@@ -185,8 +212,11 @@ impl Server {
             // follower (§5.3)". matchIndex only grows: a reordered old reply must not
             // move it back (R4-9 is the seed's assignment).
             let before = self.match_index[p];
-            self.match_index[p] =
-                if bugs.has(Bug::MatchIndexRegression) { r.match_index } else { self.match_index[p].max(r.match_index) };
+            self.match_index[p] = if bugs.has(Bug::MatchIndexRegression) {
+                r.match_index
+            } else {
+                self.match_index[p].max(r.match_index)
+            };
             self.next_index[p] = self.match_index[p].next();
             let progressed = self.match_index[p] > before;
             if bugs.has(Bug::CommitOnFirstAck) {
@@ -202,7 +232,10 @@ impl Server {
             }
             // Keep a lagging follower busy, but only on progress: a duplicated or
             // reordered reply must not start a second stream of requests.
-            if progressed && self.next_index[p] <= self.log.last_index() && !ctx.config().mode.ships_whole_log() {
+            if progressed
+                && self.next_index[p] <= self.log.last_index()
+                && !ctx.config().mode.ships_whole_log()
+            {
                 self.send_append(from, ctx);
             }
         } else {
@@ -225,7 +258,10 @@ impl Server {
             // matchIndex entries are on the follower for good (they are durable), so
             // a stale rejection must not send nextIndex below them.
             let old_next = self.next_index[p];
-            self.next_index[p] = next.max(self.match_index[p].next()).max(LogIndex(1)).min(self.log.last_index().next());
+            self.next_index[p] = next
+                .max(self.match_index[p].next())
+                .max(LogIndex(1))
+                .min(self.log.last_index().next());
             if !bugs.has(Bug::OneStepBackoff) && self.next_index[p] != old_next {
                 // Retry at once (the seed, R4-11, waited for the next heartbeat); a
                 // rejection that moves nothing (a duplicate) waits too.
@@ -240,8 +276,15 @@ impl Server {
     /// `commit-old-term-by-counting` drops it.
     pub(crate) fn advance_commit_index(&mut self, ctx: &mut Ctx<'_, Raft>) {
         let quorum = ctx.config().quorum();
-        let mut matched: Vec<LogIndex> =
-            (0..self.n).map(|i| if i == self.id.index() { self.log.last_index() } else { self.match_index[i] }).collect();
+        let mut matched: Vec<LogIndex> = (0..self.n)
+            .map(|i| {
+                if i == self.id.index() {
+                    self.log.last_index()
+                } else {
+                    self.match_index[i]
+                }
+            })
+            .collect();
         matched.sort_unstable_by(|a, b| b.cmp(a));
         // The highest index held by a majority.
         let n = matched[quorum - 1];
