@@ -1,0 +1,222 @@
+//! A Raft node as the world sees it: the [`Node`] implementation that routes events
+//! to its [`Server`], and the read-only accessors the page uses.
+//!
+//! Normally a node is one server. With flaw R3-1 (`shadow-instance`) it is two, as
+//! the submitted Q3 process was: the *main* server answers RequestVote and
+//! AppendEntries (it was registered as the `RaftService`); the *shadow* server serves
+//! clients and forwarded calls (the `QueueService`), never hears from a leader, and
+//! so keeps running elections of its own with votes from the peers' main servers.
+//!
+//! What the UI reads: [`RaftNode::server`] (role, term, votedFor, log, commitIndex,
+//! lastApplied, nextIndex/matchIndex, leader hint, the queue and history); the
+//! election deadline is the `Election` timer in `world.slot(id).timers`.
+
+use crate::ctx::Ctx;
+use crate::id::{NodeId, RequestId};
+use crate::protocol::Node;
+
+use super::Raft;
+use super::config::RaftConfig;
+use super::message::RaftMsg;
+use super::modes::Bug;
+use super::music_queue::{MusicQueue, Op};
+use super::note::RaftNote;
+use super::replicated_log::Log;
+use super::server::replication::{AppendArgs, AppendReply};
+use super::server::{RaftDurable, RaftTimer, Server};
+use super::types::{LogIndex, Role, Term};
+
+/// A Raft node.
+#[derive(Clone, Debug)]
+pub struct RaftNode {
+    main: Server,
+    shadow: Option<Box<Server>>,
+}
+
+impl RaftNode {
+    /// The node's Raft server (the main one, with R3-1).
+    pub fn server(&self) -> &Server {
+        &self.main
+    }
+
+    /// The shadow server of flaw R3-1, if that flaw is on.
+    pub fn shadow(&self) -> Option<&Server> {
+        self.shadow.as_deref()
+    }
+
+    /// Every server this node runs (main first).
+    pub fn servers(&self) -> impl Iterator<Item = &Server> {
+        std::iter::once(&self.main).chain(self.shadow.as_deref())
+    }
+
+    /// The server clients talk to (the shadow one with R3-1).
+    pub fn client_server(&self) -> &Server {
+        self.shadow.as_deref().unwrap_or(&self.main)
+    }
+
+    /// Role.
+    pub fn role(&self) -> Role {
+        self.main.role()
+    }
+    /// `currentTerm`.
+    pub fn term(&self) -> Term {
+        self.main.current_term()
+    }
+    /// `votedFor`.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.main.voted_for()
+    }
+    /// `commitIndex`.
+    pub fn commit_index(&self) -> LogIndex {
+        self.main.commit_index()
+    }
+    /// `lastApplied`.
+    pub fn last_applied(&self) -> LogIndex {
+        self.main.last_applied()
+    }
+    /// The log.
+    pub fn log(&self) -> &Log {
+        self.main.log()
+    }
+    /// `nextIndex` per peer (leaders).
+    pub fn next_index(&self) -> &[LogIndex] {
+        self.main.next_index()
+    }
+    /// `matchIndex` per peer (leaders).
+    pub fn match_index(&self) -> &[LogIndex] {
+        self.main.match_index()
+    }
+    /// The leader this node believes in.
+    pub fn leader_hint(&self) -> Option<NodeId> {
+        self.main.leader_hint()
+    }
+    /// The music queue and history as clients of this node see them.
+    pub fn machine(&self) -> &MusicQueue {
+        self.client_server().machine()
+    }
+
+    fn client_mut(&mut self) -> &mut Server {
+        match &mut self.shadow {
+            Some(s) => s,
+            None => &mut self.main,
+        }
+    }
+}
+
+impl Node<Raft> for RaftNode {
+    fn boot(id: NodeId, config: &RaftConfig, durable: Option<&RaftDurable>) -> Self {
+        let shadow = config
+            .has(Bug::ShadowInstance)
+            .then(|| Box::new(Server::boot(id, config, true, None)));
+        RaftNode {
+            main: Server::boot(id, config, false, durable),
+            shadow,
+        }
+    }
+
+    fn durable(&self) -> RaftDurable {
+        self.main.durable()
+    }
+
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Raft>) {
+        ctx.note(RaftNote::Started {
+            term: self.main.current_term(),
+            log_len: self.main.log().len() as u64,
+        });
+        self.main.start(ctx);
+        if let Some(s) = &mut self.shadow {
+            s.start(ctx);
+        }
+    }
+
+    fn on_message(&mut self, from: NodeId, msg: RaftMsg, ctx: &mut Ctx<'_, Raft>) {
+        let server = if msg.for_client_instance() {
+            self.client_mut()
+        } else {
+            &mut self.main
+        };
+        match msg {
+            RaftMsg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+                shadow,
+            } => {
+                server.on_request_vote(from, term, last_log_index, last_log_term, shadow, ctx);
+            }
+            RaftMsg::RequestVoteResponse {
+                term, vote_granted, ..
+            } => {
+                server.on_request_vote_response(from, term, vote_granted, ctx);
+            }
+            RaftMsg::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                shadow,
+            } => {
+                let args = AppendArgs {
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                    shadow,
+                };
+                server.on_append_entries(from, args, ctx);
+            }
+            RaftMsg::AppendEntriesResponse {
+                term,
+                success,
+                match_index,
+                conflict_index,
+                conflict_term,
+                ..
+            } => {
+                let reply = AppendReply {
+                    term,
+                    success,
+                    match_index,
+                    conflict_index,
+                    conflict_term,
+                };
+                server.on_append_entries_response(from, reply, ctx);
+            }
+            RaftMsg::Forward { request, op } => server.on_forward(from, request, op, ctx),
+            RaftMsg::ForwardReply {
+                request, response, ..
+            } => server.on_forward_reply(request, response, ctx),
+        }
+    }
+
+    fn on_timer(&mut self, timer: RaftTimer, ctx: &mut Ctx<'_, Raft>) {
+        let server = match timer {
+            RaftTimer::Election | RaftTimer::Heartbeat | RaftTimer::ClientDeadline => {
+                &mut self.main
+            }
+            RaftTimer::ShadowElection
+            | RaftTimer::ShadowHeartbeat
+            | RaftTimer::ShadowClientDeadline => match &mut self.shadow {
+                Some(s) => s,
+                None => return,
+            },
+        };
+        match timer {
+            RaftTimer::Election | RaftTimer::ShadowElection => server.on_election_timeout(ctx),
+            RaftTimer::Heartbeat | RaftTimer::ShadowHeartbeat => server.on_heartbeat(ctx),
+            RaftTimer::ClientDeadline | RaftTimer::ShadowClientDeadline => {
+                server.on_client_deadline(ctx)
+            }
+        }
+    }
+
+    fn on_request(&mut self, id: RequestId, request: Op, ctx: &mut Ctx<'_, Raft>) {
+        self.client_mut().on_client_request(id, request, ctx);
+    }
+
+    fn on_force_timeout(&mut self, ctx: &mut Ctx<'_, Raft>) {
+        self.main.on_election_timeout(ctx);
+    }
+}
