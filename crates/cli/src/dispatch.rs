@@ -14,6 +14,7 @@ use crate::args::{ExploreArgs, ProtocolArgs};
 macro_rules! with_protocol {
     ($name:expr, $f:ident ( $($arg:expr),* )) => {
         match $name {
+            "raft" => $f::<faultlab_sim::raft::Raft>($($arg),*),
             "2pc" => $f::<faultlab_sim::twopc::TwoPc>($($arg),*),
             "demo" => $f::<faultlab_sim::demo::Demo>($($arg),*),
             other => Err(format!("--protocol: unknown protocol \"{other}\" (expected raft or 2pc)")),
@@ -25,7 +26,8 @@ pub(crate) use with_protocol;
 /// The configuration the flags describe (mode, bugs, nodes), validated by the protocol.
 pub(crate) fn config<P: ScenarioProtocol>(args: &ProtocolArgs) -> Result<P::Config, String> {
     if args.bugs.iter().any(|b| b == "help" || b == "list") {
-        return Err(bug_help::<P>());
+        print!("{}", bug_help::<P>());
+        std::process::exit(0);
     }
     let mode = args
         .mode
@@ -61,6 +63,7 @@ pub(crate) fn explore(args: &ExploreArgs) -> Result<std::process::ExitCode, Stri
 /// Chaos throughput of every protocol (textbook, all faults, 60 s per seed), in runs
 /// per second across all cores, plus the projected time for 10,000 seeds.
 pub(crate) fn bench_chaos(seeds: u64, out: &mut serde_json::Map<String, serde_json::Value>) {
+    bench_one::<faultlab_sim::raft::Raft>("raft", seeds, out);
     bench_one::<faultlab_sim::twopc::TwoPc>("twopc", seeds, out);
 }
 
