@@ -1,10 +1,10 @@
 //! Raft over the music queue (Ongaro & Ousterhout, "In Search of an Understandable
 //! Consensus Algorithm", 2014), in the modes of DESIGN.md §3: `textbook` (Figure 2
 //! in full, the default), `assignment` (the assignment's Q4 simplification: the
-//! leader ships its whole log on every AppendEntries) and `as-submitted-q3` /
+//! leader ships its whole log on every `AppendEntries`) and `as-submitted-q3` /
 //! `as-submitted-q4` (the submitted servers, each flaw a toggle: [`modes`]).
 //!
-//! Nodes are named `"1"`…`"n"` (NodeId 0 is `"1"`), 3–9 of them, 5 by default.
+//! Nodes are named `"1"`…`"n"` (`NodeId` 0 is `"1"`), 3–9 of them, 5 by default.
 //!
 //! Design choices worth knowing:
 //! - **Reads go through the log** (see [`server`]'s `clients` module): linearizable

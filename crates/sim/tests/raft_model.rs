@@ -171,6 +171,7 @@ fn h(
     }
 }
 
+#[allow(clippy::unnecessary_wraps)] // the shape of a recorded result
 fn queue_of(ids: &[&str]) -> Option<Result<OpResult, Rejection>> {
     Some(Ok(OpResult::Queue(
         ids.iter()

@@ -32,7 +32,7 @@ pub struct RaftConfig {
     /// is longer than `commit_wait_ms` so the leader's answer, not the follower's
     /// guess, decides the outcome (the seed used 1 s: flaw R4-7).
     pub forward_timeout_ms: u64,
-    /// Most entries one AppendEntries carries (catch-up is spread over rounds).
+    /// Most entries one `AppendEntries` carries (catch-up is spread over rounds).
     pub max_entries_per_append: usize,
 }
 

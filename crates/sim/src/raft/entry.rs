@@ -1,6 +1,6 @@
 //! A log entry (Raft Figure 2: "each entry contains command for state machine, and
 //! term when entry was received by leader"). Commands sit behind an `Arc`, so copying
-//! entries into AppendEntries messages and durable snapshots costs a pointer bump.
+//! entries into `AppendEntries` messages and durable snapshots costs a pointer bump.
 
 use std::sync::Arc;
 

@@ -91,8 +91,8 @@ fn touched(events: &[TraceEvent<Raft>]) -> u32 {
             EventKind::TimerFired { node, .. }
             | EventKind::Request { node, .. }
             | EventKind::Restarted { node }
-            | EventKind::Booted { node } => Some(*node),
-            EventKind::Input(Input::Timeout(node)) => Some(*node),
+            | EventKind::Booted { node }
+            | EventKind::Input(Input::Timeout(node)) => Some(*node),
             _ => None,
         };
         if let Some(n) = node {

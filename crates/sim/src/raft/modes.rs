@@ -11,7 +11,7 @@
 //!
 //! ## Flaws that are not toggles, and why
 //!
-//! - **R3-6** (`_become_follower` clears `leader_id` right after AppendEntries set it):
+//! - **R3-6** (`_become_follower` clears `leader_id` right after `AppendEntries` set it):
 //!   its only effect is a `not_leader` answer until the next heartbeat, which every
 //!   invariant allows (a client may always be told to retry). Not modelled.
 //! - **R3-8 / R4-7, the lock part** (forwarding while holding the node lock): the
@@ -84,7 +84,7 @@ impl Mode {
         Mode::ALL.into_iter().find(|m| m.name() == name)
     }
 
-    /// Whether the leader ships its whole log on every AppendEntries (assignment Q4,
+    /// Whether the leader ships its whole log on every `AppendEntries` (assignment Q4,
     /// and what the Q3 server did).
     pub fn ships_whole_log(self) -> bool {
         matches!(self, Mode::Assignment | Mode::AsSubmittedQ3)
@@ -135,9 +135,9 @@ impl Mode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Bug {
-    /// R3-1: a second, candidate-only Raft instance per node that never hears AppendEntries.
+    /// R3-1: a second, candidate-only Raft instance per node that never hears `AppendEntries`.
     ShadowInstance,
-    /// R3-2: a follower does not adopt a higher term from AppendEntries.
+    /// R3-2: a follower does not adopt a higher term from `AppendEntries`.
     NoTermAdoptionFromAppend,
     /// R3-3: the leader commits its whole log on the first successful ACK.
     CommitOnFirstAck,
@@ -149,7 +149,7 @@ pub enum Bug {
     AckBeforeCommit,
     /// R3-9, R4-1: nothing is persisted; a restart starts from term 0 and an empty log.
     NoPersistence,
-    /// R4-2: a candidate stays candidate on a same-term AppendEntries.
+    /// R4-2: a candidate stays candidate on a same-term `AppendEntries`.
     CandidateNoStepDown,
     /// R4-3: heartbeat every 300 ms instead of the required 1000 ms.
     Heartbeat300ms,
@@ -165,11 +165,11 @@ pub enum Bug {
     NoRequestDedup,
     /// R4-9: `match_index` is assigned, not max'ed, so a reordered reply regresses it.
     MatchIndexRegression,
-    /// R4-10: a higher-term RequestVote resets the election timer even when refused.
+    /// R4-10: a higher-term `RequestVote` resets the election timer even when refused.
     ResetTimerOnRefusedVote,
     /// R4-11: `next_index` backs off one entry per round, without a conflict hint.
     OneStepBackoff,
-    /// R4-12: VoteTrack, GetMetadata, PlayNext and GetHistory are stubs.
+    /// R4-12: `VoteTrack`, `GetMetadata`, `PlayNext` and `GetHistory` are stubs.
     StubQueueOps,
     /// Raft Figure 8 (teaching): a leader commits an earlier-term entry by counting replicas.
     CommitOldTermByCounting,

@@ -53,30 +53,30 @@ impl Track {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
-    /// AddTrack: append a track (votes start at 0).
+    /// `AddTrack`: append a track (votes start at 0).
     Add(Track),
-    /// RemoveTrack: remove the track with this id.
+    /// `RemoveTrack`: remove the track with this id.
     Remove {
         /// Track id.
         id: Arc<str>,
     },
-    /// VoteTrack: ±1 on the track, then a stable sort by votes, descending.
+    /// `VoteTrack`: ±1 on the track, then a stable sort by votes, descending.
     Vote {
         /// Track id.
         id: Arc<str>,
         /// Up (+1) or down (-1).
         up: bool,
     },
-    /// PlayNext: move the head of the queue into the history.
+    /// `PlayNext`: move the head of the queue into the history.
     Play,
-    /// GetQueue.
+    /// `GetQueue`.
     Queue,
-    /// GetMetadata: the first queued track with this id.
+    /// `GetMetadata`: the first queued track with this id.
     Metadata {
         /// Track id.
         id: Arc<str>,
     },
-    /// GetHistory.
+    /// `GetHistory`.
     History,
 }
 
@@ -84,19 +84,19 @@ pub enum Op {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpKind {
-    /// AddTrack.
+    /// `AddTrack`.
     Add,
-    /// RemoveTrack.
+    /// `RemoveTrack`.
     Remove,
-    /// VoteTrack.
+    /// `VoteTrack`.
     Vote,
-    /// PlayNext.
+    /// `PlayNext`.
     Play,
-    /// GetQueue.
+    /// `GetQueue`.
     Queue,
-    /// GetMetadata.
+    /// `GetMetadata`.
     Metadata,
-    /// GetHistory.
+    /// `GetHistory`.
     History,
 }
 
@@ -208,13 +208,13 @@ impl Op {
 pub enum OpResult {
     /// A write that changed the queue (add, remove, vote).
     Done,
-    /// PlayNext: the track moved to the history (none if the queue was empty).
+    /// `PlayNext`: the track moved to the history (none if the queue was empty).
     Played(Option<Track>),
-    /// GetQueue.
+    /// `GetQueue`.
     Queue(Vec<Track>),
-    /// GetHistory.
+    /// `GetHistory`.
     History(Vec<Track>),
-    /// GetMetadata.
+    /// `GetMetadata`.
     Track(Track),
 }
 
@@ -228,7 +228,7 @@ pub enum Rejection {
     EmptyTitle,
     /// `duration` ≤ 0.
     NonPositiveDuration,
-    /// AddTrack with an id already queued.
+    /// `AddTrack` with an id already queued.
     DuplicateId(Arc<str>),
     /// Remove/vote/metadata of an id not in the queue.
     UnknownId(Arc<str>),
@@ -304,7 +304,8 @@ impl MusicQueue {
                     .ok_or_else(|| Rejection::UnknownId(id.clone()))?;
                 self.queue[pos].votes += if *up { 1 } else { -1 };
                 // `sort_by` is stable: equal votes keep their queue order.
-                self.queue.sort_by(|a, b| b.votes.cmp(&a.votes));
+                // Stable: equal votes keep their order (the original service's sort).
+                self.queue.sort_by_key(|t| std::cmp::Reverse(t.votes));
                 Ok(OpResult::Done)
             }
             Op::Play => {
@@ -345,7 +346,7 @@ impl MusicQueue {
         let mut h = Fnv::new();
         for t in &self.queue {
             h.track(t);
-            h.write_u64(t.votes as u64);
+            h.write_u64(t.votes.cast_unsigned());
         }
         h.write_u64(u64::MAX);
         for t in &self.history {
@@ -374,7 +375,7 @@ impl Fnv {
         self.write(t.id.as_bytes());
         self.write(t.title.as_bytes());
         self.write(t.artist.as_bytes());
-        self.write_u64(t.duration as u64);
+        self.write_u64(t.duration.cast_unsigned());
     }
     fn write_u64(&mut self, x: u64) {
         self.write(&x.to_le_bytes());

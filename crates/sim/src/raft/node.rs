@@ -2,8 +2,8 @@
 //! to its [`Server`], and the read-only accessors the page uses.
 //!
 //! Normally a node is one server. With flaw R3-1 (`shadow-instance`) it is two, as
-//! the submitted Q3 process was: the *main* server answers RequestVote and
-//! AppendEntries (it was registered as the `RaftService`); the *shadow* server serves
+//! the submitted Q3 process was: the *main* server answers `RequestVote` and
+//! `AppendEntries` (it was registered as the `RaftService`); the *shadow* server serves
 //! clients and forwarded calls (the `QueueService`), never hears from a leader, and
 //! so keeps running elections of its own with votes from the peers' main servers.
 //!
@@ -207,7 +207,7 @@ impl Node<Raft> for RaftNode {
             RaftTimer::Election | RaftTimer::ShadowElection => server.on_election_timeout(ctx),
             RaftTimer::Heartbeat | RaftTimer::ShadowHeartbeat => server.on_heartbeat(ctx),
             RaftTimer::ClientDeadline | RaftTimer::ShadowClientDeadline => {
-                server.on_client_deadline(ctx)
+                server.on_client_deadline(ctx);
             }
         }
     }

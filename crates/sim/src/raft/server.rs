@@ -1,8 +1,8 @@
 //! One Raft server's state and its Figure 2 rules. A node normally runs one server;
 //! with flaw R3-1 it runs a second, "shadow" one (see [`super::node`]).
 //!
-//! The rules are split by concern: [`election`](self::election) (RequestVote,
-//! timeouts, becoming leader), [`replication`](self::replication) (AppendEntries,
+//! The rules are split by concern: [`election`](self::election) (`RequestVote`,
+//! timeouts, becoming leader), [`replication`](self::replication) (`AppendEntries`,
 //! nextIndex/matchIndex, commit, apply) and [`clients`](self::clients) (client
 //! requests, forwarding, waiting for commit). This file holds the state, the
 //! accessors the page and the checkers read, and the helpers they share.
@@ -257,6 +257,7 @@ impl Server {
             .filter(move |p| *p != me)
     }
 
+    #[allow(clippy::unused_self)] // kept a method so notes read as the server's
     fn note(&self, ctx: &mut Ctx<'_, Raft>, note: RaftNote) {
         ctx.note(note);
     }

@@ -42,21 +42,20 @@ impl LeaderAppendOnly {
             len: log.len(),
             truncations: log.truncations(),
         };
-        if let Some(before) = self.stints[who.0] {
-            if before.term == now.term
-                && (now.truncations != before.truncations || now.len < before.len)
-            {
-                out.push(Finding::new(
-                    NAME,
-                    format!(
-                        "{}, leader of term {}, removed entries from its log (length {} -> {})",
-                        who.describe(),
-                        now.term,
-                        before.len,
-                        now.len
-                    ),
-                ));
-            }
+        if let Some(before) = self.stints[who.0]
+            && before.term == now.term
+            && (now.truncations != before.truncations || now.len < before.len)
+        {
+            out.push(Finding::new(
+                NAME,
+                format!(
+                    "{}, leader of term {}, removed entries from its log (length {} -> {})",
+                    who.describe(),
+                    now.term,
+                    before.len,
+                    now.len
+                ),
+            ));
         }
         self.stints[who.0] = Some(now);
     }

@@ -106,10 +106,10 @@ impl Linearizability {
         for ev in events {
             match &ev.kind {
                 EventKind::Request { id, request, .. } => {
-                    self.calls.push((*id, ev.index, request.clone()))
+                    self.calls.push((*id, ev.index, request.clone()));
                 }
                 EventKind::Response { id, response, .. } => {
-                    self.returns.push((*id, ev.index, response.clone()))
+                    self.returns.push((*id, ev.index, response.clone()));
                 }
                 _ => {}
             }
@@ -133,12 +133,12 @@ impl Linearizability {
             before.next()
         };
         while index <= last {
-            if let Some(e) = server.log().entry(index) {
-                if let Command::Client { request, .. } = &*e.command {
-                    self.applied_anywhere
-                        .entry(*request)
-                        .or_insert((at_index, index.0));
-                }
+            if let Some(e) = server.log().entry(index)
+                && let Command::Client { request, .. } = &*e.command
+            {
+                self.applied_anywhere
+                    .entry(*request)
+                    .or_insert((at_index, index.0));
             }
             index = index.next();
         }
@@ -297,6 +297,7 @@ struct Cell {
 
 /// Search for a linearization of `history`. Returns the verdict, the steps taken,
 /// and the op whose return could not be justified at the deepest point reached.
+#[allow(clippy::similar_names)] // stack/stuck, cell/call: the search's own vocabulary
 pub fn check(history: &[HistoryOp], budget: u64) -> (Verdict, u64, Option<&HistoryOp>) {
     // Events in time order: (time, is_return, op).
     let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(history.len() * 2);
@@ -324,9 +325,9 @@ pub fn check(history: &[HistoryOp], budget: u64) -> (Verdict, u64, Option<&Histo
         });
         cells[idx - 1].next = idx;
         if *is_ret {
-            ret_cell[*op] = idx
+            ret_cell[*op] = idx;
         } else {
-            call_cell[*op] = idx
+            call_cell[*op] = idx;
         }
     }
     for op in 0..history.len() {
@@ -421,6 +422,7 @@ enum Pass {
 /// Try `op` on `state`: `None` if its known result disagrees with the model,
 /// `Some(None)` if it fits and changes nothing, `Some(Some(s))` if it fits and
 /// leads to `s`.
+#[allow(clippy::option_option)] // None: impossible here; Some(None): no change; Some(Some(s)): new state
 fn step(state: &MusicQueue, op: &HistoryOp) -> Option<Option<MusicQueue>> {
     if !op.op.is_write() {
         let expected = op.result.as_ref()?;

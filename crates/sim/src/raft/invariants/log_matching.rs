@@ -29,6 +29,9 @@ pub struct LogMatching {
 
 impl LogMatching {
     /// Look at one server after a step.
+    ///
+    /// # Panics
+    /// Never: every entry of a replicated log has a prefix fingerprint.
     pub fn observe(&mut self, who: Participant, server: &Server, out: &mut Vec<Finding>) {
         if self.checked.len() <= who.0 {
             self.checked.resize(who.0 + 1, (0, 0));

@@ -1,10 +1,10 @@
 //! Serving clients: validation, forwarding to the leader, proposing entries, and
 //! answering once the entry is applied (or the commit wait runs out).
 //!
-//! **Reads go through the log.** GetQueue, GetMetadata and GetHistory are appended
+//! **Reads go through the log.** `GetQueue`, `GetMetadata` and `GetHistory` are appended
 //! as entries like writes and answered when applied, so a read reflects every write
-//! committed before it was proposed: linearizable without leases or ReadIndex, at the
-//! price of a log entry per read. (ReadIndex, §8, would save the entry; the log keeps
+//! committed before it was proposed: linearizable without leases or `ReadIndex`, at the
+//! price of a log entry per read. (`ReadIndex`, §8, would save the entry; the log keeps
 //! the page's picture simple: every client operation is a box in the log grid.)
 //!
 //! **Outcomes.** The leader answers when the entry at the index it appended is
@@ -85,6 +85,7 @@ impl Server {
         }
     }
 
+    #[allow(clippy::unused_self)] // kept a method: answering is the server's act
     fn answer(&self, to: &ReplyTo, op: &Op, response: Response, ctx: &mut Ctx<'_, Raft>) {
         match to {
             ReplyTo::Client(id) => ctx.reply(*id, response),
@@ -132,19 +133,18 @@ impl Server {
             self.propose(op, reply, request, ctx);
             return;
         }
-        match (self.leader_hint.filter(|l| *l != self.id), &reply) {
-            (Some(leader), ReplyTo::Client(_)) => {
-                ctx.send(leader, RaftMsg::Forward { request, op });
-                let deadline = ctx.now() + ctx.config().forward_timeout();
-                self.forwards.push(PendingForward { request, deadline });
-                self.arm_deadline(ctx);
-            }
-            _ => {
-                let response = Response::NotLeader {
-                    hint: self.leader_hint.filter(|l| *l != self.id),
-                };
-                self.answer(&reply, &op, response, ctx);
-            }
+        if let (Some(leader), ReplyTo::Client(_)) =
+            (self.leader_hint.filter(|l| *l != self.id), &reply)
+        {
+            ctx.send(leader, RaftMsg::Forward { request, op });
+            let deadline = ctx.now() + ctx.config().forward_timeout();
+            self.forwards.push(PendingForward { request, deadline });
+            self.arm_deadline(ctx);
+        } else {
+            let response = Response::NotLeader {
+                hint: self.leader_hint.filter(|l| *l != self.id),
+            };
+            self.answer(&reply, &op, response, ctx);
         }
     }
 
@@ -234,6 +234,7 @@ impl Server {
 
     /// Answer the clients waiting for the entry at `index`, which has just been
     /// applied with `term`.
+    #[allow(clippy::needless_pass_by_value)] // the result is consumed per waiter by clone
     pub(crate) fn answer_waiters(
         &mut self,
         index: LogIndex,

@@ -1,4 +1,4 @@
-//! Leader election (Raft §5.2, §5.4.1): election timeouts, RequestVote on both
+//! Leader election (Raft §5.2, §5.4.1): election timeouts, `RequestVote` on both
 //! sides, and becoming leader.
 
 use crate::ctx::Ctx;
@@ -19,7 +19,7 @@ impl Server {
     }
 
     /// Figure 2, followers: "If election timeout elapses without receiving
-    /// AppendEntries RPC from current leader or granting vote to candidate: convert
+    /// `AppendEntries` RPC from current leader or granting vote to candidate: convert
     /// to candidate"; candidates: "If election timeout elapses: start new election".
     pub(crate) fn on_election_timeout(&mut self, ctx: &mut Ctx<'_, Raft>) {
         if self.role == Role::Leader {
@@ -31,7 +31,7 @@ impl Server {
     }
 
     /// Figure 2, candidates: "On conversion to candidate, start election: increment
-    /// currentTerm, vote for self, reset election timer, send RequestVote RPCs to all
+    /// currentTerm, vote for self, reset election timer, send `RequestVote` RPCs to all
     /// other servers".
     fn start_election(&mut self, ctx: &mut Ctx<'_, Raft>) {
         self.role = Role::Candidate;
@@ -60,7 +60,7 @@ impl Server {
         self.maybe_win(ctx);
     }
 
-    /// The RequestVote receiver (Figure 2).
+    /// The `RequestVote` receiver (Figure 2).
     pub(crate) fn on_request_vote(
         &mut self,
         from: NodeId,
@@ -100,7 +100,7 @@ impl Server {
         );
     }
 
-    /// A RequestVote response at the candidate.
+    /// A `RequestVote` response at the candidate.
     pub(crate) fn on_request_vote_response(
         &mut self,
         from: NodeId,
@@ -136,7 +136,7 @@ impl Server {
     }
 
     /// Figure 2, candidates: "If votes received from majority of servers: become
-    /// leader"; leaders: "Upon election: send initial empty AppendEntries RPCs
+    /// leader"; leaders: "Upon election: send initial empty `AppendEntries` RPCs
     /// (heartbeat) to each server". The no-op entry is §8's: it lets the new leader
     /// commit the entries of earlier terms (§5.4.2) and learn its commit index.
     fn become_leader(&mut self, ctx: &mut Ctx<'_, Raft>) {

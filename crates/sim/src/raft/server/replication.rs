@@ -1,4 +1,4 @@
-//! Log replication (Raft §5.3, §5.4.2): the AppendEntries RPC on both sides,
+//! Log replication (Raft §5.3, §5.4.2): the `AppendEntries` RPC on both sides,
 //! nextIndex/matchIndex, the commit rule and applying committed entries.
 
 use crate::ctx::Ctx;
@@ -12,7 +12,7 @@ use super::super::note::RaftNote;
 use super::super::types::{LogIndex, Role, Term};
 use super::{RaftTimer, Server};
 
-/// The fields of one AppendEntries request.
+/// The fields of one `AppendEntries` request.
 pub(crate) struct AppendArgs {
     pub(crate) term: Term,
     pub(crate) prev_log_index: LogIndex,
@@ -22,7 +22,7 @@ pub(crate) struct AppendArgs {
     pub(crate) shadow: bool,
 }
 
-/// The fields of one AppendEntries response.
+/// The fields of one `AppendEntries` response.
 pub(crate) struct AppendReply {
     pub(crate) term: Term,
     pub(crate) success: bool,
@@ -50,7 +50,7 @@ impl Server {
     }
 
     /// Figure 2, leaders: "If last log index ≥ nextIndex for a follower: send
-    /// AppendEntries RPC with log entries starting at nextIndex". In the assignment
+    /// `AppendEntries` RPC with log entries starting at nextIndex". In the assignment
     /// mode the leader ships its entire log instead (Q4's simplification).
     pub(crate) fn send_append(&self, peer: NodeId, ctx: &mut Ctx<'_, Raft>) {
         let config = ctx.config();
@@ -79,7 +79,8 @@ impl Server {
         );
     }
 
-    /// The AppendEntries receiver (Figure 2).
+    /// The `AppendEntries` receiver (Figure 2).
+    #[allow(clippy::cast_possible_truncation)] // log indices are far below 2^32
     pub(crate) fn on_append_entries(
         &mut self,
         from: NodeId,
@@ -185,7 +186,8 @@ impl Server {
         self.apply_committed(ctx);
     }
 
-    /// An AppendEntries response at the leader.
+    /// An `AppendEntries` response at the leader.
+    #[allow(clippy::needless_pass_by_value)] // a delivered reply, consumed by the handler
     pub(crate) fn on_append_entries_response(
         &mut self,
         from: NodeId,
