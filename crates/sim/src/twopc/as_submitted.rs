@@ -16,6 +16,11 @@
 //! | `no-intra-node-rpc` | P-10 | the Voting → Decision hop inside a node is a local call, not an RPC |
 //! | `three-participants-only` | P-10 | only `grpc-node1..3` take part (the hard-coded `GRPC_NODES`), whatever the cluster size |
 //!
+//! One more toggle is not from the seed and is not part of the `as-submitted` preset:
+//! `commit-on-vote-timeout`, a teaching toggle (like Raft's Figure 8 one) for the classic
+//! mistake of reading silence as a yes. It is the one flaw that breaks *validity*, so it
+//! is also how the validity checker is shown to fire.
+//!
 //! Flaws that cannot be expressed:
 //! - **P-9** (participant names in logs come from the list index, not `reply.node_id`):
 //!   the index and the replying node are the same node in the seed and here, so the
@@ -56,10 +61,12 @@ pub enum Bug {
     NoIntraNodeRpc,
     /// P-10 (four processes only).
     ThreeParticipantsOnly,
+    /// Teaching toggle, not in the as-submitted preset: commit when votes time out.
+    CommitOnVoteTimeout,
 }
 
 /// Every toggle, in `BUGS` order.
-pub const ALL_BUGS: [Bug; 11] = [
+pub const ALL_BUGS: [Bug; 12] = [
     Bug::NoDecisionLog,
     Bug::ReadyNotDurable,
     Bug::NoDecisionRetry,
@@ -71,6 +78,7 @@ pub const ALL_BUGS: [Bug; 11] = [
     Bug::OldLogFormat,
     Bug::NoIntraNodeRpc,
     Bug::ThreeParticipantsOnly,
+    Bug::CommitOnVoteTimeout,
 ];
 
 /// The toggles as the CLI and the page list them.
@@ -130,6 +138,11 @@ pub const BUGS: &[BugInfo] = &[
         seed_ref: "P-10",
         summary: "Only grpc-node1..3 take part in 2PC (the hard-coded participant list), whatever the cluster size.",
     },
+    BugInfo {
+        name: "commit-on-vote-timeout",
+        seed_ref: "teaching",
+        summary: "Teaching toggle: a coordinator whose vote timeout expires decides COMMIT instead of ABORT, reading silence as a yes (breaks validity).",
+    },
 ];
 
 impl Bug {
@@ -141,6 +154,12 @@ impl Bug {
     /// The toggle's name.
     pub fn name(self) -> &'static str {
         self.info().name
+    }
+
+    /// Whether the `as-submitted` mode switches this toggle on (every seed flaw does;
+    /// teaching toggles do not).
+    pub fn in_as_submitted(self) -> bool {
+        self != Bug::CommitOnVoteTimeout
     }
 
     /// The toggle called `name`.

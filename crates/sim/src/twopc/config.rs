@@ -98,7 +98,7 @@ impl TwoPcConfig {
 
     /// Whether bug `bug` is on (through the mode or a toggle).
     pub fn has(&self, bug: Bug) -> bool {
-        self.mode == Mode::AsSubmitted || self.bugs.contains(bug)
+        (self.mode == Mode::AsSubmitted && bug.in_as_submitted()) || self.bugs.contains(bug)
     }
 
     /// Whether `id` is an HTTP node (a possible coordinator).

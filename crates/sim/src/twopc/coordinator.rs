@@ -223,6 +223,12 @@ impl TwoPcNode {
             .filter(|p| !c.votes.contains_key(p))
             .map(|p| ctx.config().node_name(*p))
             .collect();
+        if ctx.config().has(Bug::CommitOnVoteTimeout) {
+            // The teaching flaw: silence read as a yes. Validity (AC3) forbids it.
+            let reason = format!("vote timeout: presumed yes from {}", missing.join(", "));
+            self.decide(tx, Decision::Commit, reason, ctx);
+            return;
+        }
         // Fig. 8-18a: a coordinator blocked in WAIT may abort after a timeout.
         self.decide(
             tx,
