@@ -234,6 +234,10 @@ impl Protocol for Demo {
         (id.index() + 1).to_string()
     }
 
+    fn is_main_timer(_timer: &DemoTimer) -> bool {
+        true
+    }
+
     fn lost_response(_request: &DemoRequest, _why: Lost) -> DemoResponse {
         DemoResponse::Unavailable
     }

@@ -37,6 +37,12 @@ pub enum Input<P: Protocol> {
     Latency(Ticks, Ticks),
     /// Force a node's main timeout now.
     Timeout(NodeId),
+    /// Make every armed main timeout fire at the same instant, the earliest of them
+    /// (RaftScope's A: provokes split votes).
+    AlignTimers,
+    /// Space the armed main timeouts apart, in their current order, so the first one
+    /// fires well before the others (RaftScope's T: a clean election).
+    SpreadTimers,
     /// Drop one message in flight.
     DropMessage(MsgId),
     /// Deliver one message in flight now.
@@ -75,6 +81,8 @@ impl<P: Protocol> Input<P> {
             Input::DuplicateRate(_) => "duplicate_rate",
             Input::Latency(..) => "latency_ms",
             Input::Timeout(_) => "timeout",
+            Input::AlignTimers => "align_timers",
+            Input::SpreadTimers => "spread_timers",
             Input::DropMessage(_) => "drop",
             Input::DeliverNow(_) => "deliver_now",
             Input::DuplicateMessage(_) => "duplicate",

@@ -103,6 +103,14 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// The response a client sees when the world, not the node, ends its request.
     fn lost_response(request: &Self::Request, why: Lost) -> Self::Response;
 
+    /// Whether `timer` is a node's main timeout (Raft's election timer, a 2PC
+    /// participant's READY timeout): the one `align`/`spread` timers act on, as
+    /// RaftScope's A and T keys do. The default says none is.
+    fn is_main_timer(timer: &Self::Timer) -> bool {
+        let _ = timer;
+        false
+    }
+
     /// Render the log lines an event produces (the assignment's formats), if any.
     fn log_lines(config: &Self::Config, event: &TraceEvent<Self>, out: &mut Vec<LogLine>);
 }

@@ -84,6 +84,10 @@ impl Protocol for Raft {
         (id.index() + 1).to_string()
     }
 
+    fn is_main_timer(timer: &RaftTimer) -> bool {
+        matches!(timer, RaftTimer::Election)
+    }
+
     fn lost_response(_request: &Op, why: Lost) -> Response {
         Response::lost(why)
     }

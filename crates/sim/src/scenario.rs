@@ -181,6 +181,10 @@ pub enum Action {
     LatencyMs(u64, u64),
     /// Force a node's timeout.
     Timeout(String),
+    /// Align every main timeout (RaftScope's A).
+    AlignTimers,
+    /// Spread the main timeouts apart (RaftScope's T).
+    SpreadTimers,
     /// Drop a message in flight by id.
     Drop(u64),
     /// Deliver a message in flight now.
@@ -238,6 +242,8 @@ const ACTION_KEYS: &[&str] = &[
     "duplicate_rate",
     "latency_ms",
     "timeout",
+    "align_timers",
+    "spread_timers",
     "drop",
     "deliver_now",
     "duplicate",
@@ -529,6 +535,8 @@ fn action_of<P: ScenarioProtocol>(world: &World<P>, input: &Input<P>) -> Option<
         Input::DuplicateRate(p) => Action::DuplicateRate(*p),
         Input::Latency(lo, hi) => Action::LatencyMs(lo.0, hi.0),
         Input::Timeout(n) => Action::Timeout(name(n)),
+        Input::AlignTimers => Action::AlignTimers,
+        Input::SpreadTimers => Action::SpreadTimers,
         Input::DropMessage(m) => Action::Drop(m.0),
         Input::DeliverNow(m) => Action::DeliverNow(m.0),
         Input::DuplicateMessage(m) => Action::Duplicate(m.0),
@@ -551,6 +559,8 @@ fn step_json(step: &Step) -> Value {
         Action::DuplicateRate(p) => ("duplicate_rate", json!(p)),
         Action::LatencyMs(lo, hi) => ("latency_ms", json!([lo, hi])),
         Action::Timeout(n) => ("timeout", json!(n)),
+        Action::AlignTimers => ("align_timers", json!(true)),
+        Action::SpreadTimers => ("spread_timers", json!(true)),
         Action::Drop(m) => ("drop", json!(m)),
         Action::DeliverNow(m) => ("deliver_now", json!(m)),
         Action::Duplicate(m) => ("duplicate", json!(m)),
@@ -646,8 +656,10 @@ fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
         "restart" => Action::Restart(node_name(v)?),
         "timeout" => Action::Timeout(node_name(v)?),
         "isolate" => Action::Isolate(node_name(v)?),
-        "heal" => match v {
-            Value::Bool(true) => Action::Heal,
+        "heal" | "align_timers" | "spread_timers" => match (key, v) {
+            ("heal", Value::Bool(true)) => Action::Heal,
+            ("align_timers", Value::Bool(true)) => Action::AlignTimers,
+            ("spread_timers", Value::Bool(true)) => Action::SpreadTimers,
             _ => return Err(ScenarioError::new("", format!("must be true, got {v}"))),
         },
         "partition" => {
@@ -776,6 +788,8 @@ fn resolve_action<P: ScenarioProtocol>(
         Action::Timeout(n) => Input::Timeout(node("timeout", n)?),
         Action::Isolate(n) => Input::Isolate(node("isolate", n)?),
         Action::Heal => Input::Heal,
+        Action::AlignTimers => Input::AlignTimers,
+        Action::SpreadTimers => Input::SpreadTimers,
         Action::Partition(groups) => {
             let mut seen = vec![false; names.len()];
             let mut out = Vec::new();

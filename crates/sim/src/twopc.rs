@@ -85,6 +85,10 @@ impl Protocol for TwoPc {
         config.node_name(id)
     }
 
+    fn is_main_timer(timer: &TwoPcTimer) -> bool {
+        matches!(timer, TwoPcTimer::ReadyTimeout(_))
+    }
+
     fn lost_response(_request: &TwoPcRequest, why: Lost) -> TwoPcResponse {
         TwoPcResponse::Unavailable {
             crashed: why == Lost::NodeCrashed,

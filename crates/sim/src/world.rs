@@ -665,6 +665,8 @@ impl<P: Protocol> World<P> {
                     self.run_handler(id, |n: &mut P::Node, ctx| n.on_force_timeout(ctx));
                 }
             }
+            Input::AlignTimers => self.retime_main_timers(false),
+            Input::SpreadTimers => self.retime_main_timers(true),
             Input::DropMessage(id) => {
                 if let Some(env) = self.in_flight.remove(&id) {
                     self.record(EventKind::Dropped {
@@ -711,6 +713,39 @@ impl<P: Protocol> World<P> {
                     let response = P::lost_response(&request, Lost::NodeDown);
                     self.record(EventKind::Response { id, node, response });
                 }
+            }
+        }
+    }
+
+    /// Re-arm every up node's armed main timer: all at the earliest deadline (align),
+    /// or spaced by more than a round trip in their current order (spread).
+    fn retime_main_timers(&mut self, spread: bool) {
+        let mut armed: Vec<(Tick, NodeId)> = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            if slot.up
+                && let Some(t) = slot.timers.iter().find(|t| P::is_main_timer(&t.timer))
+            {
+                armed.push((t.fires_at, NodeId::from_index(i)));
+            }
+        }
+        armed.sort();
+        let Some(&(first, _)) = armed.first() else {
+            return;
+        };
+        let gap = Ticks(2 * self.net.latency_max.0 + 50);
+        let mut at = first;
+        for (_, node) in armed {
+            let slot = self.push(at, PHASE_PROTOCOL, Pending::Timer(node));
+            if let Some(t) = self.slots[node.index()]
+                .timers
+                .iter_mut()
+                .find(|t| P::is_main_timer(&t.timer))
+            {
+                t.fires_at = at;
+                t.slot = slot;
+            }
+            if spread {
+                at += gap;
             }
         }
     }
