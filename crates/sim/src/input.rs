@@ -38,10 +38,10 @@ pub enum Input<P: Protocol> {
     /// Force a node's main timeout now.
     Timeout(NodeId),
     /// Make every armed main timeout fire at the same instant, the earliest of them
-    /// (RaftScope's A: provokes split votes).
+    /// (`RaftScope`'s A: provokes split votes).
     AlignTimers,
     /// Space the armed main timeouts apart, in their current order, so the first one
-    /// fires well before the others (RaftScope's T: a clean election).
+    /// fires well before the others (`RaftScope`'s T: a clean election).
     SpreadTimers,
     /// Drop one message in flight.
     DropMessage(MsgId),

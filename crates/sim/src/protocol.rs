@@ -105,7 +105,7 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
 
     /// Whether `timer` is a node's main timeout (Raft's election timer, a 2PC
     /// participant's READY timeout): the one `align`/`spread` timers act on, as
-    /// RaftScope's A and T keys do. The default says none is.
+    /// `RaftScope`'s A and T keys do. The default says none is.
     fn is_main_timer(timer: &Self::Timer) -> bool {
         let _ = timer;
         false

@@ -181,9 +181,9 @@ pub enum Action {
     LatencyMs(u64, u64),
     /// Force a node's timeout.
     Timeout(String),
-    /// Align every main timeout (RaftScope's A).
+    /// Align every main timeout (`RaftScope`'s A).
     AlignTimers,
-    /// Spread the main timeouts apart (RaftScope's T).
+    /// Spread the main timeouts apart (`RaftScope`'s T).
     SpreadTimers,
     /// Drop a message in flight by id.
     Drop(u64),

@@ -1,4 +1,4 @@
-//! Align and spread timers (RaftScope's A and T keys): every armed main timeout is
+//! Align and spread timers (`RaftScope`'s A and T keys): every armed main timeout is
 //! re-armed at one instant, or spaced apart in order; in Raft, aligned election
 //! timeouts produce a split vote and spread ones a single candidate.
 
