@@ -19,6 +19,7 @@ use crate::components::log_panel::LogPanel;
 use crate::components::message_panel::MessagePanel;
 use crate::components::node_panel::NodePanel;
 use crate::components::protocol_view::ProtocolView;
+use crate::components::requests_panel::RequestsPanel;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
@@ -289,6 +290,7 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
                         None => Html::default(),
                     } }
                     <ScenarioPicker<P> tab_name={lab.tab_name} current={lab.title.clone()} on_action={props.on_action.clone()} />
+                    <RequestsPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <Settings<P> net={net} nodes={nodes} recipe={lab.recipe.clone()} on_action={props.on_action.clone()} />

@@ -9,6 +9,7 @@ pub mod log_panel;
 pub mod message_panel;
 pub mod node_panel;
 pub mod protocol_view;
+pub mod requests_panel;
 pub mod scenario_picker;
 pub mod settings;
 pub mod share_bar;

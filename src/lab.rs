@@ -92,6 +92,10 @@ pub enum Fault {
     DropRate(f64),
     /// Set the duplication rate.
     DuplicateRate(f64),
+    /// Make every main timer fire at once (`RaftScope`'s A).
+    AlignTimers,
+    /// Spread the main timers out again (`RaftScope`'s T).
+    SpreadTimers,
 }
 
 impl Fault {
@@ -109,6 +113,8 @@ impl Fault {
             Fault::Latency(lo, hi) => Input::Latency(Ticks(lo), Ticks(hi)),
             Fault::DropRate(p) => Input::DropRate(p),
             Fault::DuplicateRate(p) => Input::DuplicateRate(p),
+            Fault::AlignTimers => Input::AlignTimers,
+            Fault::SpreadTimers => Input::SpreadTimers,
         }
     }
 }

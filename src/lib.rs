@@ -11,6 +11,7 @@ pub mod components;
 pub mod lab;
 pub mod layout;
 pub mod plugin;
+pub mod raft_view;
 pub mod share;
 pub mod state;
 pub mod twopc_view;

@@ -22,6 +22,30 @@ pub struct NodeView {
     pub term: Option<u64>,
     /// A CSS modifier for the circle (`leader`, `candidate`, `wait`, …).
     pub class: &'static str,
+    /// A candidate's ballot: one dot per peer, drawn around the node.
+    pub votes: Vec<VoteDot>,
+}
+
+/// One peer's answer to a candidate, as a small dot beside the candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteDot {
+    /// The peer granted its vote (filled).
+    Granted,
+    /// The request or its answer is still in flight (hollow).
+    InFlight,
+    /// Refused, or no answer will come (crossed).
+    Refused,
+}
+
+impl VoteDot {
+    /// The dot's CSS modifier and words.
+    pub fn name(self) -> &'static str {
+        match self {
+            VoteDot::Granted => "granted",
+            VoteDot::InFlight => "in-flight",
+            VoteDot::Refused => "refused",
+        }
+    }
 }
 
 /// The kind of a client form field.
@@ -46,6 +70,8 @@ pub struct FieldSpec {
     pub kind: FieldKind,
     /// The initial value.
     pub default: &'static str,
+    /// Whether the form refuses an empty value (text) or a value below 1 (numbers).
+    pub required: bool,
 }
 
 /// A client operation as the page offers it.
@@ -78,6 +104,20 @@ pub trait LabProtocol: ScenarioProtocol {
         None
     }
 
+    /// The client request a message carries (Raft: a forwarded request), so that the
+    /// page can tie the message to the request's outcome.
+    fn msg_request(msg: &Self::Msg) -> Option<faultlab_sim::RequestId> {
+        let _ = msg;
+        None
+    }
+
+    /// Extra rows for the node panel beyond `node_report` (Raft: nextIndex/matchIndex
+    /// per peer).
+    fn node_extra(world: &World<Self>, id: NodeId) -> Vec<(String, String)> {
+        let _ = (world, id);
+        Vec::new()
+    }
+
     /// Client operations offered in the node panel.
     fn client_ops() -> &'static [OpSpec];
 
@@ -87,7 +127,7 @@ pub trait LabProtocol: ScenarioProtocol {
         Vec::new()
     }
 
-    /// The node a keyboard client request (`C`) or leader restart (`R`) goes to.
+    /// The node whose client form `C` opens, and the leader `R` restarts.
     fn leader(world: &World<Self>) -> Option<NodeId> {
         let _ = world;
         None
@@ -100,7 +140,7 @@ pub fn rpc_slot<P: LabProtocol>(rpc: &str) -> usize {
         .iter()
         .position(|r| *r == rpc)
         .unwrap_or(P::RPCS.len())
-        % 8
+        % 10
 }
 
 impl LabProtocol for Demo {
@@ -118,6 +158,7 @@ impl LabProtocol for Demo {
             ),
             term: None,
             class: "follower",
+            votes: Vec::new(),
         }
     }
 

@@ -7,17 +7,16 @@
 
 use std::rc::Rc;
 
-use faultlab_sim::demo::Demo;
 use faultlab_sim::scenario::Scenario;
 use faultlab_sim::{MsgId, NodeId};
 use serde_json::{Map, Value, json};
 use yew::Reducible;
 
 use crate::lab::{Fault, Lab, Recipe, Selection};
-use crate::plugin::{FieldKind, LabProtocol};
+use crate::plugin::LabProtocol;
 
-/// The protocol behind the Raft tab (the demo until the Raft protocol lands).
-pub type RaftP = Demo;
+/// The protocol behind the Raft tab.
+pub type RaftP = faultlab_sim::raft::Raft;
 /// The protocol behind the 2PC tab.
 pub type TwoPcP = faultlab_sim::twopc::TwoPc;
 
@@ -426,25 +425,17 @@ fn reduce_lab<P: LabProtocol>(
 fn key_action<P: LabProtocol>(lab: &mut Lab<P>, key: char) -> Result<Option<String>, String> {
     match key {
         'c' => {
+            // RaftScope's C: a client request to the leader. The page opens the
+            // leader's client form (paused) so the request can be chosen and filled in.
             let target = lab.with_world(|w| P::leader(w).unwrap_or(NodeId(0)));
-            let Some(op) = P::client_ops().first() else {
+            if P::client_ops().is_empty() {
                 return Err("this protocol has no client operations".into());
-            };
-            let mut map = Map::new();
-            map.insert("op".into(), json!(op.op));
-            for f in op.fields {
-                let v = match f.kind {
-                    FieldKind::Text => json!(f.default),
-                    FieldKind::Int => json!(f.default.parse::<i64>().unwrap_or(0)),
-                    FieldKind::Bool => json!(f.default == "true"),
-                };
-                map.insert(f.name.into(), v);
             }
+            lab.playing = false;
+            lab.selected = Some(Selection::Node(target));
             let name = lab.with_world(|w| w.node_name(target));
-            lab.client(target, &map)?;
             Ok(Some(format!(
-                "Sent a client \"{}\" request to node {name}.",
-                op.op
+                "Client request to node {name}: fill in the form and send it."
             )))
         }
         'r' => {
@@ -467,11 +458,16 @@ fn key_action<P: LabProtocol>(lab: &mut Lab<P>, key: char) -> Result<Option<Stri
                 Err("R: no node is down and there is no leader to restart".into())
             }
         }
-        't' | 'a' => Err(format!(
-            "{}: {} timers is not available yet (n/a: needs an engine input)",
-            key.to_ascii_uppercase(),
-            if key == 't' { "spreading" } else { "aligning" }
-        )),
+        't' => {
+            lab.fault(Fault::SpreadTimers);
+            Ok(Some("Spread the election timers (T).".into()))
+        }
+        'a' => {
+            lab.fault(Fault::AlignTimers);
+            Ok(Some(
+                "Aligned the election timers (A): expect a split vote.".into(),
+            ))
+        }
         other => Err(format!("no shortcut for key {other:?}")),
     }
 }

@@ -22,6 +22,7 @@ const FILENAME: &[FieldSpec] = &[FieldSpec {
     label: "Filename",
     kind: FieldKind::Text,
     default: "cat.png",
+    required: true,
 }];
 
 const OPS: &[OpSpec] = &[
@@ -95,6 +96,7 @@ impl LabProtocol for TwoPc {
             label: state.name().to_owned(),
             term: None,
             class,
+            votes: Vec::new(),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::layout::{
     Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position,
     node_position, node_radius, points_attr, self_message_position, timer_remaining,
 };
-use crate::plugin::{LabProtocol, rpc_slot};
+use crate::plugin::{LabProtocol, VoteDot, rpc_slot};
 use crate::state::{Action, LabAction};
 
 /// How long (virtual ms) a dropped message stays visible where it died.
@@ -129,6 +129,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 html! {
                     <g class={class} key={format!("n{}", id.0)} data-node={name.clone()} data-up={up.to_string()}
                         data-role={view.role} data-state={view.state.clone()}
+                        data-term={view.term.map(|t| t.to_string())}
                         transform={format!("translate({} {})", fmt(p.x), fmt(p.y))}
                         role="button" tabindex="0" aria-label={aria}
                         onclick={select(Selection::Node(id))} onkeydown={select_key(Selection::Node(id))}>
@@ -140,8 +141,10 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                         <text class="node__name" y="-4" style={name_style(&name, r)}>{ name.clone() }</text>
                         <text class="node__label" y={fmt(r * 0.42)}>{ label }</text>
                         if let Some(term) = view.term {
+                            <circle class={format!("node__termring term-{}", term % crate::raft_view::TERM_STYLES)} r={fmt(r - 4.0)} />
                             <text class="node__term" y={fmt(-r * 0.48)}>{ format!("T{term}") }</text>
                         }
+                        { vote_dots(&view.votes, r) }
                         if !up {
                             <path class="node__cross" d={format!("M {a} {a} L {b} {b} M {b} {a} L {a} {b}", a = fmt(-r * 0.5), b = fmt(r * 0.5))} />
                         }
@@ -165,11 +168,13 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 let rpc = env.msg.rpc();
                 let reply = env.msg.is_reply();
                 let glyph = P::msg_glyph(&env.msg);
+                let request = P::msg_request(&env.msg);
                 let class = classes!(
                     "msg",
                     format!("rpc-{}", rpc_slot::<P>(rpc)),
                     reply.then_some("msg--reply"),
                     env.copy_of.is_some().then_some("msg--copy"),
+                    request.is_some().then_some("msg--client"),
                     (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
                 );
                 let angle = (ahead.y - at.y).atan2(ahead.x - at.x).to_degrees();
@@ -182,6 +187,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 );
                 html! {
                     <g class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
+                        data-request={request.map(|q| q.0.to_string())}
                         role="button" tabindex="0" aria-label={aria}
                         onclick={select(Selection::Message(env.id))} onkeydown={select_key(Selection::Message(env.id))}>
                         <line class="msg__trail" x1={fmt(behind.x)} y1={fmt(behind.y)} x2={fmt(at.x)} y2={fmt(at.y)} />
@@ -288,6 +294,35 @@ fn recent_drops<P: LabProtocol>(lab: &crate::lab::Lab<P>, now: f64) -> Vec<DropM
             out
         })
     })
+}
+
+/// A candidate's ballot as small dots on an arc above its circle, one per peer.
+fn vote_dots(votes: &[VoteDot], radius: f64) -> Html {
+    if votes.is_empty() {
+        return Html::default();
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let count = votes.len() as f64;
+    let span = (0.22 * count).min(1.9);
+    votes
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            #[allow(clippy::cast_precision_loss)]
+            let frac = if votes.len() == 1 { 0.5 } else { i as f64 / (count - 1.0) };
+            let angle = -std::f64::consts::FRAC_PI_2 - span / 2.0 + span * frac;
+            let (x, y) = ((radius + 16.0) * angle.cos(), (radius + 16.0) * angle.sin());
+            html! {
+                <g class={format!("vote vote--{}", v.name())} transform={format!("translate({} {})", fmt(x), fmt(y))}>
+                    <title>{ format!("vote {}", v.name().replace('-', " ")) }</title>
+                    <circle r="5" />
+                    if *v == VoteDot::Refused {
+                        <path d="M -3 -3 L 3 3 M 3 -3 L -3 3" />
+                    }
+                </g>
+            }
+        })
+        .collect()
 }
 
 /// Long names (`grpc-node2`) get a smaller font so they fit inside the circle.

@@ -8,7 +8,7 @@ use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, 
 
 use crate::lab::{Fault, Lab};
 use crate::layout::time_label;
-use crate::plugin::{FieldKind, LabProtocol, OpSpec};
+use crate::plugin::{FieldKind, FieldSpec, LabProtocol, OpSpec};
 use crate::state::{Action, LabAction, Notice};
 
 /// Props of [`NodePanel`].
@@ -75,6 +75,7 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
             })
             .collect::<Html>();
         let report = P::node_report(w, id);
+        let extra = P::node_extra(w, id);
         let timers = w
             .slot(id)
             .timers
@@ -108,6 +109,12 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
                         <>
                             <dt>{ k.replace('_', " ") }</dt>
                             <dd>{ short_json(v) }</dd>
+                        </>
+                    }) }
+                    { for extra.into_iter().map(|(k, v)| html! {
+                        <>
+                            <dt>{ k }</dt>
+                            <dd>{ v }</dd>
                         </>
                     }) }
                 </dl>
@@ -222,18 +229,14 @@ fn read_form(op: &OpSpec, form: &web_sys::HtmlFormElement) -> Result<Map<String,
             .ok_or_else(|| format!("{}: field missing", f.label))?;
         let value = match f.kind {
             FieldKind::Bool => json!(el.checked()),
-            FieldKind::Int => {
-                let t = el.value();
-                let n = t
-                    .trim()
-                    .parse::<i64>()
-                    .map_err(|_| format!("{}: must be a whole number, got \"{t}\"", f.label))?;
-                json!(n)
-            }
+            FieldKind::Int => json!(check_int(f, &el.value())?),
             FieldKind::Text => {
                 let t = el.value();
                 if t.trim().is_empty() {
-                    return Err(format!("{}: must not be empty", f.label));
+                    if f.required {
+                        return Err(format!("{}: must not be empty", f.label));
+                    }
+                    continue;
                 }
                 json!(t)
             }
@@ -241,6 +244,21 @@ fn read_form(op: &OpSpec, form: &web_sys::HtmlFormElement) -> Result<Map<String,
         map.insert(f.name.into(), value);
     }
     Ok(map)
+}
+
+/// A number field's value: a whole number, and at least 1 when the field is required.
+fn check_int(f: &FieldSpec, text: &str) -> Result<i64, String> {
+    let n = text
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| format!("{}: must be a whole number, got \"{text}\"", f.label))?;
+    if f.required && n < 1 {
+        return Err(format!(
+            "{}: must be a positive whole number, got {n}",
+            f.label
+        ));
+    }
+    Ok(n)
 }
 
 fn short_json(v: &Value) -> String {
