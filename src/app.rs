@@ -247,7 +247,7 @@ fn Legend(props: &LegendProps) -> Html {
     html! {
         <ul class="legend" aria-label="Legend">
             { for props.rpcs.iter().enumerate().map(|(i, r)| html! {
-                <li><svg viewBox="-10 -10 20 20" class={format!("legend__sw rpc-{}", i % 8)} aria-hidden="true"><circle class="msg__dot" r="7" /></svg>{ *r }</li>
+                <li><svg viewBox="-10 -10 20 20" class={format!("legend__sw rpc-{}", i % 10)} aria-hidden="true"><circle class="msg__dot" r="7" /></svg>{ *r }</li>
             }) }
             <li><svg viewBox="-10 -10 20 20" class="legend__sw legend__reply" aria-hidden="true"><rect x="-7" y="-7" width="14" height="14" rx="3" /></svg>{ "reply" }</li>
             <li><svg viewBox="-10 -10 20 20" class="legend__sw legend__timer" aria-hidden="true"><path d="M 0 -7 A 7 7 0 1 1 -7 0" /></svg>{ "timer left" }</li>

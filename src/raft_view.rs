@@ -385,7 +385,7 @@ fn LogGrid(props: &PanelProps) -> Html {
     html! {
         <section class="panel loggrid" aria-label="Log grid">
             <header class="panel__head">
-                <h2>{ "Logs" }</h2>
+                <h2>{ "Replicated log" }</h2>
                 <span class="muted small">{ format!("{rows} nodes · {cols} entr{}", if cols == 1 { "y" } else { "ies" }) }</span>
             </header>
             <div class="lg__scroll" ref={scroller}>
@@ -442,7 +442,7 @@ fn Queues(props: &PanelProps) -> Html {
         let mh = majority(&histories);
         let list = |tracks: &[Track], maj: &[Option<(&str, i64)>], what: &str, up: bool| {
             if tracks.is_empty() {
-                return html! { <li class="mq__empty muted">{ format!("{what} empty") }</li> };
+                return html! { <li class="mq__empty muted">{ format!("({what} empty)") }</li> };
             }
             tracks
                 .iter()
@@ -472,7 +472,7 @@ fn Queues(props: &PanelProps) -> Html {
                 html! {
                     <li class={if up { "mq__node" } else { "mq__node mq__node--down" }} key={id.0} data-queue-node={name.clone()}>
                         <div class="mq__head">
-                            <b>{ format!("Node {name}") }</b>
+                            <b>{ name.clone() }</b>
                             <span class={format!("role-chip role-chip--{}", node.role().as_str())}>{ node.role().as_str() }</span>
                             <span class="muted small">{ format!("applied {}", node.last_applied()) }</span>
                             if !up { <span class="pill pill--down">{ "crashed" }</span> }
@@ -488,7 +488,8 @@ fn Queues(props: &PanelProps) -> Html {
             .collect::<Html>();
         html! {
             <section class="panel mq" aria-label="Music queue per node">
-                <header class="panel__head"><h2>{ "Music queue per node" }</h2><span class="muted small">{ "queue · history (played)" }</span></header>
+                <header class="panel__head"><h2>{ "Music queue per node" }</h2><span class="muted small">{ "each replica's state machine" }</span></header>
+                <div class="mq__colhead" aria-hidden="true"><span>{ "node" }</span><span>{ "queue (next first)" }</span><span>{ "history (played)" }</span></div>
                 <ul class="mq__nodes">{ rows }</ul>
             </section>
         }
