@@ -42,7 +42,9 @@ test('ui: nodes render on the ring and the run plays', async ({ page, url }) => 
     assert.equal(await page.getAttribute(`[data-node="${n}"]`, 'data-up'), 'true');
     assert.ok(await page.getAttribute(`[data-node="${n}"]`, 'data-role'));
   }
-  // Playing by default: the event counter moves.
+  // Playing by default: the event counter moves (at the top speed: Raft's first
+  // election timeout is 1.5 s of virtual time away).
+  await page.locator('input[aria-label=Speed]').fill('2');
   const start = await eventNo(page);
   await waitUntil(async () => (await eventNo(page)) > start, { message: 'events advance while playing' });
   assert.equal(await page.getByRole('tab', { name: 'Raft', exact: true }).count(), 1);
@@ -141,6 +143,7 @@ test('ui: a garbage link shows an error and a default run keeps going', async ({
   assert.match(await alert.textContent(), /link/i);
   assert.equal(await count(page, '[data-node]'), 5);
   await button(page, 'Pause').waitFor();
+  await page.locator('input[aria-label=Speed]').fill('2');
   const n = await eventNo(page);
   await waitUntil(async () => (await eventNo(page)) > n, { message: 'the default run plays' });
   // A scenario that parses but is wrong names the field.

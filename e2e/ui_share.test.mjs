@@ -41,6 +41,7 @@ test('ui: an exported scenario imports back to the same run', async ({ page, url
   await page.locator('input[type=file][aria-label="Import scenario or trace"]').setInputFiles(file);
   await waitUntil(async () => /Opened Raft scenario/.test((await page.locator('.notice').first().textContent()) ?? ''), { message: 'opened' });
   // A file starts from time 0 and plays; its steps replay the isolation.
+  await page.locator('input[aria-label=Speed]').fill('2');
   await waitUntil(async () => Number(await text(page, '[data-testid=event-counter]')) >= Number(counter), { message: 'replays' });
   assert.ok((await count(page, '.hull')) >= 2, 'the isolation shows as partition groups');
 });
