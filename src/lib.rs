@@ -6,6 +6,7 @@
 //! holds the few calls into the DOM (URL, downloads, files, clock).
 
 pub mod app;
+pub mod bench;
 pub mod browser;
 pub mod components;
 pub mod lab;
