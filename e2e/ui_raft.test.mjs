@@ -39,9 +39,9 @@ test('ui: Raft elects a leader, shown with its term', async ({ page, url }) => {
   assert.ok(term >= 1, `the leader's term is at least 1, got ${term}`);
   // Every node shows a role and a term; the leader's log row is marked.
   assert.equal(await count(page, '[data-node][data-role][data-term]'), 5);
-  await waitFor(page, `[data-log-node="${leader}"] .lg__crown`);
+  await waitFor(page, `[data-grid-node="${leader}"] .lg__crown`);
   // Heartbeats: AppendEntries from the leader keep its followers' commit indices up.
-  await waitUntil(async () => (await count(page, '[data-log-node] .lg__cell--committed')) >= 5, { message: 'the no-op commits everywhere' });
+  await waitUntil(async () => (await count(page, '[data-grid-node] .lg__cell--committed')) >= 5, { message: 'the no-op commits everywhere' });
 });
 
 test('ui: crashing the Raft leader elects a new one', async ({ page, url }) => {

@@ -97,7 +97,14 @@ pub fn App() -> Html {
                 Tab::Raft => state.raft.view_ms(),
                 Tab::TwoPc => state.twopc.view_ms(),
             };
-            (state.active_inputs() as u64, (view / URL_REFRESH_MS) as u64)
+            let speed = match state.tab {
+                Tab::Raft => state.raft.speed(),
+                Tab::TwoPc => state.twopc.speed(),
+            };
+            // Every URL_REFRESH_MS of virtual time, but not more than once a second of
+            // real time (browsers throttle history updates).
+            let span = URL_REFRESH_MS.max(speed * 1_000.0);
+            (state.active_inputs() as u64, (view / span) as u64)
         } else {
             (state.active_version(), u64::MAX)
         };

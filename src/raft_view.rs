@@ -364,7 +364,7 @@ fn LogGrid(props: &PanelProps) -> Html {
                 // nextIndex one past every column: a marker after the grid.
                 let next_after = nx.is_some_and(|n| n > cols as u64);
                 html! {
-                    <tr key={id.0} class={if up { "" } else { "lg__row--down" }} data-log-node={name.clone()}
+                    <tr key={id.0} class={if up { "" } else { "lg__row--down" }} data-grid-node={name.clone()}
                         data-commit={commit.to_string()} data-log-len={log.len().to_string()}>
                         <th scope="row">
                             <button class="linkish" onclick={open} title="Open this node's panel">{ name.clone() }</button>

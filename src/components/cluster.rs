@@ -14,6 +14,8 @@ use crate::layout::{
 use crate::plugin::{LabProtocol, VoteDot, rpc_slot};
 use crate::state::{Action, LabAction};
 
+/// From this many messages in flight on, each is drawn as a single dot.
+const DENSE_AT: usize = 64;
 /// How long (virtual ms) a dropped message stays visible where it died.
 const DROP_FLASH_MS: f64 = 600.0;
 /// How far back in the trace to look for recent drops.
@@ -153,6 +155,9 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
             })
             .collect::<Html>();
 
+        // With many messages in flight each is drawn as one dot (no trail, arrow or
+        // glyph, not focusable one by one): a busy bus stays at the frame rate.
+        let dense = w.in_flight().nth(DENSE_AT).is_some();
         let messages = w
             .in_flight()
             .map(|env| {
@@ -163,10 +168,23 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     if env.from == env.to { self_message_position(from, r, t) } else { message_position(from, to, r, t) }
                 };
                 let at = path(t);
-                let ahead = path((t + 0.06).min(1.0));
-                let behind = path((t - 0.12).max(0.0));
                 let rpc = env.msg.rpc();
                 let reply = env.msg.is_reply();
+                if dense {
+                    let class = classes!(
+                        "msg",
+                        "msg--dense",
+                        format!("rpc-{}", rpc_slot::<P>(rpc)),
+                        reply.then_some("msg--reply"),
+                        (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
+                    );
+                    return html! {
+                        <circle class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
+                            transform={format!("translate({:.0} {:.0})", at.x, at.y)} r="7" onclick={select(Selection::Message(env.id))} />
+                    };
+                }
+                let ahead = path((t + 0.06).min(1.0));
+                let behind = path((t - 0.12).max(0.0));
                 let glyph = P::msg_glyph(&env.msg);
                 let request = P::msg_request(&env.msg);
                 let class = classes!(

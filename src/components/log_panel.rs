@@ -22,6 +22,10 @@ const CHUNK: usize = 400;
 const TRACE_WINDOW: usize = 8_000;
 /// Lines shown at most (the newest ones that pass the filters).
 const MAX_LINES: usize = 250;
+/// Lines shown at most while playing (the newest; all of them once paused).
+const MAX_LINES_PLAYING: usize = 60;
+/// While playing, the lines refresh this often (real ms).
+const REFRESH_MS: f64 = 250.0;
 
 /// The log panel.
 #[component]
@@ -35,16 +39,32 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
     let names: Vec<String> = lab.with_world(|w| w.node_ids().map(|id| w.node_name(id)).collect());
 
     // Lines change only when the viewed event, the run or the filters do: not on every
-    // frame of the play loop.
+    // frame of the play loop. While playing they refresh a few times per real second
+    // (nobody reads 250 lines at 60 frames per second, and re-laying them out every
+    // frame costs more than the rest of the page).
+    let playing = lab.playing;
+    let moment = if playing {
+        // Virtual time in steps of REFRESH_MS of real time at the current speed.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let bucket = (lab.view_ms() / (REFRESH_MS * lab.speed())).floor() as u64;
+        (bucket, u64::MAX)
+    } else {
+        (cursor, lab.head_events())
+    };
     let key = (
-        cursor,
-        lab.head_events(),
+        moment,
+        playing,
         lab.with_head(|w| w.inputs().len()),
         lab.recipe.clone(),
         *node_filter,
         (*rpc_filter).clone(),
     );
-    let lines = use_memo(key, |(_, _, _, _, node_filter, rpc_filter)| {
+    let lines = use_memo(key, |(_, playing, _, _, node_filter, rpc_filter)| {
+        let max_lines = if *playing {
+            MAX_LINES_PLAYING
+        } else {
+            MAX_LINES
+        };
         lab.with_world(|w| {
             lab.with_trace(|trace| {
                 let keep = |l: &LogLine| {
@@ -55,7 +75,7 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 };
                 let mut out: Vec<LogLine> = Vec::new();
                 let mut end = trace.len();
-                while end > 0 && out.len() < MAX_LINES && trace.len() - end < TRACE_WINDOW {
+                while end > 0 && out.len() < max_lines && trace.len() - end < TRACE_WINDOW {
                     let start = end.saturating_sub(CHUNK);
                     let mut chunk = log::render::<P>(w.config(), &trace[start..end]);
                     chunk.retain(|l| keep(l));
@@ -63,7 +83,7 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     out = chunk;
                     end = start;
                 }
-                let skip = out.len().saturating_sub(MAX_LINES);
+                let skip = out.len().saturating_sub(max_lines);
                 out.drain(..skip);
                 out
             })
@@ -73,8 +93,8 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
     {
         let scroller = scroller.clone();
         let follow = *follow;
-        let version = lab.version;
-        use_effect_with((cursor, lines.len(), follow, version), move |_| {
+        let lines_id = Rc::as_ptr(&lines) as usize;
+        use_effect_with((lines_id, follow), move |_| {
             if follow && let Some(el) = scroller.cast::<Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -130,7 +150,7 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
             </header>
             <ol class="log__lines" ref={scroller} tabindex="0" aria-label="Log lines"
                 style={format!("--node-col:{}ch", names.iter().map(String::len).max().unwrap_or(1) + 3)}>
-                <LogLines lines={lines} names={Rc::new(names)} cursor={cursor} />
+                <LogLines lines={lines} names={Rc::new(names)} cursor={if playing { u64::MAX } else { cursor }} />
             </ol>
         </section>
     }
@@ -165,11 +185,15 @@ fn LogLines(props: &LogLinesProps) -> Html {
         return html! { <li class="log__empty">{ "No log lines yet." }</li> };
     }
     html! {
-        { for props.lines.iter().map(|l| {
+        { for props.lines.iter().enumerate().map(|(i, l)| {
             let current = l.event == props.cursor;
+            // Keyed by event and position within it, so that a window that slides by a
+            // few lines (a step, a refresh) moves a few DOM nodes instead of rewriting
+            // every line.
+            let nth = props.lines[..i].iter().rev().take_while(|p| p.event == l.event).count();
             let name = props.names.get(l.node.index()).cloned().unwrap_or_default();
             html! {
-                <li class={if current { "log__line log__line--current" } else { "log__line" }}
+                <li key={format!("{}.{nth}", l.event)} class={if current { "log__line log__line--current" } else { "log__line" }}
                     data-event={l.event.to_string()} data-log-node={name.clone()}>
                     <span class="log__time">{ time_label(ms(l.at.as_ms())) }</span>
                     <span class={format!("log__node node-chip node-chip--{}", l.node.0 % 9)}>{ name }</span>

@@ -19,7 +19,7 @@ use crate::state::{Action, LabAction};
 /// How many requests the panel lists.
 const SHOWN: usize = 6;
 /// How many trace events it looks back through.
-const LOOKBACK: usize = 60_000;
+const LOOKBACK: usize = 20_000;
 
 struct Row {
     id: RequestId,
