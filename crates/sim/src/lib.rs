@@ -28,6 +28,7 @@ pub mod bus;
 pub mod chaos;
 pub mod ctx;
 pub mod demo;
+pub mod golden;
 pub mod history;
 pub mod id;
 pub mod input;

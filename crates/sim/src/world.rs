@@ -550,12 +550,7 @@ impl<P: Protocol> World<P> {
     }
 
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, copy_of: Option<MsgId>) {
-        let id = MsgId(self.next_msg);
-        self.next_msg += 1;
-        let latency = self
-            .rng
-            .range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
-        let deliver_at = self.now + Ticks(latency.max(1));
+        let (id, deliver_at) = self.next_message();
         let lost = self.rng.chance(self.net.drop_rate);
         let duplicated = copy_of.is_none() && self.rng.chance(self.net.duplicate_rate);
         self.record(EventKind::Sent {
@@ -576,54 +571,58 @@ impl<P: Protocol> World<P> {
             });
             return;
         }
-        let slot = self.push(deliver_at, PHASE_PROTOCOL, Pending::Deliver(id));
         let dup_msg = duplicated.then(|| msg.clone());
-        self.in_flight.insert(
+        self.put_in_flight(Envelope {
             id,
-            Envelope {
-                id,
-                from,
-                to,
-                sent_at: self.now,
-                deliver_at,
-                lost,
-                copy_of,
-                msg,
-                slot,
-            },
-        );
+            from,
+            to,
+            sent_at: self.now,
+            deliver_at,
+            lost,
+            copy_of,
+            msg,
+            slot: 0,
+        });
         if let Some(m) = dup_msg {
             self.duplicate_envelope(id, from, to, m);
         }
     }
 
-    fn duplicate_envelope(&mut self, original: MsgId, from: NodeId, to: NodeId, msg: P::Msg) {
+    /// A fresh message id and a delivery time drawn from the latency range.
+    fn next_message(&mut self) -> (MsgId, Tick) {
         let id = MsgId(self.next_msg);
         self.next_msg += 1;
         let latency = self
             .rng
             .range_inclusive(self.net.latency_min.0, self.net.latency_max.0);
-        let deliver_at = self.now + Ticks(latency.max(1));
+        (id, self.now + Ticks(latency.max(1)))
+    }
+
+    /// Queue an envelope's delivery and put it on the wire.
+    fn put_in_flight(&mut self, mut env: Envelope<P::Msg>) {
+        env.slot = self.push(env.deliver_at, PHASE_PROTOCOL, Pending::Deliver(env.id));
+        self.in_flight.insert(env.id, env);
+    }
+
+    fn duplicate_envelope(&mut self, original: MsgId, from: NodeId, to: NodeId, msg: P::Msg) {
+        let (id, deliver_at) = self.next_message();
         self.record(EventKind::Duplicated {
             msg: original,
             copy: id,
             deliver_at,
         });
-        let slot = self.push(deliver_at, PHASE_PROTOCOL, Pending::Deliver(id));
-        self.in_flight.insert(
+        let copy_of = Some(original);
+        self.put_in_flight(Envelope {
             id,
-            Envelope {
-                id,
-                from,
-                to,
-                sent_at: self.now,
-                deliver_at,
-                lost: false,
-                copy_of: Some(original),
-                msg,
-                slot,
-            },
-        );
+            from,
+            to,
+            sent_at: self.now,
+            deliver_at,
+            lost: false,
+            copy_of,
+            msg,
+            slot: 0,
+        });
     }
 
     fn apply_input(&mut self, input: Input<P>) {

@@ -22,3 +22,10 @@ fn same_seed_same_trace_different_seed_different_trace() {
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2));
 }
+
+#[test]
+fn golden_protocol_runs_are_stable() {
+    use faultlab_sim::golden::{RAFT_DIGEST, TWOPC_DIGEST, raft_digest, twopc_digest};
+    assert_eq!(raft_digest(), RAFT_DIGEST, "Raft trace digest changed");
+    assert_eq!(twopc_digest(), TWOPC_DIGEST, "2PC trace digest changed");
+}
