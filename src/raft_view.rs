@@ -395,11 +395,11 @@ fn LogGrid(props: &PanelProps) -> Html {
                 </table>
             </div>
             <p class="lg__legend muted small">
-                <span class="lg__key lg__cell--committed term-1">{ "1" }</span>{ " committed " }
-                <span class="lg__key lg__cell--pending term-1">{ "1" }</span>{ " not yet committed " }
-                <span class="lg__key lg__cell--commit lg__cell--committed term-2">{ "2" }</span>{ " commitIndex " }
-                <span class="lg__key lg__cell--match lg__cell--committed term-3">{ "3" }</span>{ " leader's matchIndex " }
-                <span class="lg__next">{ "▸" }</span>{ " nextIndex · number and pattern = term" }
+                <span class="lg__key lg__cell--committed term-1">{ "1" }</span>{ "committed" }
+                <span class="lg__key lg__cell--pending term-2">{ "2" }</span>{ "not yet" }
+                <span class="lg__key lg__cell--commit lg__cell--committed term-3">{ "3" }</span>{ "commitIndex" }
+                <span class="lg__key lg__cell--match lg__cell--committed term-4">{ "4" }</span>{ "matchIndex" }
+                <span class="lg__key"><span class="lg__next">{ "▸" }</span></span>{ "nextIndex (leader's view) · digit and pattern: term" }
             </p>
         </section>
     }
@@ -470,13 +470,14 @@ fn Queues(props: &PanelProps) -> Html {
                 let diverged_here = up && (m.queue.iter().enumerate().any(|(i, t)| mq.get(i).copied().flatten() != Some(track_key(t)))
                     || m.queue.len() < mq.iter().filter(|x| x.is_some()).count());
                 html! {
-                    <li class={if up { "mq__node" } else { "mq__node mq__node--down" }} key={id.0} data-queue-node={name.clone()}>
+                    <li class={if up { "mq__node" } else { "mq__node mq__node--down" }} key={id.0} data-queue-node={name.clone()}
+                        title={format!("Node {name} has applied its log up to index {} (lastApplied)", node.last_applied())}>
                         <div class="mq__head">
                             <b>{ name.clone() }</b>
                             <span class={format!("role-chip role-chip--{}", node.role().as_str())}>{ node.role().as_str() }</span>
-                            <span class="muted small">{ format!("applied {}", node.last_applied()) }</span>
+
                             if !up { <span class="pill pill--down">{ "crashed" }</span> }
-                            if diverged_here { <span class="pill pill--warn">{ "differs" }</span> }
+                            if diverged_here { <span class="mq__diff" title="this replica's queue differs from the majority of live replicas">{ "≠ majority" }</span> }
                         </div>
                         <div class="mq__cols">
                             <ol class="mq__list" aria-label={format!("Queue of node {name}")}>{ list(&m.queue, &mq, "queue", up) }</ol>

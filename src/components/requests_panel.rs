@@ -141,9 +141,45 @@ fn ms(v: u64) -> f64 {
     f
 }
 
+/// A result or reason in words: a list of records by their ids and titles, a record
+/// by its id, title and votes, a `{"message": …}` by its message, anything else as JSON.
 fn text(v: &Value) -> String {
+    let record = |o: &serde_json::Map<String, Value>| -> Option<String> {
+        let id = o.get("id")?;
+        let id = id.as_str().map_or_else(|| id.to_string(), str::to_owned);
+        let mut s = id;
+        if let Some(t) = o.get("title").and_then(Value::as_str) {
+            s.push_str(&format!(" “{t}”"));
+        }
+        if let Some(v) = o.get("votes").and_then(Value::as_i64) {
+            s.push_str(&format!(" {v:+}"));
+        }
+        Some(s)
+    };
     let s = match v {
         Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "(empty)".to_owned(),
+        Value::Array(items) => {
+            let parts: Option<Vec<String>> = items
+                .iter()
+                .map(|i| i.as_object().and_then(record))
+                .collect();
+            parts.map_or_else(|| v.to_string(), |p| p.join(", "))
+        }
+        Value::Object(o) => match o.get("message").and_then(Value::as_str) {
+            Some(m) if o.len() == 1 => m.to_owned(),
+            _ => record(o).unwrap_or_else(|| {
+                o.iter()
+                    .map(|(k, x)| {
+                        format!(
+                            "{k}: {}",
+                            x.as_str().map_or_else(|| x.to_string(), str::to_owned)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+        },
         other => other.to_string(),
     };
     if s.chars().count() > 140 {
