@@ -7,6 +7,8 @@
 //! It reads the trace backwards from the cursor and stops after a bounded window, so a
 //! long run costs the same per frame as a short one. It must not change the lab.
 
+use std::fmt::Write as _;
+
 use faultlab_sim::{EventKind, MsgId, RequestId};
 use serde_json::Value;
 use yew::{Callback, Html, component, html};
@@ -149,10 +151,10 @@ fn text(v: &Value) -> String {
         let id = id.as_str().map_or_else(|| id.to_string(), str::to_owned);
         let mut s = id;
         if let Some(t) = o.get("title").and_then(Value::as_str) {
-            s.push_str(&format!(" “{t}”"));
+            let _ = write!(s, " “{t}”");
         }
         if let Some(v) = o.get("votes").and_then(Value::as_i64) {
-            s.push_str(&format!(" {v:+}"));
+            let _ = write!(s, " {v:+}");
         }
         Some(s)
     };
