@@ -2,7 +2,7 @@
 //! arc, partitions as hulls around each group, cut links, messages in flight moving
 //! from sender to receiver on virtual time, and recently dropped messages.
 
-use faultlab_sim::{DropReason, EventKind, Message, MsgId, NodeId};
+use faultlab_sim::{DropReason, EventKind, Message, MsgId, NodeId, RequestId};
 use yew::{Callback, Html, KeyboardEvent, MouseEvent, classes, component, html};
 
 use super::LabProps;
@@ -11,7 +11,7 @@ use crate::layout::{
     Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position,
     node_position, node_radius, points_attr, self_message_position, timer_remaining,
 };
-use crate::plugin::{LabProtocol, VoteDot, rpc_slot};
+use crate::plugin::{LabProtocol, NodeView, VoteDot, rpc_slot};
 use crate::state::{Action, LabAction};
 
 /// From this many messages in flight on, each is drawn as a single dot.
@@ -29,20 +29,104 @@ struct DropMark {
     reason: DropReason,
 }
 
+/// A node as the cluster view draws it.
+struct NodeDraw {
+    id: NodeId,
+    name: String,
+    up: bool,
+    view: NodeView,
+    /// The main timer's `(set_at, fires_at)`, if armed.
+    timer: Option<(u64, u64)>,
+}
+
+/// A message in flight as the cluster view draws it.
+struct MsgDraw {
+    id: MsgId,
+    from: NodeId,
+    to: NodeId,
+    sent_at: u64,
+    deliver_at: u64,
+    rpc: &'static str,
+    slot: usize,
+    reply: bool,
+    copy: bool,
+    glyph: Option<&'static str>,
+    request: Option<RequestId>,
+}
+
+/// Everything the cluster view draws, read from a world. The SVG is built from this by
+/// [`render`], which is not generic, so the page carries one copy of it, not one per
+/// protocol.
+struct ClusterModel {
+    names: Vec<String>,
+    groups: Vec<Vec<NodeId>>,
+    cuts: Vec<(NodeId, NodeId)>,
+    nodes: Vec<NodeDraw>,
+    msgs: Vec<MsgDraw>,
+    drops: Vec<DropMark>,
+    selected: Option<Selection>,
+    now: f64,
+}
+
 /// The SVG cluster view of a lab.
 #[component]
 pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
     let lab = &props.lab;
     let now = lab.view_ms();
+    let drops = recent_drops(lab, now);
+    let model = lab.with_world(|w| ClusterModel {
+        names: w.node_ids().map(|id| w.node_name(id)).collect(),
+        groups: w.topology().groups(),
+        cuts: w.topology().cut_links().collect(),
+        nodes: w
+            .node_ids()
+            .map(|id| {
+                let up = w.is_up(id);
+                NodeDraw {
+                    id,
+                    name: w.node_name(id),
+                    up,
+                    view: P::node_view(w, id),
+                    timer: if up { P::main_timer(w, id) } else { None }
+                        .map(|t| (t.set_at.as_ms(), t.fires_at.as_ms())),
+                }
+            })
+            .collect(),
+        msgs: w
+            .in_flight()
+            .map(|env| MsgDraw {
+                id: env.id,
+                from: env.from,
+                to: env.to,
+                sent_at: env.sent_at.as_ms(),
+                deliver_at: env.deliver_at.as_ms(),
+                rpc: env.msg.rpc(),
+                slot: rpc_slot::<P>(env.msg.rpc()),
+                reply: env.msg.is_reply(),
+                copy: env.copy_of.is_some(),
+                glyph: P::msg_glyph(&env.msg),
+                request: P::msg_request(&env.msg),
+            })
+            .collect(),
+        drops,
+        selected: lab.selected,
+        now,
+    });
+    render(&model, &props.on_action)
+}
+
+/// The cluster's SVG.
+fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
+    let now = model.now;
     let select = |sel: Selection| {
-        let cb = props.on_action.clone();
+        let cb = on_action.clone();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
             cb.emit(Action::Lab(LabAction::Select(Some(sel))));
         })
     };
     let select_key = |sel: Selection| {
-        let cb = props.on_action.clone();
+        let cb = on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
@@ -51,16 +135,13 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
             }
         })
     };
-    let drops = recent_drops(lab, now);
-
-    lab.with_world(|w| {
-        let n = w.node_count();
+    {
+        let n = model.names.len();
         let r = node_radius(n);
         let pos: Vec<Point> = (0..n).map(|i| node_position(i, n)).collect();
-        let groups = w.topology().groups();
+        let groups = &model.groups;
         let partitioned = groups.len() > 1;
-        let selected = lab.selected;
-
+        let selected = model.selected;
         let hulls = if partitioned {
             groups
                 .iter()
@@ -94,10 +175,10 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
             Html::default()
         };
 
-        let cuts = w
-            .topology()
-            .cut_links()
-            .map(|(a, b)| {
+        let cuts = model
+            .cuts
+            .iter()
+            .map(|&(a, b)| {
                 let (pa, pb) = (pos[a.index()], pos[b.index()]);
                 let mid = pa.lerp(pb, 0.5);
                 html! {
@@ -109,16 +190,17 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
             })
             .collect::<Html>();
 
-        let nodes = w
-            .node_ids()
-            .map(|id| {
+        let nodes = model
+            .nodes
+            .iter()
+            .map(|d| {
+                let id = d.id;
                 let p = pos[id.index()];
-                let up = w.is_up(id);
-                let view = P::node_view(w, id);
-                let name = w.node_name(id);
-                let timer = if up { P::main_timer(w, id) } else { None };
-                let arc = timer.map(|t| {
-                    arc_path(Point { x: 0.0, y: 0.0 }, r + 7.0, timer_remaining(t.set_at.as_ms(), t.fires_at.as_ms(), now))
+                let up = d.up;
+                let view = &d.view;
+                let name = &d.name;
+                let arc = d.timer.map(|(set_at, fires_at)| {
+                    arc_path(Point { x: 0.0, y: 0.0 }, r + 7.0, timer_remaining(set_at, fires_at, now))
                 });
                 let label = if up { view.label.clone() } else { "crashed".to_owned() };
                 let aria = format!("Node {name}, {}{}", if up { "" } else { "crashed, " }, view.label);
@@ -140,7 +222,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                             <path class="node__timer" d={d} />
                         }
                         <circle class="node__body" r={fmt(r)} />
-                        <text class="node__name" y="-4" style={name_style(&name, r)}>{ name.clone() }</text>
+                        <text class="node__name" y="-4" style={name_style(name, r)}>{ name.clone() }</text>
                         <text class="node__label" y={fmt(r * 0.42)}>{ label }</text>
                         if let Some(term) = view.term {
                             <circle class={format!("node__termring term-{}", term % crate::raft_view::TERM_STYLES)} r={fmt(r - 4.0)} />
@@ -157,24 +239,25 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
 
         // With many messages in flight each is drawn as one dot (no trail, arrow or
         // glyph, not focusable one by one): a busy bus stays at the frame rate.
-        let dense = w.in_flight().nth(DENSE_AT).is_some();
-        let messages = w
-            .in_flight()
+        let dense = model.msgs.len() > DENSE_AT;
+        let messages = model
+            .msgs
+            .iter()
             .map(|env| {
                 let from = pos[env.from.index()];
                 let to = pos[env.to.index()];
-                let t = flight_progress(env.sent_at.as_ms(), env.deliver_at.as_ms(), now);
+                let t = flight_progress(env.sent_at, env.deliver_at, now);
                 let path = |t: f64| {
                     if env.from == env.to { self_message_position(from, r, t) } else { message_position(from, to, r, t) }
                 };
                 let at = path(t);
-                let rpc = env.msg.rpc();
-                let reply = env.msg.is_reply();
+                let rpc = env.rpc;
+                let reply = env.reply;
                 if dense {
                     let class = classes!(
                         "msg",
                         "msg--dense",
-                        format!("rpc-{}", rpc_slot::<P>(rpc)),
+                        format!("rpc-{}", env.slot),
                         reply.then_some("msg--reply"),
                         (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
                     );
@@ -185,13 +268,13 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 }
                 let ahead = path((t + 0.06).min(1.0));
                 let behind = path((t - 0.12).max(0.0));
-                let glyph = P::msg_glyph(&env.msg);
-                let request = P::msg_request(&env.msg);
+                let glyph = env.glyph;
+                let request = env.request;
                 let class = classes!(
                     "msg",
-                    format!("rpc-{}", rpc_slot::<P>(rpc)),
+                    format!("rpc-{}", env.slot),
                     reply.then_some("msg--reply"),
-                    env.copy_of.is_some().then_some("msg--copy"),
+                    env.copy.then_some("msg--copy"),
                     request.is_some().then_some("msg--client"),
                     (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
                 );
@@ -200,8 +283,8 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     "Message {} {rpc}{} from {} to {}",
                     env.id.0,
                     if reply { " reply" } else { "" },
-                    w.node_name(env.from),
-                    w.node_name(env.to)
+                    model.names[env.from.index()],
+                    model.names[env.to.index()]
                 );
                 html! {
                     <g class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
@@ -226,7 +309,8 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
             })
             .collect::<Html>();
 
-        let drop_marks = drops
+        let drop_marks = model
+            .drops
             .iter()
             .map(|d| {
                 let opacity = (1.0 - d.age / DROP_FLASH_MS).clamp(0.15, 1.0);
@@ -243,7 +327,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
             .collect::<Html>();
 
         let deselect = {
-            let cb = props.on_action.clone();
+            let cb = on_action.clone();
             Callback::from(move |_: MouseEvent| cb.emit(Action::Lab(LabAction::Select(None))))
         };
         html! {
@@ -256,7 +340,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 <g class="cluster__msgs">{ messages }</g>
             </svg>
         }
-    })
+    }
 }
 
 /// Messages that died in the last [`DROP_FLASH_MS`] of virtual time, placed where they
