@@ -28,106 +28,159 @@ impl<P: LabProtocol> PartialEq for NodePanelProps<P> {
     }
 }
 
+/// One peer link as the node panel shows it.
+struct LinkDraw {
+    peer: NodeId,
+    name: String,
+    connected: bool,
+    cut: bool,
+    same_group: bool,
+}
+
+/// What the node panel shows, read from a world; [`render`] draws it (one copy for
+/// every protocol).
+struct PanelModel {
+    id: NodeId,
+    name: String,
+    up: bool,
+    label: String,
+    partitioned: bool,
+    links: Vec<LinkDraw>,
+    rows: Vec<(String, String)>,
+    timers: Vec<String>,
+    ops: &'static [OpSpec],
+}
+
 /// A node's panel.
 #[component]
 pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
     let id = props.node;
-    let fault = |f: Fault| {
-        let cb = props.on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(f.clone()))))
-    };
-    let close = {
-        let cb = props.on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Select(None))))
-    };
     let now = props.lab.view_ms();
-    props.lab.with_world(|w| {
+    let model = props.lab.with_world(|w| {
         if id.index() >= w.node_count() {
-            return Html::default();
+            return None;
         }
-        let name = w.node_name(id);
-        let up = w.is_up(id);
-        let view = P::node_view(w, id);
-        let partitioned = w.topology().is_partitioned();
+        let topo = w.topology();
         let links = w
             .node_ids()
             .filter(|&peer| peer != id)
-            .map(|peer| {
-                let topo = w.topology();
-                let cut = topo.cut_links().any(|(a, b)| (a, b) == (id.min(peer), id.max(peer)));
-                let same_group = topo.groups().iter().any(|g| g.contains(&id) && g.contains(&peer));
-                let connected = topo.can_talk(id, peer);
-                let peer_name = w.node_name(peer);
-                let title = if !same_group {
-                    "in another partition group (Heal to reconnect)".to_owned()
-                } else if cut {
-                    format!("link to {peer_name} is cut: click to restore")
-                } else {
-                    format!("click to cut the link to {peer_name}")
-                };
-                html! {
-                    <button key={peer.0} class={if connected { "link-btn" } else { "link-btn link-btn--cut" }}
-                        aria-pressed={connected.to_string()} aria-label={format!("Link to {peer_name}")} title={title}
-                        disabled={!same_group} onclick={fault(Fault::Link(id, peer, cut))}>
-                        { peer_name }
-                    </button>
-                }
+            .map(|peer| LinkDraw {
+                peer,
+                name: w.node_name(peer),
+                connected: topo.can_talk(id, peer),
+                cut: topo
+                    .cut_links()
+                    .any(|(a, b)| (a, b) == (id.min(peer), id.max(peer))),
+                same_group: topo
+                    .groups()
+                    .iter()
+                    .any(|g| g.contains(&id) && g.contains(&peer)),
             })
-            .collect::<Html>();
-        let report = P::node_report(w, id);
-        let extra = P::node_extra(w, id);
+            .collect();
+        let mut rows: Vec<(String, String)> = P::node_report(w, id)
+            .iter()
+            .map(|(k, v)| (k.replace('_', " "), short_json(v)))
+            .collect();
+        rows.extend(P::node_extra(w, id));
         let timers = w
             .slot(id)
             .timers
             .iter()
             .map(|t| {
                 let left = (ms(t.fires_at.as_ms()) - now).max(0.0);
-                html! { <li>{ format!("{:?}: fires at {} (in {:.0} ms)", t.timer, time_label(ms(t.fires_at.as_ms())), left) }</li> }
+                format!(
+                    "{:?}: fires at {} (in {:.0} ms)",
+                    t.timer,
+                    time_label(ms(t.fires_at.as_ms())),
+                    left
+                )
             })
-            .collect::<Html>();
-        html! {
-            <section class="panel dialog" role="dialog" aria-label={format!("Node {name}")}>
-                <header class="dialog__head">
-                    <h2>{ format!("Node {name}") }</h2>
-                    <span class={if up { "pill pill--up" } else { "pill pill--down" }}>{ if up { "up" } else { "crashed" } }</span>
-                    <span class="pill">{ view.label.clone() }</span>
-                    <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
-                </header>
-                <div class="dialog__actions">
-                    <button class="btn" disabled={!up} onclick={fault(Fault::Crash(id))}>{ "Crash" }</button>
-                    <button class="btn" disabled={up} onclick={fault(Fault::Restart(id))}>{ "Restart" }</button>
-                    <button class="btn" disabled={!up} onclick={fault(Fault::Timeout(id))}>{ "Timeout" }</button>
-                    <button class="btn" onclick={fault(Fault::Isolate(id))}>{ "Isolate" }</button>
-                    <button class="btn" disabled={!partitioned} onclick={fault(Fault::Heal)}>{ "Heal" }</button>
+            .collect();
+        Some(PanelModel {
+            id,
+            name: w.node_name(id),
+            up: w.is_up(id),
+            label: P::node_view(w, id).label,
+            partitioned: topo.is_partitioned(),
+            links,
+            rows,
+            timers,
+            ops: P::client_ops(),
+        })
+    });
+    model.map_or_else(Html::default, |m| render(&m, &props.on_action))
+}
+
+/// The panel's markup.
+fn render(m: &PanelModel, on_action: &Callback<Action>) -> Html {
+    let id = m.id;
+    let fault = |f: Fault| {
+        let cb = on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(f.clone()))))
+    };
+    let close = {
+        let cb = on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Select(None))))
+    };
+    let name = &m.name;
+    let up = m.up;
+    let links = m
+        .links
+        .iter()
+        .map(|l| {
+            let peer_name = &l.name;
+            let title = if !l.same_group {
+                "in another partition group (Heal to reconnect)".to_owned()
+            } else if l.cut {
+                format!("link to {peer_name} is cut: click to restore")
+            } else {
+                format!("click to cut the link to {peer_name}")
+            };
+            html! {
+                <button key={l.peer.0} class={if l.connected { "link-btn" } else { "link-btn link-btn--cut" }}
+                    aria-pressed={l.connected.to_string()} aria-label={format!("Link to {peer_name}")} title={title}
+                    disabled={!l.same_group} onclick={fault(Fault::Link(id, l.peer, l.cut))}>
+                    { peer_name.clone() }
+                </button>
+            }
+        })
+        .collect::<Html>();
+    html! {
+        <section class="panel dialog" role="dialog" aria-label={format!("Node {name}")}>
+            <header class="dialog__head">
+                <h2>{ format!("Node {name}") }</h2>
+                <span class={if up { "pill pill--up" } else { "pill pill--down" }}>{ if up { "up" } else { "crashed" } }</span>
+                <span class="pill">{ m.label.clone() }</span>
+                <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
+            </header>
+            <div class="dialog__actions">
+                <button class="btn" disabled={!up} onclick={fault(Fault::Crash(id))}>{ "Crash" }</button>
+                <button class="btn" disabled={up} onclick={fault(Fault::Restart(id))}>{ "Restart" }</button>
+                <button class="btn" disabled={!up} onclick={fault(Fault::Timeout(id))}>{ "Timeout" }</button>
+                <button class="btn" onclick={fault(Fault::Isolate(id))}>{ "Isolate" }</button>
+                <button class="btn" disabled={!m.partitioned} onclick={fault(Fault::Heal)}>{ "Heal" }</button>
+            </div>
+            <div class="links" role="group" aria-label="Links">
+                <span class="links__label">{ "Links" }</span>
+                { links }
+            </div>
+            <dl class="kv">
+                { for m.rows.iter().map(|(k, v)| html! {
+                    <>
+                        <dt>{ k.clone() }</dt>
+                        <dd>{ v.clone() }</dd>
+                    </>
+                }) }
+            </dl>
+            if up {
+                <div class="dialog__timers">
+                    <h3>{ "Timers" }</h3>
+                    <ul class="plain">{ for m.timers.iter().map(|t| html! { <li>{ t.clone() }</li> }) }</ul>
                 </div>
-                <div class="links" role="group" aria-label="Links">
-                    <span class="links__label">{ "Links" }</span>
-                    { links }
-                </div>
-                <dl class="kv">
-                    { for report.iter().map(|(k, v)| html! {
-                        <>
-                            <dt>{ k.replace('_', " ") }</dt>
-                            <dd>{ short_json(v) }</dd>
-                        </>
-                    }) }
-                    { for extra.into_iter().map(|(k, v)| html! {
-                        <>
-                            <dt>{ k }</dt>
-                            <dd>{ v }</dd>
-                        </>
-                    }) }
-                </dl>
-                if up {
-                    <div class="dialog__timers">
-                        <h3>{ "Timers" }</h3>
-                        <ul class="plain">{ timers }</ul>
-                    </div>
-                }
-                <ClientForm<P> node={id} on_action={props.on_action.clone()} />
-            </section>
-        }
-    })
+            }
+            <ClientForm node={id} ops={m.ops} on_action={on_action.clone()} />
+        </section>
+    }
 }
 
 /// Props of [`ClientForm`].
@@ -135,14 +188,16 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
 pub struct ClientFormProps {
     /// The node the request goes to.
     pub node: NodeId,
+    /// The protocol's client operations.
+    pub ops: &'static [OpSpec],
     /// Where actions go.
     pub on_action: Callback<Action>,
 }
 
 /// A client request form: pick an operation, fill in its fields, send.
 #[component]
-pub fn ClientForm<P: LabProtocol>(props: &ClientFormProps) -> Html {
-    let ops = P::client_ops();
+pub fn ClientForm(props: &ClientFormProps) -> Html {
+    let ops = props.ops;
     let op_index = use_state(|| 0usize);
     let error = use_state(|| None::<String>);
     let Some(op) = ops.get(*op_index).or_else(|| ops.first()) else {
