@@ -7,7 +7,8 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::{
-    Callback, Html, Properties, component, html, use_callback, use_effect_with, use_reducer,
+    Callback, Html, Properties, component, html, use_callback, use_effect_with, use_memo,
+    use_reducer,
 };
 
 use crate::browser;
@@ -19,7 +20,7 @@ use crate::components::log_panel::LogPanel;
 use crate::components::message_panel::MessagePanel;
 use crate::components::node_panel::NodePanel;
 use crate::components::protocol_view::ProtocolView;
-use crate::components::requests_panel::RequestsPanel;
+use crate::components::requests_panel::requests_panel;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
@@ -274,6 +275,8 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
     };
     let partitioned = lab.with_world(|w| w.topology().is_partitioned());
     let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
+    // Parsed once per tab (the picker compares them by value on every frame).
+    let scenarios = use_memo((), |()| Rc::new(P::scenarios()));
     html! {
         <>
             <Violations violations={lab.with_head(|w| w.violations().to_vec())} on_action={props.on_action.clone()} />
@@ -296,11 +299,11 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
                         Some(Selection::Message(m)) => html! { <MessagePanel<P> lab={lab.clone()} msg={m} on_action={props.on_action.clone()} /> },
                         None => Html::default(),
                     } }
-                    <ScenarioPicker<P> tab_name={lab.tab_name} current={lab.title.clone()} on_action={props.on_action.clone()} />
-                    <RequestsPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    <ScenarioPicker tab_name={lab.tab_name} scenarios={(*scenarios).clone()} current={lab.title.clone()} on_action={props.on_action.clone()} />
+                    { requests_panel(lab, &props.on_action) }
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
-                    <Settings<P> net={net} nodes={nodes} recipe={lab.recipe.clone()} on_action={props.on_action.clone()} />
+                    <Settings net={net} nodes={nodes} recipe={lab.recipe.clone()} modes={P::modes()} bugs={P::bugs()} on_action={props.on_action.clone()} />
                 </div>
             </div>
         </>

@@ -21,7 +21,7 @@ const CHUNK: usize = 400;
 /// The furthest back (in trace entries) the panel looks for lines that pass the filters.
 const TRACE_WINDOW: usize = 8_000;
 /// Lines shown at most (the newest ones that pass the filters).
-const MAX_LINES: usize = 250;
+const MAX_LINES: usize = 150;
 /// Lines shown at most while playing (the newest; all of them once paused).
 const MAX_LINES_PLAYING: usize = 60;
 /// While playing, the lines refresh this often (real ms).
@@ -40,7 +40,7 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
 
     // Lines change only when the viewed event, the run or the filters do: not on every
     // frame of the play loop. While playing they refresh a few times per real second
-    // (nobody reads 250 lines at 60 frames per second, and re-laying them out every
+    // (nobody reads a log at 60 frames per second, and re-laying them out every
     // frame costs more than the rest of the page).
     let playing = lab.playing;
     let moment = if playing {

@@ -11,10 +11,9 @@ use std::fmt::Write as _;
 
 use faultlab_sim::{EventKind, MsgId, RequestId};
 use serde_json::Value;
-use yew::{Callback, Html, component, html};
+use yew::{Callback, Html, html};
 
-use super::LabProps;
-use crate::lab::Selection;
+use crate::lab::{Lab, Selection};
 use crate::plugin::LabProtocol;
 use crate::state::{Action, LabAction};
 
@@ -32,10 +31,9 @@ struct Row {
     carried_by: Vec<MsgId>,
 }
 
-/// The recent client requests and their outcomes.
-#[component]
-pub fn RequestsPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
-    let lab = &props.lab;
+/// The recent client requests and their outcomes (a plain function, not a component:
+/// it re-renders with its tab anyway, and only the row extraction is per protocol).
+pub fn requests_panel<P: LabProtocol>(lab: &Lab<P>, on_action: &Callback<Action>) -> Html {
     let rows: Vec<Row> = lab.with_world(|w| {
         lab.with_trace(|trace| {
             let start = trace.len().saturating_sub(LOOKBACK);
@@ -72,6 +70,11 @@ pub fn RequestsPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
             out
         })
     });
+    render(rows, on_action)
+}
+
+/// The panel's markup.
+fn render(rows: Vec<Row>, on_action: &Callback<Action>) -> Html {
     let items = rows
         .into_iter()
         .map(|row| {
@@ -100,7 +103,7 @@ pub fn RequestsPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 .carried_by
                 .iter()
                 .map(|&m| {
-                    let cb = props.on_action.clone();
+                    let cb = on_action.clone();
                     let click = Callback::from(move |_| {
                         cb.emit(Action::Lab(LabAction::Select(Some(Selection::Message(m)))));
                     });

@@ -1,11 +1,12 @@
 //! The scenario picker: every named scenario of the tab's protocol, with what to watch
 //! and what should happen. Choosing one starts it from time 0.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 use web_sys::HtmlSelectElement;
 use yew::{Callback, Html, Properties, TargetCast, component, html};
 
-use crate::plugin::LabProtocol;
 use crate::state::{Action, LabAction, Opening};
 
 /// Props of [`ScenarioPicker`].
@@ -13,6 +14,8 @@ use crate::state::{Action, LabAction, Opening};
 pub struct PickerProps {
     /// The tab's protocol name (`"raft"`, `"2pc"`).
     pub tab_name: &'static str,
+    /// The protocol's named scenarios.
+    pub scenarios: Rc<Vec<Value>>,
     /// The title of the scenario the run was opened from, if any.
     pub current: Option<String>,
     /// Where actions go.
@@ -21,10 +24,12 @@ pub struct PickerProps {
 
 /// The picker; empty when the protocol has no named scenarios.
 #[component]
-pub fn ScenarioPicker<P: LabProtocol>(props: &PickerProps) -> Html {
+pub fn ScenarioPicker(props: &PickerProps) -> Html {
     let title_of = |v: &Value| v.get("title").and_then(Value::as_str).map(str::to_owned);
-    let scenarios: Vec<Value> = P::scenarios()
-        .into_iter()
+    let scenarios: Vec<Value> = props
+        .scenarios
+        .iter()
+        .cloned()
         .map(|mut v| {
             if let Value::Object(o) = &mut v {
                 o.insert("protocol".into(), Value::String(props.tab_name.to_owned()));

@@ -8,8 +8,8 @@ use faultlab_sim::NetConfig;
 
 use crate::lab::Fault;
 use crate::lab::Recipe;
-use crate::plugin::LabProtocol;
 use crate::state::{Action, LabAction, Notice};
+use faultlab_sim::scenario::BugInfo;
 
 /// The network settings as typed, before validation.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,13 +77,17 @@ pub struct SettingsProps {
     pub nodes: usize,
     /// The run's recipe (mode, bugs).
     pub recipe: Recipe,
+    /// The protocol's modes.
+    pub modes: &'static [&'static str],
+    /// The protocol's bug toggles.
+    pub bugs: &'static [BugInfo],
     /// Where actions go.
     pub on_action: Callback<Action>,
 }
 
 /// The settings panel.
 #[component]
-pub fn Settings<P: LabProtocol>(props: &SettingsProps) -> Html {
+pub fn Settings(props: &SettingsProps) -> Html {
     let net = &props.net;
     let nodes = props.nodes;
     let current = NetForm {
@@ -161,7 +165,7 @@ pub fn Settings<P: LabProtocol>(props: &SettingsProps) -> Html {
                 <label class="field">
                     <span>{ "Mode" }</span>
                     <select class="input" aria-label="Mode" onchange={on_mode}>
-                        { for P::modes().iter().map(|m| html! { <option value={*m} selected={recipe.mode == *m}>{ *m }</option> }) }
+                        { for props.modes.iter().map(|m| html! { <option value={*m} selected={recipe.mode == *m}>{ *m }</option> }) }
                     </select>
                 </label>
                 <label class="field">
@@ -171,10 +175,10 @@ pub fn Settings<P: LabProtocol>(props: &SettingsProps) -> Html {
                     </select>
                 </label>
             </div>
-            if !P::bugs().is_empty() {
+            if !props.bugs.is_empty() {
                 <fieldset class="bugs">
                     <legend>{ "Bug toggles (as submitted)" }</legend>
-                    { for P::bugs().iter().map(|b| {
+                    { for props.bugs.iter().map(|b| {
                         let cb = props.on_action.clone();
                         let name = b.name.to_owned();
                         let on = recipe.bugs.iter().any(|x| x == b.name);
