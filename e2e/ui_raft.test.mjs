@@ -137,3 +137,18 @@ test('ui: 2PC participant crashed in READY asks for the decision on restart', as
     { message: 'the participant learns the decision' },
   );
 });
+
+test('ui: a Raft candidate shows its ballot, one dot per peer', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  for (let i = 0; i < 200 && (await count(page, '[data-role=candidate]')) === 0; i++) await page.keyboard.press('ArrowRight');
+  const candidate = page.locator('[data-node][data-role=candidate]').first();
+  await candidate.waitFor();
+  assert.equal(await candidate.locator('[data-vote]').count(), 4, 'one dot per peer');
+  // Its RequestVotes are in flight; stepping on, some peer grants its vote.
+  assert.ok((await candidate.locator('[data-vote=in-flight]').count()) >= 1);
+  for (let i = 0; i < 100 && (await count(page, '[data-role=candidate] [data-vote=granted]')) === 0 && (await count(page, '[data-role=leader]')) === 0; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  assert.ok((await count(page, '[data-role=candidate] [data-vote=granted]')) + (await count(page, '[data-role=leader]')) > 0);
+});

@@ -23,7 +23,7 @@ pub struct NodeView {
     /// A CSS modifier for the circle (`leader`, `candidate`, `wait`, …).
     pub class: &'static str,
     /// A candidate's ballot: one dot per peer, drawn around the node.
-    pub votes: Vec<VoteDot>,
+    pub votes: Vec<(NodeId, VoteDot)>,
 }
 
 /// One peer's answer to a candidate, as a small dot beside the candidate.

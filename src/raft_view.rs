@@ -221,7 +221,7 @@ impl LabProtocol for Raft {
 
 /// A candidate's ballot: granted, still in flight (its `RequestVote` or the answer),
 /// or refused (answered no, or lost).
-fn ballot(world: &World<Raft>, id: NodeId) -> Vec<VoteDot> {
+fn ballot(world: &World<Raft>, id: NodeId) -> Vec<(NodeId, VoteDot)> {
     let server = world.node(id).server();
     let term = server.current_term();
     let granted = server.votes_granted();
@@ -230,7 +230,7 @@ fn ballot(world: &World<Raft>, id: NodeId) -> Vec<VoteDot> {
         .filter(|&p| p != id)
         .map(|p| {
             if granted.contains(&p) {
-                return VoteDot::Granted;
+                return (p, VoteDot::Granted);
             }
             let pending = world.in_flight().any(|e| match &e.msg {
                 RaftMsg::RequestVote { term: t, .. } => e.from == id && e.to == p && *t == term,
@@ -238,9 +238,9 @@ fn ballot(world: &World<Raft>, id: NodeId) -> Vec<VoteDot> {
                 _ => false,
             });
             if pending {
-                VoteDot::InFlight
+                (p, VoteDot::InFlight)
             } else {
-                VoteDot::Refused
+                (p, VoteDot::Refused)
             }
         })
         .collect()

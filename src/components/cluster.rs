@@ -228,7 +228,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                             <circle class={format!("node__termring term-{}", term % crate::raft_view::TERM_STYLES)} r={fmt(r - 4.0)} />
                             <text class="node__term" y={fmt(-r * 0.48)}>{ format!("T{term}") }</text>
                         }
-                        { vote_dots(&view.votes, r) }
+                        { vote_dots(&view.votes, &model.names, r) }
                         if !up {
                             <path class="node__cross" d={format!("M {a} {a} L {b} {b} M {b} {a} L {a} {b}", a = fmt(-r * 0.5), b = fmt(r * 0.5))} />
                         }
@@ -399,7 +399,7 @@ fn recent_drops<P: LabProtocol>(lab: &crate::lab::Lab<P>, now: f64) -> Vec<DropM
 }
 
 /// A candidate's ballot as small dots on an arc above its circle, one per peer.
-fn vote_dots(votes: &[VoteDot], radius: f64) -> Html {
+fn vote_dots(votes: &[(NodeId, VoteDot)], names: &[String], radius: f64) -> Html {
     if votes.is_empty() {
         return Html::default();
     }
@@ -409,14 +409,14 @@ fn vote_dots(votes: &[VoteDot], radius: f64) -> Html {
     votes
         .iter()
         .enumerate()
-        .map(|(i, v)| {
+        .map(|(i, (peer, v))| {
             #[allow(clippy::cast_precision_loss)]
             let frac = if votes.len() == 1 { 0.5 } else { i as f64 / (count - 1.0) };
             let angle = -std::f64::consts::FRAC_PI_2 - span / 2.0 + span * frac;
             let (x, y) = ((radius + 16.0) * angle.cos(), (radius + 16.0) * angle.sin());
             html! {
-                <g class={format!("vote vote--{}", v.name())} transform={format!("translate({} {})", fmt(x), fmt(y))}>
-                    <title>{ format!("vote {}", v.name().replace('-', " ")) }</title>
+                <g class={format!("vote vote--{}", v.name())} data-vote={v.name()} transform={format!("translate({} {})", fmt(x), fmt(y))}>
+                    <title>{ format!("node {}: vote {}", names.get(peer.index()).map_or("?", String::as_str), v.name().replace('-', " ")) }</title>
                     <circle r="5" />
                     if *v == VoteDot::Refused {
                         <path d="M -3 -3 L 3 3 M 3 -3 L -3 3" />
