@@ -54,6 +54,9 @@ fn bounds<P: Explorable>(args: &ExploreArgs) -> Bounds {
     if let Some(v) = args.writes {
         b.writes = v;
     }
+    if let Some(v) = args.timeouts {
+        b.timeouts = v;
+    }
     if let Some(v) = args.max_term {
         b.max_term = v;
     }
@@ -143,7 +146,9 @@ pub(crate) fn main<P: Explorable>(args: &ExploreArgs) -> Result<ExitCode, String
         "bounds".into(),
         json!({
             "crashes": b.crashes, "drops": b.drops, "duplicates": b.duplicates,
-            "writes": b.writes, "max_in_flight": b.max_in_flight, "max_copies": b.max_copies,
+            "writes": b.writes,
+            "timeouts": if b.timeouts == u32::MAX { Value::Null } else { json!(b.timeouts) },
+            "max_in_flight": b.max_in_flight, "max_copies": b.max_copies,
             "max_term": b.max_term, "max_log": b.max_log, "max_depth": b.max_depth,
             "max_states": b.max_states,
         }),

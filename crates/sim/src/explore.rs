@@ -56,6 +56,10 @@ pub struct Bounds {
     pub duplicates: u32,
     /// Client writes a protocol may add along one path (Raft).
     pub writes: u32,
+    /// Timer firings along one path (`u32::MAX`: unbounded). Every retry timer
+    /// (2PC's decision retry and termination rounds, Raft's heartbeats) can fire
+    /// forever; this bounds how many rounds of retries a path contains.
+    pub timeouts: u32,
     /// Prune states with more messages in flight than this.
     pub max_in_flight: usize,
     /// Prune states with more than this many identical messages (same sender,
@@ -80,6 +84,7 @@ impl Default for Bounds {
             drops: 0,
             duplicates: 0,
             writes: 1,
+            timeouts: u32::MAX,
             max_in_flight: 8,
             max_copies: 1,
             max_term: 3,
@@ -157,15 +162,17 @@ struct Budgets {
     drops: u32,
     duplicates: u32,
     writes: u32,
+    timeouts: u32,
 }
 
 impl Budgets {
-    fn words(self) -> [u64; 4] {
+    fn words(self) -> [u64; 5] {
         [
             u64::from(self.crashes),
             u64::from(self.drops),
             u64::from(self.duplicates),
             u64::from(self.writes),
+            u64::from(self.timeouts),
         ]
     }
 }
@@ -183,6 +190,7 @@ enum Spend {
     Drop,
     Duplicate,
     Write,
+    Timeout,
 }
 
 /// Explore `P` from `initial` (see [`Explorable::explore_scenario`]) within `bounds`.
@@ -200,6 +208,7 @@ pub fn explore<P: Explorable>(
         drops: bounds.drops,
         duplicates: bounds.duplicates,
         writes: bounds.writes,
+        timeouts: bounds.timeouts,
     };
     let mut report = Report {
         complete: true,
@@ -207,7 +216,11 @@ pub fn explore<P: Explorable>(
     };
     let mut found: BTreeMap<String, Counterexample> = BTreeMap::new();
     let mut seen: HashSet<u64> = HashSet::new();
-    seen.insert(fingerprint::fingerprint(&world, &budgets.words()));
+    seen.insert(fingerprint::fingerprint(
+        &world,
+        &fingerprint::network(&world),
+        &budgets.words(),
+    ));
     report.unique_states = 1;
     note_violations(&world, 0, initial, &mut found);
     let mut frontier: VecDeque<Entry<P>> = VecDeque::new();
@@ -235,15 +248,17 @@ pub fn explore<P: Explorable>(
                 Spend::Drop => budgets.drops -= 1,
                 Spend::Duplicate => budgets.duplicates -= 1,
                 Spend::Write => budgets.writes -= 1,
+                Spend::Timeout => budgets.timeouts = budgets.timeouts.saturating_sub(1),
             }
-            if !seen.insert(fingerprint::fingerprint(&next, &budgets.words())) {
+            let msgs = fingerprint::network(&next);
+            if !seen.insert(fingerprint::fingerprint(&next, &msgs, &budgets.words())) {
                 continue;
             }
             report.unique_states += 1;
             if next.violations().len() > before {
                 note_violations(&next, entry.depth + 1, initial, &mut found);
             }
-            if network_out_of_bounds(&next, bounds) || P::out_of_bounds(&next, bounds) {
+            if network_out_of_bounds(&msgs, bounds) || P::out_of_bounds(&next, bounds) {
                 report.pruned += 1;
                 continue;
             }
@@ -265,16 +280,12 @@ pub fn explore<P: Explorable>(
     Ok(report)
 }
 
-/// True when `world` has too many messages in flight, or too many copies of one.
-fn network_out_of_bounds<P: Explorable>(world: &World<P>, bounds: &Bounds) -> bool {
-    let mut hashes: Vec<u64> = world
-        .in_flight()
-        .map(|e| fingerprint::message_hash::<P>(e.from.0, e.to.0, &e.msg))
-        .collect();
+/// True when the network (sorted message hashes) has too many messages in flight,
+/// or too many copies of one.
+fn network_out_of_bounds(hashes: &[u64], bounds: &Bounds) -> bool {
     if hashes.len() > bounds.max_in_flight {
         return true;
     }
-    hashes.sort_unstable();
     let mut run = 0;
     for (i, h) in hashes.iter().enumerate() {
         run = if i > 0 && hashes[i - 1] == *h {
@@ -318,11 +329,16 @@ fn choices<P: Explorable>(world: &World<P>, budgets: Budgets) -> Vec<(Input<P>, 
     }
     for id in world.node_ids() {
         let slot = world.slot(id);
-        if slot.up {
+        if slot.up && budgets.timeouts > 0 {
             let mut timers: Vec<P::Timer> = slot.timers.iter().map(|t| t.timer).collect();
             timers.sort();
             for t in timers {
-                out.push((Input::FireTimer(id, t), Spend::Nothing));
+                let spend = if budgets.timeouts == u32::MAX {
+                    Spend::Nothing
+                } else {
+                    Spend::Timeout
+                };
+                out.push((Input::FireTimer(id, t), spend));
             }
         }
     }

@@ -13,13 +13,14 @@
 //! hasher (no allocation): every field of a node is in it, so the fingerprint is
 //! sound for any protocol, at the price of some speed.
 
-use std::fmt::{self, Debug, Write as _};
+use std::fmt::{Debug, Write as _};
 use std::hash::Hasher;
 
 use crate::protocol::Protocol;
 use crate::world::World;
 
-/// A fast, deterministic 64-bit hasher (FNV-1a over bytes, finished with a 64-bit mix).
+/// A fast, deterministic 64-bit hasher (an `FxHash`-style word mixer, finished with
+/// splitmix64's mix).
 /// Deterministic across runs and platforms, unlike `RandomState`.
 #[derive(Clone, Copy, Debug)]
 pub struct StateHasher(u64);
@@ -32,22 +33,28 @@ impl Default for StateHasher {
 
 impl Hasher for StateHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0;
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        // Eight bytes at a time: Debug renderings are long, and this is the hot loop.
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(word));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(word) ^ (rest.len() as u64) << 59);
+        }
     }
 
     fn write_u64(&mut self, n: u64) {
-        let mut h = self.0 ^ n;
-        h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 29);
+        // A multiply-rotate step (as in `FxHash`), enough for dedup with a strong finish.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 
     fn finish(&self) -> u64 {
-        // splitmix64's finaliser: spreads FNV's weak high bits.
+        // splitmix64's finaliser: spreads the mixer's weak low bits.
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -55,66 +62,76 @@ impl Hasher for StateHasher {
     }
 }
 
-struct HashWriter<'a>(&'a mut StateHasher);
+/// A state's canonical bytes, hashed at the end in one pass (`Debug` output comes in
+/// many tiny pieces, too small to hash one by one efficiently).
+#[derive(Debug, Default)]
+pub struct Canon {
+    buf: String,
+}
 
-impl fmt::Write for HashWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
+impl Canon {
+    /// Append `value`'s `Debug` rendering.
+    pub fn debug(&mut self, value: &impl Debug) -> &mut Self {
+        // Writing into a String cannot fail.
+        let _ = write!(self.buf, "{value:?}");
+        self.buf.push('\u{1f}');
+        self
     }
-}
 
-/// Hash `value`'s `Debug` rendering into `h`.
-pub fn hash_debug(value: &impl Debug, h: &mut StateHasher) {
-    // Writing into a hasher cannot fail.
-    let _ = write!(HashWriter(h), "{value:?}");
-}
+    /// Append a number.
+    pub fn num(&mut self, n: u64) -> &mut Self {
+        let _ = write!(self.buf, "{n}\u{1f}");
+        self
+    }
 
-/// The hash of one value's `Debug` rendering.
-pub fn debug_hash(value: &impl Debug) -> u64 {
-    let mut h = StateHasher::default();
-    hash_debug(value, &mut h);
-    h.finish()
+    /// The hash of everything appended.
+    pub fn finish(&self) -> u64 {
+        let mut h = StateHasher::default();
+        h.write(self.buf.as_bytes());
+        h.finish()
+    }
 }
 
 /// The hash of one message in flight, without its id: `(from, to, payload)`.
 pub fn message_hash<P: Protocol>(from: u16, to: u16, msg: &P::Msg) -> u64 {
-    let mut h = StateHasher::default();
-    h.write_u64(u64::from(from) << 16 | u64::from(to));
-    hash_debug(msg, &mut h);
-    h.finish()
+    let mut c = Canon::default();
+    c.num(u64::from(from) << 16 | u64::from(to)).debug(msg);
+    c.finish()
 }
 
-/// The fingerprint of `world` plus `extra` (the explorer's remaining budgets).
-pub fn fingerprint<P: Protocol>(world: &World<P>, extra: &[u64]) -> u64 {
-    let mut h = StateHasher::default();
-    for slot in world.slots() {
-        if slot.up {
-            h.write_u64(1);
-            hash_debug(&slot.node, &mut h);
-            let mut timers: Vec<P::Timer> = slot.timers.iter().map(|t| t.timer).collect();
-            timers.sort();
-            hash_debug(&timers, &mut h);
-        } else {
-            h.write_u64(0);
-            hash_debug(&slot.saved, &mut h);
-        }
-    }
+/// The hashes of the messages in flight, sorted (the network as a multiset).
+pub fn network<P: Protocol>(world: &World<P>) -> Vec<u64> {
     let mut msgs: Vec<u64> = world
         .in_flight()
         .map(|e| message_hash::<P>(e.from.0, e.to.0, &e.msg))
         .collect();
     msgs.sort_unstable();
-    h.write_u64(msgs.len() as u64);
-    for m in msgs {
-        h.write_u64(m);
+    msgs
+}
+
+/// The fingerprint of `world` whose [`network`] is `msgs`, plus `extra` (the
+/// explorer's remaining budgets).
+pub fn fingerprint<P: Protocol>(world: &World<P>, msgs: &[u64], extra: &[u64]) -> u64 {
+    let mut c = Canon::default();
+    for slot in world.slots() {
+        if slot.up {
+            c.num(1).debug(&slot.node);
+            let mut timers: Vec<P::Timer> = slot.timers.iter().map(|t| t.timer).collect();
+            timers.sort();
+            c.debug(&timers);
+        } else {
+            c.num(0).debug(&slot.saved);
+        }
+    }
+    c.num(msgs.len() as u64);
+    for &m in msgs {
+        c.num(m);
     }
     for (id, node, _) in world.pending_requests() {
-        h.write_u64(id.0);
-        h.write_u64(u64::from(node.0));
+        c.num(id.0).num(u64::from(node.0));
     }
     for &x in extra {
-        h.write_u64(x);
+        c.num(x);
     }
-    h.finish()
+    c.finish()
 }

@@ -1,6 +1,6 @@
 //! 2PC explorer configurations: one coordinator (`http-node1`) and two to four
 //! participants, each of which holds `demo.png`; the coordinator runs `delete2pc` on
-//! it. Crash budget 1 by default, no drops or duplicates (the coordinator's retries
+//! it. Crash budget 1 and one timeout per path by default, no drops or duplicates (the coordinator's retries
 //! and the termination protocol are the 2PC answers to a lost message; a crash is
 //! what 2PC is about).
 
@@ -54,6 +54,10 @@ impl Explorable for TwoPc {
             drops: 0,
             duplicates: 0,
             writes: 0,
+            // One timeout per path: enough for the coordinator to give up on a crashed
+            // participant, or for a READY participant to run one termination round.
+            // Every further retry round multiplies the interleavings.
+            timeouts: 1,
             ..Bounds::default()
         }
     }
