@@ -106,6 +106,9 @@ pub(crate) struct ExploreArgs {
     /// Client-write budget per path (Raft). Default 1.
     #[arg(long)]
     pub(crate) writes: Option<u32>,
+    /// Timer firings per path (default: 2PC 1, Raft unbounded).
+    #[arg(long)]
+    pub(crate) timeouts: Option<u32>,
     /// Prune states with more messages in flight (default: 2PC participants + 1, Raft 6).
     #[arg(long)]
     pub(crate) max_in_flight: Option<usize>,
