@@ -75,6 +75,9 @@ pub struct Bounds {
     pub max_depth: usize,
     /// Stop after this many unique states (the result is then incomplete).
     pub max_states: u64,
+    /// Stop at the first violation found (the result is then incomplete, but that
+    /// counterexample is still a shortest one: the search is breadth-first).
+    pub stop_at_first: bool,
 }
 
 impl Default for Bounds {
@@ -91,6 +94,7 @@ impl Default for Bounds {
             max_log: 2,
             max_depth: 64,
             max_states: 2_000_000,
+            stop_at_first: false,
         }
     }
 }
@@ -223,6 +227,11 @@ pub fn explore<P: Explorable>(
     ));
     report.unique_states = 1;
     note_violations(&world, 0, initial, &mut found);
+    if bounds.stop_at_first && !found.is_empty() {
+        report.counterexamples = found.into_values().collect();
+        report.complete = false;
+        return Ok(report);
+    }
     let mut frontier: VecDeque<Entry<P>> = VecDeque::new();
     frontier.push_back(Entry {
         world,
@@ -257,6 +266,10 @@ pub fn explore<P: Explorable>(
             report.unique_states += 1;
             if next.violations().len() > before {
                 note_violations(&next, entry.depth + 1, initial, &mut found);
+                if bounds.stop_at_first {
+                    report.complete = false;
+                    break 'search;
+                }
             }
             if network_out_of_bounds(&msgs, bounds) || P::out_of_bounds(&next, bounds) {
                 report.pruned += 1;
