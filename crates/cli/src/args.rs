@@ -124,6 +124,10 @@ pub(crate) struct ExploreArgs {
     /// Stop after this many unique states (the result is then incomplete).
     #[arg(long, default_value_t = 2_000_000)]
     pub(crate) max_states: u64,
+    /// Stop at the first violation (a shortest counterexample; the search is then
+    /// incomplete).
+    #[arg(long)]
+    pub(crate) first: bool,
     /// Base URL of the page for counterexample links.
     #[arg(long, default_value = "http://127.0.0.1:8080/")]
     pub(crate) base_url: String,
