@@ -189,3 +189,44 @@ pub(crate) fn main<P: Explorable>(args: &ExploreArgs) -> Result<ExitCode, String
     // Like `run` and `chaos`: a violation found is a result, not a failure.
     Ok(ExitCode::SUCCESS)
 }
+
+/// The explorer's figures for `bench`: 2PC textbook with one coordinator and three
+/// participants (crash budget 1) to completion, and 3-node textbook Raft (terms ≤ 3,
+/// log ≤ 2) up to a state cap. `quick` shrinks both (smoke tests).
+pub(crate) fn bench(quick: bool, out: &mut Map<String, Value>) {
+    use faultlab_sim::raft::Raft;
+    use faultlab_sim::twopc::TwoPc;
+
+    let nodes = if quick { 3 } else { 4 };
+    if let Ok(t) = timed::<TwoPc>("textbook", Some(nodes), &TwoPc::default_bounds(Some(nodes))) {
+        out.insert("explore_2pc_nodes".into(), json!(nodes));
+        out.insert("explore_2pc_states".into(), json!(t.report.states));
+        out.insert(
+            "explore_2pc_unique_states".into(),
+            json!(t.report.unique_states),
+        );
+        out.insert(
+            "explore_2pc_states_per_sec".into(),
+            json!(states_per_sec(&t)),
+        );
+        out.insert("explore_2pc_ms".into(), json!(t.elapsed_ms.round()));
+        out.insert("explore_2pc_complete".into(), json!(t.report.complete));
+    }
+    let bounds = Bounds {
+        max_states: if quick { 20_000 } else { 300_000 },
+        ..Raft::default_bounds(None)
+    };
+    if let Ok(t) = timed::<Raft>("textbook", None, &bounds) {
+        out.insert("explore_raft_states".into(), json!(t.report.states));
+        out.insert(
+            "explore_raft_unique_states".into(),
+            json!(t.report.unique_states),
+        );
+        out.insert(
+            "explore_raft_states_per_sec".into(),
+            json!(states_per_sec(&t)),
+        );
+        out.insert("explore_raft_ms".into(), json!(t.elapsed_ms.round()));
+        out.insert("explore_raft_complete".into(), json!(t.report.complete));
+    }
+}
