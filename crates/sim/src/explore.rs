@@ -22,8 +22,10 @@
 //! The invariant checkers travel with each world (they are cloned), but their state
 //! is not part of the fingerprint: a state reached first by one path is not explored
 //! again from another, so a checker that judges *histories* sees the first (shortest)
-//! history only. Bounds (terms, log length, messages in flight, depth) prune states
-//! rather than stop the search; `complete` means the bounded space was exhausted.
+//! history only. Budgets (crashes, drops, duplicates, client writes, timer firings)
+//! are part of the state; bounds (messages in flight, identical copies in flight,
+//! Raft terms and log length) prune states rather than stop the search; `complete`
+//! means the bounded space was exhausted within the depth and state caps.
 //!
 //! What it must not do: read a clock (the CLI times it), start a thread, or iterate an
 //! unordered collection (the visited set is only probed).
