@@ -38,6 +38,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use serde_json::{Value, json};
 
+use crate::id::MsgId;
 use crate::input::Input;
 use crate::scenario::{Scenario, ScenarioError, ScenarioProtocol};
 use crate::time::Tick;
@@ -187,6 +188,34 @@ struct Entry<P: ScenarioProtocol> {
     world: World<P>,
     budgets: Budgets,
     depth: usize,
+    /// The hash of each message in flight, in id order (a message never changes in
+    /// flight, so a child state hashes only the messages sent since).
+    msgs: Vec<(MsgId, u64)>,
+}
+
+/// The hashes of `world`'s messages in flight in id order, reusing `parent`'s.
+fn message_hashes<P: ScenarioProtocol>(
+    canon: &mut fingerprint::Canon,
+    world: &World<P>,
+    parent: &[(MsgId, u64)],
+) -> Vec<(MsgId, u64)> {
+    world
+        .in_flight()
+        .map(|e| {
+            let h = match parent.binary_search_by_key(&e.id, |&(id, _)| id) {
+                Ok(i) => parent[i].1,
+                Err(_) => fingerprint::message_hash::<P>(canon, e.from.0, e.to.0, &e.msg),
+            };
+            (e.id, h)
+        })
+        .collect()
+}
+
+/// The network as a sorted multiset of message hashes.
+fn multiset(msgs: &[(MsgId, u64)]) -> Vec<u64> {
+    let mut out: Vec<u64> = msgs.iter().map(|&(_, h)| h).collect();
+    out.sort_unstable();
+    out
 }
 
 /// A choice and what it spends.
@@ -222,9 +251,12 @@ pub fn explore<P: Explorable>(
     };
     let mut found: BTreeMap<String, Counterexample> = BTreeMap::new();
     let mut seen: HashSet<u64> = HashSet::new();
+    let mut canon = fingerprint::Canon::default();
+    let msgs = message_hashes(&mut canon, &world, &[]);
     seen.insert(fingerprint::fingerprint(
+        &mut canon,
         &world,
-        &fingerprint::network(&world),
+        &multiset(&msgs),
         &budgets.words(),
     ));
     report.unique_states = 1;
@@ -239,6 +271,7 @@ pub fn explore<P: Explorable>(
         world,
         budgets,
         depth: 0,
+        msgs,
     });
     'search: while let Some(entry) = frontier.pop_front() {
         report.max_depth = report.max_depth.max(entry.depth);
@@ -246,7 +279,7 @@ pub fn explore<P: Explorable>(
             report.complete = false;
             continue;
         }
-        for (input, spend) in choices(&entry.world, entry.budgets) {
+        for (input, spend) in choices(&entry.world, &entry.msgs, entry.budgets) {
             let mut next = entry.world.clone();
             let before = next.violations().len();
             next.apply(input);
@@ -261,8 +294,14 @@ pub fn explore<P: Explorable>(
                 Spend::Write => budgets.writes -= 1,
                 Spend::Timeout => budgets.timeouts = budgets.timeouts.saturating_sub(1),
             }
-            let msgs = fingerprint::network(&next);
-            if !seen.insert(fingerprint::fingerprint(&next, &msgs, &budgets.words())) {
+            let msgs = message_hashes(&mut canon, &next, &entry.msgs);
+            let network = multiset(&msgs);
+            if !seen.insert(fingerprint::fingerprint(
+                &mut canon,
+                &next,
+                &network,
+                &budgets.words(),
+            )) {
                 continue;
             }
             report.unique_states += 1;
@@ -273,7 +312,7 @@ pub fn explore<P: Explorable>(
                     break 'search;
                 }
             }
-            if network_out_of_bounds(&msgs, bounds) || P::out_of_bounds(&next, bounds) {
+            if network_out_of_bounds(&network, bounds) || P::out_of_bounds(&next, bounds) {
                 report.pruned += 1;
                 continue;
             }
@@ -281,6 +320,7 @@ pub fn explore<P: Explorable>(
                 world: next,
                 budgets,
                 depth: entry.depth + 1,
+                msgs,
             });
             if report.unique_states >= bounds.max_states {
                 report.complete = false;
@@ -318,15 +358,18 @@ fn network_out_of_bounds(hashes: &[u64], bounds: &Bounds) -> bool {
 /// Every choice in `world`, in a fixed order: deliveries, drops, duplicates, timers,
 /// crashes and restarts, client writes. Identical messages in flight (same sender,
 /// receiver and payload) are offered once: choosing either leads to the same state.
-fn choices<P: Explorable>(world: &World<P>, budgets: Budgets) -> Vec<(Input<P>, Spend)> {
+fn choices<P: Explorable>(
+    world: &World<P>,
+    msgs: &[(MsgId, u64)],
+    budgets: Budgets,
+) -> Vec<(Input<P>, Spend)> {
     let mut out = Vec::new();
     let mut distinct = Vec::new();
     let mut hashes: Vec<u64> = Vec::new();
-    for env in world.in_flight() {
-        let h = fingerprint::message_hash::<P>(env.from.0, env.to.0, &env.msg);
+    for &(id, h) in msgs {
         if !hashes.contains(&h) {
             hashes.push(h);
-            distinct.push(env.id);
+            distinct.push(id);
         }
     }
     for &id in &distinct {

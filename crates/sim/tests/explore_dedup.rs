@@ -2,7 +2,7 @@
 //! has one fingerprint (so it is explored once), and a different state another.
 
 use faultlab_sim::explore::Explorable;
-use faultlab_sim::explore::fingerprint::{fingerprint, network};
+use faultlab_sim::explore::fingerprint::{Canon, fingerprint, network};
 use faultlab_sim::twopc::TwoPc;
 use faultlab_sim::{Input, MsgId, Tick, World};
 
@@ -19,14 +19,20 @@ fn choose(world: &mut World<TwoPc>, input: Input<TwoPc>) {
 }
 
 fn print(world: &World<TwoPc>) -> u64 {
-    fingerprint(world, &network(world), &[])
+    let mut c = Canon::default();
+    let msgs = network(&mut c, world);
+    fingerprint(&mut c, world, &msgs, &[])
 }
 
 #[test]
 fn two_orders_of_independent_deliveries_reach_one_fingerprint() {
     let w = start();
     let ids: Vec<MsgId> = w.in_flight().map(|e| e.id).collect();
-    assert_eq!(ids.len(), 2, "the coordinator's two VoteRequests are in flight");
+    assert_eq!(
+        ids.len(),
+        2,
+        "the coordinator's two VoteRequests are in flight"
+    );
     let mut ab = w.clone();
     choose(&mut ab, Input::DeliverNow(ids[0]));
     let after_a = print(&ab);
@@ -36,7 +42,11 @@ fn two_orders_of_independent_deliveries_reach_one_fingerprint() {
     choose(&mut ba, Input::DeliverNow(ids[0]));
     // Different message ids and event counts, same state.
     assert_eq!(print(&ab), print(&ba));
-    assert_ne!(print(&ab), after_a, "a different state has another fingerprint");
+    assert_ne!(
+        print(&ab),
+        after_a,
+        "a different state has another fingerprint"
+    );
     assert_ne!(print(&w), after_a);
 }
 
@@ -47,5 +57,9 @@ fn a_fired_timer_that_changes_nothing_else_is_still_a_new_state() {
     let timer = w.slot(coordinator).timers[0].timer;
     let mut fired = w.clone();
     choose(&mut fired, Input::FireTimer(coordinator, timer));
-    assert_ne!(print(&fired), print(&w), "the vote timeout aborts the transaction");
+    assert_ne!(
+        print(&fired),
+        print(&w),
+        "the vote timeout aborts the transaction"
+    );
 }

@@ -84,6 +84,12 @@ impl Canon {
         self
     }
 
+    /// Forget everything appended, keeping the buffer (the explorer reuses one).
+    pub fn clear(&mut self) -> &mut Self {
+        self.buf.clear();
+        self
+    }
+
     /// The hash of everything appended.
     pub fn finish(&self) -> u64 {
         let mut h = StateHasher::default();
@@ -93,17 +99,18 @@ impl Canon {
 }
 
 /// The hash of one message in flight, without its id: `(from, to, payload)`.
-pub fn message_hash<P: Protocol>(from: u16, to: u16, msg: &P::Msg) -> u64 {
-    let mut c = Canon::default();
-    c.num(u64::from(from) << 16 | u64::from(to)).debug(msg);
+pub fn message_hash<P: Protocol>(c: &mut Canon, from: u16, to: u16, msg: &P::Msg) -> u64 {
+    c.clear()
+        .num(u64::from(from) << 16 | u64::from(to))
+        .debug(msg);
     c.finish()
 }
 
 /// The hashes of the messages in flight, sorted (the network as a multiset).
-pub fn network<P: Protocol>(world: &World<P>) -> Vec<u64> {
+pub fn network<P: Protocol>(c: &mut Canon, world: &World<P>) -> Vec<u64> {
     let mut msgs: Vec<u64> = world
         .in_flight()
-        .map(|e| message_hash::<P>(e.from.0, e.to.0, &e.msg))
+        .map(|e| message_hash::<P>(c, e.from.0, e.to.0, &e.msg))
         .collect();
     msgs.sort_unstable();
     msgs
@@ -111,8 +118,13 @@ pub fn network<P: Protocol>(world: &World<P>) -> Vec<u64> {
 
 /// The fingerprint of `world` whose [`network`] is `msgs`, plus `extra` (the
 /// explorer's remaining budgets).
-pub fn fingerprint<P: Protocol>(world: &World<P>, msgs: &[u64], extra: &[u64]) -> u64 {
-    let mut c = Canon::default();
+pub fn fingerprint<P: Protocol>(
+    c: &mut Canon,
+    world: &World<P>,
+    msgs: &[u64],
+    extra: &[u64],
+) -> u64 {
+    c.clear();
     for slot in world.slots() {
         if slot.up {
             c.num(1).debug(&slot.node);
