@@ -94,15 +94,43 @@ pub(crate) struct ChaosArgs {
 pub(crate) struct ExploreArgs {
     #[command(flatten)]
     pub(crate) proto: ProtocolArgs,
-    /// Crash budget (crash/restart points the search may insert).
-    #[arg(long, default_value_t = 1)]
-    pub(crate) crashes: u32,
-    /// Maximum depth (events) to explore.
-    #[arg(long, default_value_t = 40)]
-    pub(crate) max_depth: u32,
-    /// Stop after this many unique states.
-    #[arg(long, default_value_t = 5_000_000)]
+    /// Crash budget per path (restarts are free). Default 1.
+    #[arg(long)]
+    pub(crate) crashes: Option<u32>,
+    /// Drop budget per path. Default 0.
+    #[arg(long)]
+    pub(crate) drops: Option<u32>,
+    /// Duplicate budget per path. Default 0.
+    #[arg(long)]
+    pub(crate) duplicates: Option<u32>,
+    /// Client-write budget per path (Raft). Default 1.
+    #[arg(long)]
+    pub(crate) writes: Option<u32>,
+    /// Timer firings per path (default: 2PC 1, Raft unbounded).
+    #[arg(long)]
+    pub(crate) timeouts: Option<u32>,
+    /// Prune states with more messages in flight (default: 2PC participants + 1, Raft 6).
+    #[arg(long)]
+    pub(crate) max_in_flight: Option<usize>,
+    /// Prune states with a Raft term above this. Default 3.
+    #[arg(long)]
+    pub(crate) max_term: Option<u64>,
+    /// Prune states with a Raft log longer than this. Default 2.
+    #[arg(long)]
+    pub(crate) max_log: Option<usize>,
+    /// Maximum depth (choices) to explore. Default 64.
+    #[arg(long)]
+    pub(crate) max_depth: Option<usize>,
+    /// Stop after this many unique states (the result is then incomplete).
+    #[arg(long, default_value_t = 2_000_000)]
     pub(crate) max_states: u64,
+    /// Stop at the first violation (a shortest counterexample; the search is then
+    /// incomplete).
+    #[arg(long)]
+    pub(crate) first: bool,
+    /// Base URL of the page for counterexample links.
+    #[arg(long, default_value = "http://127.0.0.1:8080/")]
+    pub(crate) base_url: String,
 }
 
 #[derive(Args, Debug)]

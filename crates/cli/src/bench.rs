@@ -99,6 +99,7 @@ pub(crate) fn main(args: &BenchArgs) -> Result<ExitCode, String> {
     );
     let seeds = if args.quick { 50 } else { args.chaos_seeds };
     crate::dispatch::bench_chaos(seeds, &mut out);
+    crate::explore::bench(args.quick, &mut out);
     out.insert(
         "cores".into(),
         json!(std::thread::available_parallelism().map_or(1, std::num::NonZero::get)),

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use faultlab_sim::ScenarioProtocol;
-use faultlab_sim::demo::Demo;
 
 use crate::args::{ExploreArgs, ProtocolArgs};
 
@@ -51,13 +50,15 @@ pub(crate) fn bug_help<P: ScenarioProtocol>() -> String {
     s
 }
 
-/// `explore`: exhaustive search (see issue "Find and explain bugs").
+/// `explore`: exhaustive search of a small configuration (Raft and 2PC).
 pub(crate) fn explore(args: &ExploreArgs) -> Result<std::process::ExitCode, String> {
-    let _ = config::<Demo>;
-    Err(format!(
-        "explore is not available yet for --protocol {} (crash budget {}, depth {}, {} states)",
-        args.proto.protocol, args.crashes, args.max_depth, args.max_states
-    ))
+    match args.proto.protocol.as_str() {
+        "raft" => crate::explore::main::<faultlab_sim::raft::Raft>(args),
+        "2pc" => crate::explore::main::<faultlab_sim::twopc::TwoPc>(args),
+        other => Err(format!(
+            "--protocol: explore supports raft and 2pc, not \"{other}\""
+        )),
+    }
 }
 
 /// Chaos throughput of every protocol (textbook, all faults, 60 s per seed), in runs

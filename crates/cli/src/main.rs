@@ -12,6 +12,7 @@ mod args;
 mod bench;
 mod chaos;
 mod dispatch;
+mod explore;
 mod report;
 mod run;
 

@@ -37,6 +37,9 @@ pub enum Input<P: Protocol> {
     Latency(Ticks, Ticks),
     /// Force a node's main timeout now.
     Timeout(NodeId),
+    /// Fire one armed timer of a node now, as if its deadline had come (the explorer's
+    /// timer choice). Nothing happens if the node is down or the timer is not armed.
+    FireTimer(NodeId, P::Timer),
     /// Make every armed main timeout fire at the same instant, the earliest of them
     /// (`RaftScope`'s A: provokes split votes).
     AlignTimers,
@@ -81,6 +84,7 @@ impl<P: Protocol> Input<P> {
             Input::DuplicateRate(_) => "duplicate_rate",
             Input::Latency(..) => "latency_ms",
             Input::Timeout(_) => "timeout",
+            Input::FireTimer(..) => "fire",
             Input::AlignTimers => "align_timers",
             Input::SpreadTimers => "spread_timers",
             Input::DropMessage(_) => "drop",

@@ -28,6 +28,7 @@ pub mod bus;
 pub mod chaos;
 pub mod ctx;
 pub mod demo;
+pub mod explore;
 pub mod golden;
 pub mod history;
 pub mod id;
@@ -45,6 +46,7 @@ pub mod world;
 
 pub use bus::{DropReason, Envelope, NetConfig, Topology};
 pub use ctx::{Ctx, Effect};
+pub use explore::{Bounds, Counterexample, Explorable, Report as ExploreReport};
 pub use history::History;
 pub use id::{MsgId, NodeId, RequestId};
 pub use input::Input;

@@ -181,6 +181,9 @@ pub enum Action {
     LatencyMs(u64, u64),
     /// Force a node's timeout.
     Timeout(String),
+    /// Fire one armed timer of a node now: the node and the timer as the protocol
+    /// serialises it (`"election"` for Raft, `{"ReadyTimeout": …}` for 2PC).
+    Fire(String, Value),
     /// Align every main timeout (`RaftScope`'s A).
     AlignTimers,
     /// Spread the main timeouts apart (`RaftScope`'s T).
@@ -242,6 +245,7 @@ const ACTION_KEYS: &[&str] = &[
     "duplicate_rate",
     "latency_ms",
     "timeout",
+    "fire",
     "align_timers",
     "spread_timers",
     "drop",
@@ -535,6 +539,7 @@ fn action_of<P: ScenarioProtocol>(world: &World<P>, input: &Input<P>) -> Option<
         Input::DuplicateRate(p) => Action::DuplicateRate(*p),
         Input::Latency(lo, hi) => Action::LatencyMs(lo.0, hi.0),
         Input::Timeout(n) => Action::Timeout(name(n)),
+        Input::FireTimer(n, t) => Action::Fire(name(n), serde_json::to_value(t).ok()?),
         Input::AlignTimers => Action::AlignTimers,
         Input::SpreadTimers => Action::SpreadTimers,
         Input::DropMessage(m) => Action::Drop(m.0),
@@ -559,6 +564,7 @@ fn step_json(step: &Step) -> Value {
         Action::DuplicateRate(p) => ("duplicate_rate", json!(p)),
         Action::LatencyMs(lo, hi) => ("latency_ms", json!([lo, hi])),
         Action::Timeout(n) => ("timeout", json!(n)),
+        Action::Fire(n, t) => ("fire", json!({"node": n, "timer": t})),
         Action::AlignTimers => ("align_timers", json!(true)),
         Action::SpreadTimers => ("spread_timers", json!(true)),
         Action::Drop(m) => ("drop", json!(m)),
@@ -729,6 +735,18 @@ fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
             }
             Action::LatencyMs(lo, hi)
         }
+        "fire" => {
+            let o = v.as_object().ok_or_else(|| {
+                ScenarioError::new("", "must be {\"node\": node, \"timer\": timer}")
+            })?;
+            let node =
+                node_name(o.get("node").unwrap_or(&Value::Null)).map_err(|e| e.under("node"))?;
+            let timer = o
+                .get("timer")
+                .cloned()
+                .ok_or_else(|| ScenarioError::new("timer", "missing (which timer?)"))?;
+            Action::Fire(node, timer)
+        }
         "drop" => Action::Drop(msg_id(v)?),
         "deliver_now" => Action::DeliverNow(msg_id(v)?),
         "duplicate" => Action::Duplicate(msg_id(v)?),
@@ -786,6 +804,12 @@ fn resolve_action<P: ScenarioProtocol>(
         Action::Crash(n) => Input::Crash(node("crash", n)?),
         Action::Restart(n) => Input::Restart(node("restart", n)?),
         Action::Timeout(n) => Input::Timeout(node("timeout", n)?),
+        Action::Fire(n, t) => Input::FireTimer(
+            node("fire.node", n)?,
+            serde_json::from_value(t.clone()).map_err(|e| {
+                ScenarioError::new("fire.timer", format!("not a timer of this protocol: {e}"))
+            })?,
+        ),
         Action::Isolate(n) => Input::Isolate(node("isolate", n)?),
         Action::Heal => Input::Heal,
         Action::AlignTimers => Input::AlignTimers,

@@ -664,6 +664,7 @@ impl<P: Protocol> World<P> {
                     self.run_handler(id, |n: &mut P::Node, ctx| n.on_force_timeout(ctx));
                 }
             }
+            Input::FireTimer(node, timer) => self.fire_now(node, timer),
             Input::AlignTimers => self.retime_main_timers(false),
             Input::SpreadTimers => self.retime_main_timers(true),
             Input::DropMessage(id) => {
@@ -714,6 +715,21 @@ impl<P: Protocol> World<P> {
                 }
             }
         }
+    }
+
+    /// Fire `node`'s armed `timer` now (disarming it first, as a due timer is), if the
+    /// node is up and the timer armed.
+    fn fire_now(&mut self, node: NodeId, timer: P::Timer) {
+        let slot = &mut self.slots[node.index()];
+        if !slot.up {
+            return;
+        }
+        let Some(pos) = slot.timers.iter().position(|t| t.timer == timer) else {
+            return;
+        };
+        slot.timers.swap_remove(pos);
+        self.record(EventKind::TimerFired { node, timer });
+        self.run_handler(node, |n: &mut P::Node, ctx| n.on_timer(timer, ctx));
     }
 
     /// Re-arm every up node's armed main timer: all at the earliest deadline (align),
