@@ -10,9 +10,10 @@
 //! duplicate a message, crash or restart a node (within budgets), or a protocol's
 //! extra choice (a Raft client write). Inputs at one instant run in order and message
 //! ids follow send order, so the path of choices *is* a scenario: every step at
-//! `at_ms` 0, `until_ms` 1. [`Counterexample::scenario`] is that file; replayed with
-//! [`Scenario::build`] (or `faultlab-cli run --scenario`) it reaches the same
-//! violation.
+//! `at_ms` 0, `until_ms` 1. [`Counterexample::scenario`] is that file laid out on a
+//! timeline by [`timeline::spread`] (choice `k` at `k × gap` ms, messages slower than
+//! the whole run) so that the page can play it; replayed with [`Scenario::build`] (or
+//! `faultlab-cli run --scenario`) to its `until_ms` it reaches the same violation.
 //!
 //! States are deduplicated by a 64-bit [`fingerprint`](fingerprint::fingerprint) of
 //! the nodes, timers, messages in flight and remaining budgets. Breadth-first order
@@ -32,6 +33,7 @@
 
 pub mod fingerprint;
 pub mod raft;
+pub mod timeline;
 pub mod twopc;
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
@@ -141,8 +143,10 @@ pub struct Counterexample {
     pub detail: String,
     /// Choices from the initial state.
     pub depth: usize,
-    /// The run as a `faultlab-scenario/1` file.
+    /// The run as a `faultlab-scenario/1` file (run it to its `until_ms`).
     pub scenario: Scenario,
+    /// How the scenario's steps are laid out in time.
+    pub timing: timeline::Timing,
 }
 
 /// What a search found.
@@ -428,37 +432,48 @@ fn note_violations<P: ScenarioProtocol>(
         if found.contains_key(&v.invariant) {
             continue;
         }
+        let (scenario, timing) = counterexample_scenario(world, initial, &v.invariant, depth);
         found.insert(
             v.invariant.clone(),
             Counterexample {
                 invariant: v.invariant.clone(),
                 detail: v.detail.clone(),
                 depth,
-                scenario: counterexample_scenario(world, initial, &v.invariant, depth),
+                scenario,
+                timing,
             },
         );
     }
 }
 
 /// The scenario that replays `world`'s path: the initial scenario's settings with
-/// every input applied so far as a step at time 0.
+/// every input applied so far as a step, laid out on a timeline when possible.
 fn counterexample_scenario<P: ScenarioProtocol>(
     world: &World<P>,
     initial: &Scenario,
     invariant: &str,
     depth: usize,
-) -> Scenario {
-    let mut scenario = initial.clone();
-    scenario.steps = Scenario::steps_from_inputs(world);
-    scenario.until_ms = 1;
+) -> (Scenario, timeline::Timing) {
+    let mut frozen = initial.clone();
+    frozen.steps = Scenario::steps_from_inputs(world);
+    frozen.until_ms = 1;
+    let (mut scenario, timing) = timeline::spread::<P>(&frozen, initial.steps.len());
     scenario.meta.insert(
         "title".into(),
         json!(format!("Explorer: shortest run that violates {invariant}")),
     );
+    let time = if timing.gap_ms == 0 {
+        "Time is frozen at 0 ms and messages never arrive by themselves: every delivery, timer, drop and crash is a step.".to_owned()
+    } else {
+        format!(
+            "One choice every {} ms; messages take {} ms, longer than the whole run, so none arrives and no timer fires unless a step says so (deliver_now, fire).",
+            timing.gap_ms, timing.latency_ms
+        )
+    };
     scenario.meta.insert(
         "description".into(),
         Value::String(format!(
-            "Found by faultlab's exhaustive explorer ({} {}): {depth} choices after the initial workload. Time is frozen at 0 ms and messages never arrive by themselves; every delivery, timer, drop and crash is a step.",
+            "Found by faultlab's exhaustive explorer ({} {}): {depth} choices after the initial workload. {time} Step back from the violation to see how it happened.",
             P::NAME,
             initial.mode
         )),
@@ -466,5 +481,5 @@ fn counterexample_scenario<P: ScenarioProtocol>(
     scenario
         .meta
         .insert("expect".into(), json!(format!("Violation of {invariant}.")));
-    scenario
+    (scenario, timing)
 }

@@ -49,11 +49,9 @@ fn as_submitted_q4_double_vote_breaks_election_safety_and_replays() {
         .find(|c| c.invariant == "election_safety")
         .expect("no persistence: a restarted node votes twice in one term");
     let text = cx.scenario.to_value().to_string();
-    let mut world = Scenario::parse(&text)
-        .expect("parses")
-        .build::<Raft>()
-        .expect("builds");
-    world.run_until(Tick(1));
+    let scenario = Scenario::parse(&text).expect("parses");
+    let mut world = scenario.build::<Raft>().expect("builds");
+    world.run_until(Tick(scenario.until_ms));
     assert!(
         world
             .violations()

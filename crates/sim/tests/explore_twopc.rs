@@ -37,11 +37,9 @@ fn as_submitted_counterexamples_replay_as_scenarios() {
     );
     for cx in &report.counterexamples {
         let text = cx.scenario.to_value().to_string();
-        let mut world = Scenario::parse(&text)
-            .expect("the counterexample parses")
-            .build::<TwoPc>()
-            .expect("and builds");
-        world.run_until(Tick(1));
+        let scenario = Scenario::parse(&text).expect("the counterexample parses");
+        let mut world = scenario.build::<TwoPc>().expect("and builds");
+        world.run_until(Tick(scenario.until_ms));
         assert!(
             world
                 .violations()
