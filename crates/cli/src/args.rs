@@ -88,6 +88,9 @@ pub(crate) struct ChaosArgs {
     /// How many failing seeds to list with their reproducing command.
     #[arg(long, default_value_t = 10)]
     pub(crate) show: usize,
+    /// Base URL of the page for the failing seeds' links.
+    #[arg(long, default_value = "http://127.0.0.1:8080/")]
+    pub(crate) base_url: String,
 }
 
 #[derive(Args, Debug)]

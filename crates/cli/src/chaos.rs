@@ -1,6 +1,8 @@
 //! `faultlab-cli chaos`: a sweep over seeds with random faults and client load, in
 //! parallel on every core (rayon). Each failing seed is listed with the one `run`
-//! command that reproduces it.
+//! command that reproduces it; the first [`WITH_SCENARIO`] also with the chaos run as
+//! a scenario file (its faults and client load as steps) and the page link that opens
+//! it at its first violation.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -9,12 +11,17 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use faultlab_sim::chaos::{self, ChaosOptions, Faults};
-use faultlab_sim::{ScenarioProtocol, Seed, Tick};
+use faultlab_sim::{Scenario, ScenarioProtocol, Seed, Tick};
 use rayon::prelude::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::args::{ChaosArgs, ProtocolArgs, parse_seeds};
 use crate::dispatch::{self, with_protocol};
+use crate::share::finished_url;
+
+/// How many failing seeds carry a `scenario` and a `url` (each is the whole run, a few
+/// tens of kB).
+pub(crate) const WITH_SCENARIO: usize = 3;
 
 /// The outcome of one seed.
 #[derive(Debug, Clone)]
@@ -63,6 +70,45 @@ pub(crate) fn run_seed<P: ScenarioProtocol>(
             }
         }
     }
+}
+
+/// Seed `seed` of a sweep as a scenario file: the chaos plan's faults and client load
+/// as steps, which `run --scenario` replays to the same run (same world, same
+/// inputs in the same order), and the index of the run's first violation.
+pub(crate) fn seed_scenario<P: ScenarioProtocol>(
+    seed: u64,
+    config: &P::Config,
+    options: &ChaosOptions,
+) -> (Scenario, Option<u64>) {
+    let world = chaos::run::<P>(Seed(seed), config.clone(), options);
+    let mut sc = Scenario::from_world(&world, options.until.0, None);
+    let first = world.violations().iter().min_by_key(|v| v.event);
+    let names: Vec<&str> = world
+        .violations()
+        .iter()
+        .map(|v| v.invariant.as_str())
+        .collect();
+    sc.meta.insert(
+        "title".into(),
+        json!(format!("Chaos seed {seed}: {}", names.join(", "))),
+    );
+    sc.meta.insert(
+        "description".into(),
+        json!(format!(
+            "A failing seed of `faultlab-cli chaos` ({} faults, client load, a heal phase and a quiet window at the end), as a scenario: every fault and client request is a step.",
+            options.faults.to_list()
+        )),
+    );
+    if let Some(v) = first {
+        sc.meta.insert(
+            "expect".into(),
+            json!(format!(
+                "Violation of {} at event {} ({} ms): {}",
+                v.invariant, v.event, v.at_ms, v.detail
+            )),
+        );
+    }
+    (sc, first.map(|v| v.event))
 }
 
 /// The `run` command that reproduces `seed` of a sweep.
@@ -127,16 +173,24 @@ fn chaos_with<P: ScenarioProtocol>(args: &ChaosArgs) -> Result<ExitCode, String>
         }
     }
     let (mode, bugs) = P::mode_of(&config);
-    let listed: Vec<serde_json::Value> = failing
+    let listed: Vec<Value> = failing
         .iter()
         .take(args.show)
-        .map(|o| {
-            json!({
+        .enumerate()
+        .map(|(i, o)| {
+            let mut entry = json!({
                 "seed": o.seed,
                 "invariants": o.invariants,
                 "panic": o.panic,
                 "command": repro_command::<P>(&args.proto, &config, o.seed, faults, args.until_ms),
-            })
+            });
+            if i < WITH_SCENARIO && o.panic.is_none() {
+                let (sc, event) = seed_scenario::<P>(o.seed, &config, &options);
+                let value = sc.to_value();
+                entry["url"] = json!(finished_url(&args.base_url, &value, event));
+                entry["scenario"] = value;
+            }
+            entry
         })
         .collect();
     let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
@@ -176,7 +230,7 @@ fn chaos_with<P: ScenarioProtocol>(args: &ChaosArgs) -> Result<ExitCode, String>
             let share = 100.0 * *n as f64 / runs.max(1) as f64;
             println!("  {inv:28} {n:6} runs ({share:.1}%)");
         }
-        for o in failing.iter().take(args.show) {
+        for (i, o) in failing.iter().take(args.show).enumerate() {
             let what = o
                 .panic
                 .as_ref()
@@ -186,6 +240,13 @@ fn chaos_with<P: ScenarioProtocol>(args: &ChaosArgs) -> Result<ExitCode, String>
                 o.seed,
                 repro_command::<P>(&args.proto, &config, o.seed, faults, args.until_ms)
             );
+            if i == 0 && o.panic.is_none() {
+                let (sc, event) = seed_scenario::<P>(o.seed, &config, &options);
+                println!(
+                    "  open: {}",
+                    finished_url(&args.base_url, &sc.to_value(), event)
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,8 +1,7 @@
 //! `explore`: the exhaustive explorer of `faultlab_sim::explore` on the command line.
 //!
 //! This file owns the flags-to-bounds mapping, the wall-clock timing (the engine reads
-//! no clock), the sharing URL of each counterexample and the output formats. It must
-//! not search anything itself.
+//! no clock) and the output formats. It must not search anything itself.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,32 +10,7 @@ use faultlab_sim::explore::{Bounds, Explorable, Report, explore};
 use serde_json::{Map, Value, json};
 
 use crate::args::ExploreArgs;
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Unpadded base64url (RFC 4648 §5), the encoding the page decodes in `#s=` (the
-/// same tiny encoder as the web crate's `share.rs`, which the CLI must not depend on).
-pub(crate) fn base64url(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            let idx = (n >> (18 - 6 * i)) & 63;
-            out.push(char::from(ALPHABET[idx as usize]));
-        }
-    }
-    out
-}
-
-/// The page URL that opens `scenario`.
-pub(crate) fn share_url(base: &str, scenario: &Value) -> String {
-    format!("{base}#s={}", base64url(scenario.to_string().as_bytes()))
-}
+use crate::share::share_url;
 
 /// The bounds `P` explores by default, overridden by the flags.
 fn bounds<P: Explorable>(args: &ExploreArgs) -> Bounds {
@@ -128,6 +102,8 @@ pub(crate) fn main<P: Explorable>(args: &ExploreArgs) -> Result<ExitCode, String
                 "invariant": c.invariant,
                 "detail": c.detail,
                 "depth": c.depth,
+                "gap_ms": c.timing.gap_ms,
+                "latency_ms": c.timing.latency_ms,
                 "url": share_url(&args.base_url, &scenario),
                 "scenario": scenario,
             })
@@ -177,8 +153,13 @@ pub(crate) fn main<P: Explorable>(args: &ExploreArgs) -> Result<ExitCode, String
             println!("no invariant violated");
         }
         for c in &r.counterexamples {
+            let timing = if c.timing.gap_ms == 0 {
+                "all at 0 ms".to_owned()
+            } else {
+                format!("{} ms apart", c.timing.gap_ms)
+            };
             println!(
-                "\n{} violated after {} choices: {}\n  {}",
+                "\n{} violated after {} choices ({timing}): {}\n  {}",
                 c.invariant,
                 c.depth,
                 c.detail,

@@ -15,6 +15,7 @@ mod dispatch;
 mod explore;
 mod report;
 mod run;
+mod share;
 
 use std::process::ExitCode;
 
