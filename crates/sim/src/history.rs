@@ -117,6 +117,14 @@ impl<P: Protocol> History<P> {
         self.head.advance_clock(until);
     }
 
+    /// Run the end-of-run checks (liveness, termination) on the head, as
+    /// [`World::finish`] does at the end of a chaos run; what they find is recorded at
+    /// the head's last event. Seeking to the head still shows it; a fork (truncate)
+    /// discards it with the rest of the future.
+    pub fn finish(&mut self) {
+        self.head.finish();
+    }
+
     /// Schedule an input at time `at` (clamped to the head's time).
     pub fn schedule(&mut self, at: Tick, input: Input<P>) {
         let at = at.max(self.head.now());
