@@ -139,6 +139,9 @@ pub struct Lab<P: LabProtocol> {
     pub selected: Option<Selection>,
     /// The title of the named scenario this run was opened from, if any.
     pub title: Option<String>,
+    /// True when the end-of-run checks ran on the head ([`Lab::finish`]): a failing
+    /// chaos run opened at its end. Links keep it (`_finish`); a fork clears it.
+    pub finished: bool,
     /// Bumped on every change: what components compare.
     pub version: u64,
 }
@@ -156,6 +159,7 @@ impl<P: LabProtocol> Clone for Lab<P> {
             recipe: self.recipe.clone(),
             selected: self.selected,
             title: self.title.clone(),
+            finished: self.finished,
             version: self.version,
         }
     }
@@ -226,6 +230,7 @@ impl<P: LabProtocol> Lab<P> {
             recipe,
             selected: None,
             title: None,
+            finished: false,
             version: 0,
         }
     }
@@ -408,6 +413,8 @@ impl<P: LabProtocol> Lab<P> {
             // (the run is deterministic up to the cursor).
             let next_at = h.events_of(self.cursor + 1).first().map(|e| e.at);
             h.truncate(self.cursor);
+            // The end-of-run findings went with the future.
+            self.finished = false;
             // Bring the clock to the viewed time when no event lies in between.
             let view = Tick(floor_ms(self.view_ms));
             if next_at.is_none_or(|at| at > view) {
@@ -477,6 +484,9 @@ impl<P: LabProtocol> Lab<P> {
         let mut v = sc.to_value();
         if let Value::Object(o) = &mut v {
             o.insert("_event".into(), json!(self.cursor));
+            if self.finished {
+                o.insert("_finish".into(), json!(true));
+            }
         }
         v
     }
@@ -504,6 +514,13 @@ impl<P: LabProtocol> Lab<P> {
     pub fn run_to_time(&mut self, at_ms: u64) {
         self.history.borrow_mut().run_until(Tick(at_ms));
         self.show_head();
+    }
+
+    /// Run the end-of-run checks on the head (as a chaos run ends): liveness and
+    /// termination findings appear in the banner, at the head's last event.
+    pub fn finish(&mut self) {
+        self.history.borrow_mut().finish();
+        self.finished = true;
     }
 
     /// The trace up to the cursor as JSON (for comparing an imported trace).

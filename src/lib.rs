@@ -9,6 +9,7 @@ pub mod app;
 pub mod bench;
 pub mod browser;
 pub mod components;
+pub mod hunt;
 pub mod lab;
 pub mod layout;
 pub mod plugin;

@@ -12,6 +12,7 @@ use faultlab_sim::{MsgId, NodeId};
 use serde_json::{Map, Value, json};
 use yew::Reducible;
 
+use crate::hunt::session::Session as HuntSession;
 use crate::lab::{Fault, Lab, Recipe, Selection};
 use crate::plugin::LabProtocol;
 
@@ -131,6 +132,26 @@ pub enum Opening {
     File,
 }
 
+/// What the hunt bar does ("Find a bug": a chaos sweep in the page, see
+/// [`crate::hunt`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum HuntAction {
+    /// Start a hunt in the active tab with its mode and bugs (pauses the run).
+    Start,
+    /// Run the hunt for at most `events` engine events; `elapsed_ms` is the real time
+    /// since it started.
+    Slice {
+        /// Engine events to process in this slice.
+        events: u64,
+        /// Real ms since the start.
+        elapsed_ms: f64,
+    },
+    /// Stop the hunt.
+    Cancel,
+    /// Hide the hunt's result.
+    Dismiss,
+}
+
 /// Everything the page does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -152,6 +173,8 @@ pub enum Action {
     ImportTrace(String),
     /// Show a notice.
     Notify(Notice),
+    /// The bug hunt.
+    Hunt(HuntAction),
 }
 
 /// The page's state.
@@ -167,6 +190,8 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Whether the keyboard help is open.
     pub help: bool,
+    /// The bug hunt, running or finished (until dismissed).
+    pub hunt: Option<HuntSession>,
 }
 
 impl Default for AppState {
@@ -197,6 +222,7 @@ impl AppState {
             twopc,
             notice: None,
             help: false,
+            hunt: None,
         }
     }
 
@@ -252,9 +278,11 @@ impl AppState {
         let tab = Tab::from_protocol(&sc.protocol)
             .ok_or_else(|| format!("protocol: unknown protocol \"{}\"", sc.protocol))?;
         let event = value.get("_event").and_then(Value::as_u64);
+        let finish = value.get("_finish").and_then(Value::as_bool) == Some(true);
+        let at = Landing { event, finish };
         match tab {
-            Tab::Raft => self.raft = open_lab(&self.raft, tab, &sc, how, event)?,
-            Tab::TwoPc => self.twopc = open_lab(&self.twopc, tab, &sc, how, event)?,
+            Tab::Raft => self.raft = open_lab(&self.raft, tab, &sc, how, at)?,
+            Tab::TwoPc => self.twopc = open_lab(&self.twopc, tab, &sc, how, at)?,
         }
         self.tab = tab;
         let title = sc
@@ -332,19 +360,35 @@ fn first_scenario<P: LabProtocol>(tab_name: &'static str) -> Option<Lab<P>> {
     Lab::<P>::from_scenario(tab_name, &sc).ok()
 }
 
+/// Where a shared link lands: the event it shows (`_event`), and whether the run is
+/// first played to its end and given the end-of-run checks (`_finish`, a failing
+/// chaos run: its liveness and termination findings exist only at the end).
+#[derive(Clone, Copy, Debug)]
+struct Landing {
+    event: Option<u64>,
+    finish: bool,
+}
+
 fn open_lab<P: LabProtocol>(
     current: &Lab<P>,
     tab: Tab,
     sc: &Scenario,
     how: Opening,
-    event: Option<u64>,
+    at: Landing,
 ) -> Result<Lab<P>, String> {
     let mut lab = Lab::<P>::from_scenario(tab.protocol(), sc)?;
     lab.speed_log = current.speed_log;
     lab.version = current.version + 1;
     match how {
+        Opening::Link if at.finish => {
+            lab.run_to_time(sc.until_ms);
+            lab.finish();
+            if let Some(n) = at.event {
+                lab.seek(n);
+            }
+        }
         Opening::Link => {
-            match event {
+            match at.event {
                 Some(n) => lab.run_to_event(n),
                 None => lab.run_to_time(sc.until_ms),
             }
@@ -541,8 +585,55 @@ impl Reducible for AppState {
                 });
             }
             Action::Notify(n) => s.notice = Some(n),
+            Action::Hunt(a) => reduce_hunt(&mut s, a),
         }
         Rc::new(s)
+    }
+}
+
+/// Apply a hunt action. A failing seed opens in the hunt's tab like a chaos link
+/// (played to its end, end-of-run checks, shown at the first violation).
+fn reduce_hunt(s: &mut AppState, action: HuntAction) {
+    match action {
+        HuntAction::Start => {
+            if s.hunt.as_ref().is_some_and(HuntSession::running) {
+                return;
+            }
+            let recipe = match s.tab {
+                Tab::Raft => {
+                    s.raft.playing = false;
+                    s.raft.version += 1;
+                    s.raft.recipe.clone()
+                }
+                Tab::TwoPc => {
+                    s.twopc.playing = false;
+                    s.twopc.version += 1;
+                    s.twopc.recipe.clone()
+                }
+            };
+            match HuntSession::start(s.tab, &recipe) {
+                Ok(h) => s.hunt = Some(h),
+                Err(e) => s.notice = Some(Notice::error(format!("Cannot hunt: {e}"))),
+            }
+        }
+        HuntAction::Slice { events, elapsed_ms } => {
+            let Some(hunt) = &mut s.hunt else { return };
+            let tab = hunt.tab;
+            if let Some(found) = hunt.slice(events, elapsed_ms) {
+                s.tab = tab;
+                if let Err(e) = s.open_scenario(&found, Opening::Link) {
+                    s.notice = Some(Notice::error(format!(
+                        "The failing run could not be opened: {e}"
+                    )));
+                }
+            }
+        }
+        HuntAction::Cancel => {
+            if let Some(h) = &mut s.hunt {
+                h.cancel();
+            }
+        }
+        HuntAction::Dismiss => s.hunt = None,
     }
 }
 
