@@ -16,6 +16,7 @@ use crate::components::LabProps;
 use crate::components::cluster::ClusterView;
 use crate::components::controls::{ControlBar, Transport};
 use crate::components::help::Help;
+use crate::components::hunt_bar::HuntBar;
 use crate::components::log_panel::LogPanel;
 use crate::components::message_panel::MessagePanel;
 use crate::components::node_panel::NodePanel;
@@ -42,6 +43,12 @@ fn transport<P: LabProtocol>(lab: &Lab<P>) -> Transport {
         view_ms: lab.view_ms(),
         speed_log: lab.speed_log,
         seed: lab.recipe.seed,
+        marks: lab.with_head(|w| {
+            w.violations()
+                .iter()
+                .map(|v| (v.event, v.invariant.clone()))
+                .collect()
+        }),
     }
 }
 
@@ -160,6 +167,10 @@ pub fn App() -> Html {
         Tab::Raft => transport(&state.raft),
         Tab::TwoPc => transport(&state.twopc),
     };
+    let recipe = match state.tab {
+        Tab::Raft => &state.raft.recipe,
+        Tab::TwoPc => &state.twopc.recipe,
+    };
 
     html! {
         <div class="app" id="app">
@@ -182,6 +193,7 @@ pub fn App() -> Html {
                 </div>
             </header>
             <ControlBar transport={t} on_action={on_action.clone()} />
+            <HuntBar tab={state.tab} mode={recipe.mode.clone()} bugs={recipe.bugs.clone()} hunt={state.hunt.clone()} on_action={on_action.clone()} />
             if let Some(n) = &state.notice {
                 <div class={if n.error { "notice notice--error" } else { "notice" }} role={if n.error { "alert" } else { "status" }}>
                     <span class="notice__icon" aria-hidden="true">{ if n.error { "!" } else { "i" } }</span>
@@ -279,7 +291,7 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
     let scenarios = use_memo((), |()| Rc::new(P::scenarios()));
     html! {
         <>
-            <Violations violations={lab.with_head(|w| w.violations().to_vec())} on_action={props.on_action.clone()} />
+            <Violations violations={lab.with_head(|w| w.violations().to_vec())} cursor={lab.cursor()} on_action={props.on_action.clone()} />
             <div class="grid">
                 <section class="card stage" aria-label="Cluster">
                     <header class="panel__head">

@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod controls;
 pub mod help;
+pub mod hunt_bar;
 pub mod log_panel;
 pub mod message_panel;
 pub mod node_panel;

@@ -134,7 +134,7 @@ pub enum Opening {
 
 /// What the hunt bar does ("Find a bug": a chaos sweep in the page, see
 /// [`crate::hunt`]).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum HuntAction {
     /// Start a hunt in the active tab with its mode and bugs (pauses the run).
     Start,

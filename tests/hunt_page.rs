@@ -51,7 +51,11 @@ fn an_explorer_counterexample_link_lands_on_its_violation() {
 fn hunt_to_the_end(mut s: Rc<AppState>) -> Rc<AppState> {
     let mut elapsed = 0.0;
     for _ in 0..100_000 {
-        if !s.hunt.as_ref().is_some_and(|h| h.running()) {
+        if !s
+            .hunt
+            .as_ref()
+            .is_some_and(faultlab_web::hunt::session::Session::running)
+        {
             return s;
         }
         elapsed += 8.0;

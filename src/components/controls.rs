@@ -24,6 +24,8 @@ pub struct Transport {
     pub speed_log: f64,
     /// The run's seed.
     pub seed: u64,
+    /// Violations marked on the timeline: `(event, invariant)`.
+    pub marks: Vec<(u64, String)>,
 }
 
 /// Props of [`ControlBar`].
@@ -127,6 +129,7 @@ pub fn ControlBar(props: &ControlProps) -> Html {
             <div class="controls__timeline">
                 <input type="range" class="timeline" aria-label="Timeline" min="0"
                     max={t.head.to_string()} value={t.cursor.to_string()} step="1" oninput={on_timeline} />
+                { timeline_marks(t) }
                 <div class="readout" aria-live="off">
                     <span class="readout__item" title="Event being viewed / events so far">
                         { "event " }<b data-testid="event-counter">{ t.cursor }</b>{ " / " }{ t.head }
@@ -136,6 +139,9 @@ pub fn ControlBar(props: &ControlProps) -> Html {
                     </span>
                     if t.cursor < t.head {
                         <span class="readout__badge" title="Viewing the past: an action here forks the run">{ "past" }</span>
+                    }
+                    if let Some((_, inv)) = t.marks.iter().find(|(e, _)| *e == t.cursor) {
+                        <span class="readout__badge readout__badge--violation" title="An invariant breaks at this event">{ format!("violates {inv}") }</span>
                     }
                 </div>
             </div>
@@ -156,6 +162,26 @@ pub fn ControlBar(props: &ControlProps) -> Html {
                     <span id="seed-error" class="field-error" role="alert">{ problem.clone() }</span>
                 }
             </form>
+        </div>
+    }
+}
+
+/// A tick over the timeline at each violation's event (red, with the invariant as its
+/// tooltip), so the user sees where the run breaks before scrubbing to it.
+fn timeline_marks(t: &Transport) -> Html {
+    if t.marks.is_empty() || t.head == 0 {
+        return Html::default();
+    }
+    html! {
+        <div class="timeline-marks" aria-hidden="true">
+            { for t.marks.iter().map(|(event, inv)| {
+                #[allow(clippy::cast_precision_loss)]
+                let f = (*event).min(t.head) as f64 / t.head as f64;
+                html! {
+                    <span class="timeline-mark" key={inv.clone()} data-event={event.to_string()} title={format!("{inv} (event {event})")}
+                        style={format!("--at: {f:.5}")} />
+                }
+            }) }
         </div>
     }
 }

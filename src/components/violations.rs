@@ -1,5 +1,6 @@
 //! The violations banner (`role="alert"`): each broken invariant, what broke, and a
-//! button that jumps to the event where it first held.
+//! button that jumps to the event where it first held; the violation being viewed
+//! (the cursor on its event) is marked.
 
 use yew::{Callback, Html, Properties, component, html};
 
@@ -12,6 +13,8 @@ use faultlab_sim::Violation;
 pub struct ViolationsProps {
     /// The run's violations (from the head).
     pub violations: Vec<Violation>,
+    /// The event being viewed.
+    pub cursor: u64,
     /// Where actions go.
     pub on_action: Callback<Action>,
 }
@@ -28,14 +31,19 @@ pub fn Violations(props: &ViolationsProps) -> Html {
             { for violations.iter().map(|v| {
                 let cb = props.on_action.clone();
                 let event = v.event;
+                let here = props.cursor == event;
                 #[allow(clippy::cast_precision_loss)]
                 let at = v.at_ms as f64;
                 html! {
-                    <div class="violation" key={v.invariant.clone()} data-invariant={v.invariant.clone()}>
+                    <div class={if here { "violation violation--here" } else { "violation" }} key={v.invariant.clone()}
+                        data-invariant={v.invariant.clone()} data-event={event.to_string()} aria-current={here.then_some("step")}>
                         <span class="violation__icon" aria-hidden="true">{ "!" }</span>
                         <div class="violation__text">
                             <strong>{ format!("Invariant violated: {}", v.invariant) }</strong>
                             <span>{ format!(" — {} (event {event}, t = {})", v.detail, time_label(at)) }</span>
+                            if here {
+                                <span class="violation__here">{ " ◀ this event" }</span>
+                            }
                         </div>
                         <button class="btn btn--small" onclick={Callback::from(move |_| cb.emit(Action::Lab(LabAction::Seek(event))))}>
                             { format!("Jump to event {event}") }

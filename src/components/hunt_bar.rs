@@ -1,0 +1,260 @@
+//! The hunt bar: "Find a bug" runs a chaos sweep ([`crate::hunt`]) for the active
+//! tab's mode and bug toggles, shows its progress (seeds, events, failures, elapsed)
+//! with a Cancel button, and then its result: the failing seed, opened in its tab at
+//! the violation, with the CLI command that reruns it; or a clean sweep.
+//!
+//! While a hunt runs the bar drives it: one slice per animation frame, sized from the
+//! last slices' speed to about [`SLICE_MS`] of work, so the page keeps drawing at its
+//! frame rate. It owns that loop and its clock readings; the sweep itself and what it
+//! finds belong to the reducer.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::{Callback, Html, Properties, component, html, use_effect_with};
+
+use crate::browser;
+use crate::hunt::session::{Session, Status};
+use crate::hunt::{SEEDS, UNTIL_MS};
+use crate::layout::time_label;
+use crate::state::{Action, HuntAction, Tab};
+
+/// Real milliseconds of hunting per animation frame (half a 60 Hz frame: the rest is
+/// for the page).
+pub const SLICE_MS: f64 = 8.0;
+/// Engine events in the first slice, before any speed is known.
+const FIRST_SLICE: f64 = 300.0;
+
+/// Props of [`HuntBar`].
+#[derive(Properties, PartialEq)]
+pub struct HuntBarProps {
+    /// The active tab.
+    pub tab: Tab,
+    /// Its mode.
+    pub mode: String,
+    /// Its extra bug toggles.
+    pub bugs: Vec<String>,
+    /// The hunt, if one ran or runs.
+    pub hunt: Option<Session>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// A `requestAnimationFrame` loop that calls `tick` once per frame until dropped (the
+/// wasm-bindgen guide's pattern: the callback re-arms itself and frees itself when
+/// told to stop).
+struct FrameLoop {
+    stop: Rc<Cell<bool>>,
+}
+
+type Frame = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
+
+fn request(frame: &Frame) {
+    if let (Some(w), Some(c)) = (web_sys::window(), frame.borrow().as_ref()) {
+        let _ = w.request_animation_frame(c.as_ref().unchecked_ref());
+    }
+}
+
+impl FrameLoop {
+    fn start(mut tick: impl FnMut() + 'static) -> Self {
+        let stop = Rc::new(Cell::new(false));
+        let frame: Frame = Rc::new(RefCell::new(None));
+        let again = Rc::clone(&frame);
+        let stopped = Rc::clone(&stop);
+        *frame.borrow_mut() = Some(Closure::new(move || {
+            if stopped.get() {
+                // Break the cycle: the closure is freed once it returns.
+                drop(again.borrow_mut().take());
+                return;
+            }
+            tick();
+            request(&again);
+        }));
+        request(&frame);
+        FrameLoop { stop }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        self.stop.set(true);
+    }
+}
+
+/// Real elapsed time, to a tenth of a second.
+fn seconds(ms: f64) -> String {
+    format!("{:.1} s", ms.max(0.0) / 1000.0)
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The bar.
+#[component]
+pub fn HuntBar(props: &HuntBarProps) -> Html {
+    let running = props.hunt.as_ref().is_some_and(Session::running);
+
+    // The driver: alive exactly while a hunt runs.
+    {
+        let cb = props.on_action.clone();
+        use_effect_with(running, move |&running| {
+            let frames = running.then(|| {
+                let start = browser::now_ms();
+                let budget = Cell::new(FIRST_SLICE);
+                FrameLoop::start(move || {
+                    let t0 = browser::now_ms();
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let events = budget.get() as u64;
+                    cb.emit(Action::Hunt(HuntAction::Slice {
+                        events,
+                        elapsed_ms: t0 - start,
+                    }));
+                    let spent = (browser::now_ms() - t0).max(0.1);
+                    // Events per ms in this slice, aimed at SLICE_MS, smoothed.
+                    let next = (budget.get() / spent * SLICE_MS).clamp(50.0, 200_000.0);
+                    budget.set(0.5 * budget.get() + 0.5 * next);
+                })
+            });
+            move || drop(frames)
+        });
+    }
+
+    let send = |a: HuntAction| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Hunt(a)))
+    };
+    let what = {
+        let bugs = if props.bugs.is_empty() {
+            String::new()
+        } else {
+            format!(" + {}", props.bugs.join(", "))
+        };
+        format!(
+            "Chaos over seeds 0–{}: {} s runs with crashes, partitions, loss, duplicates and client load, {} mode{bugs}.",
+            SEEDS - 1,
+            UNTIL_MS / 1000,
+            props.mode
+        )
+    };
+    let find = html! {
+        <button class="btn btn--primary hunt__go" onclick={send(HuntAction::Start)} disabled={running}
+            title={what.clone()}>
+            <span aria-hidden="true" class="btn__icon">{ "⌕" }</span>
+            <span class="btn__text">{ "Find a bug" }</span>
+        </button>
+    };
+    let Some(h) = &props.hunt else {
+        return html! {
+            <div class="hunt" data-hunt="idle" role="region" aria-label="Bug hunt">
+                { find }
+                <span class="hunt__what">{ what }</span>
+            </div>
+        };
+    };
+    let p = h.progress;
+    #[allow(clippy::cast_precision_loss)]
+    let rate = p.tried as f64 / (h.elapsed_ms / 1000.0).max(1e-3);
+    let figures = format!(
+        "{} / {} seeds · {} events · {} failure{} · {} · {rate:.0} seeds/s",
+        p.tried,
+        p.limit,
+        thousands(p.events),
+        p.failures,
+        if p.failures == 1 { "" } else { "s" },
+        seconds(h.elapsed_ms),
+    );
+    let dismiss = html! {
+        <button class="btn btn--ghost btn--small" aria-label="Dismiss hunt" onclick={send(HuntAction::Dismiss)}>{ "✕" }</button>
+    };
+    let (state, body) = match &h.status {
+        Status::Running => (
+            "running",
+            html! {
+                <>
+                    <progress class="hunt__meter" max={p.limit.to_string()} value={p.tried.to_string()} aria-label="Seeds tried" />
+                    <span class="hunt__figures" data-testid="hunt-progress">{ figures }</span>
+                    <button class="btn btn--small" onclick={send(HuntAction::Cancel)}>{ "Cancel" }</button>
+                </>
+            },
+        ),
+        Status::Found {
+            seed,
+            invariant,
+            detail,
+            event,
+            at_ms,
+        } => {
+            #[allow(clippy::cast_precision_loss)]
+            let at = *at_ms as f64;
+            (
+                "found",
+                html! {
+                    <>
+                        <span class="hunt__result">
+                            <strong>{ format!("Seed {seed} violates {invariant}") }</strong>
+                            { format!(" at event {event} (t = {}): {detail}. ", time_label(at)) }
+                            { format!("Opened in the {} tab at the violation; ", h.tab.label()) }
+                            { format!("{} seeds, {}.", p.tried, seconds(h.elapsed_ms)) }
+                            if let Some(cmd) = &h.command {
+                                <span class="hunt__cmd">{ " Rerun it: " }<code>{ cmd.clone() }</code></span>
+                            }
+                        </span>
+                        { dismiss }
+                    </>
+                },
+            )
+        }
+        Status::Clean => (
+            "clean",
+            html! {
+                <>
+                    <span class="hunt__result">
+                        <strong>{ format!("No violation in {} seeds", p.tried) }</strong>
+                        { format!(" ({} events, {}) in {} mode.", thousands(p.events), seconds(h.elapsed_ms), h.mode) }
+                    </span>
+                    { dismiss }
+                </>
+            },
+        ),
+        Status::Cancelled => (
+            "cancelled",
+            html! {
+                <>
+                    <span class="hunt__result">{ format!("Hunt cancelled: {figures}.") }</span>
+                    { dismiss }
+                </>
+            },
+        ),
+    };
+    html! {
+        <div class={format!("hunt hunt--{state}")} data-hunt={state} role="region" aria-label="Bug hunt">
+            { find }
+            // Announced once it ends, not on every frame of progress.
+            <div class="hunt__status" role={(!running).then_some("status")}>{ body }</div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
