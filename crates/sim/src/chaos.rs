@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::NodeId;
 use crate::input::Input;
+use crate::protocol::Protocol;
 use crate::rng::{Seed, SimRng};
 use crate::scenario::ScenarioProtocol;
 use crate::time::{Tick, Ticks};
@@ -150,6 +151,7 @@ pub fn plan<P: ScenarioProtocol>(
     }
 
     // Faults, until the heal.
+    let mut faults: Vec<(Tick, Input<P>)> = Vec::new();
     if any_fault {
         let mut t = rng.range_inclusive(500, options.fault_every.0.max(501));
         while t < heal_at.0 {
@@ -198,20 +200,39 @@ pub fn plan<P: ScenarioProtocol>(
                     f64::from(u32::try_from(rng.range_inclusive(0, 20)).unwrap_or(0)) / 100.0,
                 ),
             };
-            out.push((Tick(t), input));
+            faults.push((Tick(t), input));
             t += rng
                 .range_inclusive(options.fault_every.0 / 2, options.fault_every.0 * 3 / 2)
                 .max(1);
         }
-        out.push((heal_at, Input::Heal));
-        out.push((heal_at, Input::DropRate(0.0)));
-        out.push((heal_at, Input::DuplicateRate(0.0)));
+        faults.push((heal_at, Input::Heal));
+        faults.push((heal_at, Input::DropRate(0.0)));
+        faults.push((heal_at, Input::DuplicateRate(0.0)));
         for i in 0..n {
-            out.push((heal_at, Input::Restart(NodeId::from_index(i))));
+            faults.push((heal_at, Input::Restart(NodeId::from_index(i))));
         }
     }
-    // Stable sort: equal times keep plan order.
-    out.sort_by_key(|(t, _)| *t);
+    merge(out, faults)
+}
+
+/// Merge two plans, each in time order, into one in time order; on equal times the
+/// client load comes first (what a stable sort of the concatenation gives, without a
+/// sort instantiated per protocol in the page's bundle).
+fn merge<P: Protocol>(
+    load: Vec<(Tick, Input<P>)>,
+    faults: Vec<(Tick, Input<P>)>,
+) -> Vec<(Tick, Input<P>)> {
+    debug_assert!(load.is_sorted_by_key(|(t, _)| *t));
+    debug_assert!(faults.is_sorted_by_key(|(t, _)| *t));
+    let mut out = Vec::with_capacity(load.len() + faults.len());
+    let mut faults = faults.into_iter().peekable();
+    for item in load {
+        while let Some(f) = faults.next_if(|(t, _)| *t < item.0) {
+            out.push(f);
+        }
+        out.push(item);
+    }
+    out.extend(faults);
     out
 }
 
