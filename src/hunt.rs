@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 pub const UNTIL_MS: u64 = 60_000;
 
 /// Seeds a hunt tries before it reports a clean sweep.
-pub const SEEDS: u64 = 400;
+pub const SEEDS: u64 = 1_000;
 
 /// Counters of a hunt so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -157,8 +157,8 @@ impl<P: ScenarioProtocol> Hunt<P> {
     }
 
     fn found(&self, seed: u64, world: &World<P>) -> Found {
-        let mut violations = world.violations().to_vec();
-        violations.sort_by_key(|v| v.event);
+        // Recorded as found, so in event order.
+        let violations = world.violations().to_vec();
         // Every input of a chaos run is scheduled when it is built, so the world's
         // inputs are the whole plan even though the run stopped early.
         let mut sc = Scenario::from_world(world, self.options.until.0, self.config_json.clone());

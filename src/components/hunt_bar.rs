@@ -150,8 +150,7 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
     let find = html! {
         <button class="btn btn--primary hunt__go" onclick={send(HuntAction::Start)} disabled={running}
             title={what.clone()}>
-            <span aria-hidden="true" class="btn__icon">{ "⌕" }</span>
-            <span class="btn__text">{ "Find a bug" }</span>
+            { "Find a bug" }
         </button>
     };
     let Some(h) = &props.hunt else {
@@ -205,7 +204,7 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
                             <strong>{ format!("Seed {seed} violates {invariant}") }</strong>
                             { format!(" at event {event} (t = {}): {detail}. ", time_label(at)) }
                             { format!("Opened in the {} tab at the violation; ", h.tab.label()) }
-                            { format!("{} seeds, {}.", p.tried, seconds(h.elapsed_ms)) }
+                            { format!("{} seed{} tried in {}.", p.tried, if p.tried == 1 { "" } else { "s" }, seconds(h.elapsed_ms)) }
                             if let Some(cmd) = &h.command {
                                 <span class="hunt__cmd">{ " Rerun it: " }<code>{ cmd.clone() }</code></span>
                             }
