@@ -6,15 +6,15 @@
 //! drawn stuck at its sender. [`spread`] gives choice `k` the time `k × gap` (the
 //! initial workload stays at 0 ms) and replaces the frozen latency by one just longer
 //! than the whole run, so messages visibly travel and still none arrives unless a
-//! `deliver_now` step delivers it. `gap` is the largest of [`GAPS`] that keeps the
-//! whole run shorter than the shortest timer span armed along the path, so no timer
-//! fires unless a `fire` step fires it.
+//! `deliver_now` step delivers it. `gap` is the largest of [`GAPS`] with which no timer
+//! fires before a `fire` step fires it.
 //!
 //! Latency ranges with `lo == hi` draw nothing from the RNG, and timer spans are drawn
-//! in the same order, so the re-timed run makes the same choices as the frozen one.
-//! [`spread`] checks that by replaying both (same events of the same kinds on the same
-//! nodes, same violations at the same events) and keeps the frozen scenario if they
-//! differ.
+//! in the same order, so the re-timed run makes the same choices as the frozen one as
+//! long as no timer comes due by itself. [`spread`] checks that by replaying both
+//! (same events of the same kinds on the same nodes, same violations at the same
+//! events: a timer that fires by itself is one event more) and keeps the frozen
+//! scenario if no gap gives the same run.
 //!
 //! What it must not do: search, or change anything but the steps' times, the latency
 //! step and `until_ms`.
@@ -46,18 +46,9 @@ type Shape<P> = (
     Vec<(String, u64)>,
 );
 
-fn replay<P: ScenarioProtocol>(scenario: &Scenario) -> Option<(Shape<P>, u64)> {
+fn replay<P: ScenarioProtocol>(scenario: &Scenario) -> Option<Shape<P>> {
     let mut world: World<P> = scenario.build().ok()?;
     let mut events = Vec::new();
-    let mut shortest = u64::MAX;
-    let mut note = |w: &World<P>| {
-        for slot in w.slots() {
-            for t in &slot.timers {
-                shortest = shortest.min(t.fires_at.0.saturating_sub(t.set_at.0));
-            }
-        }
-    };
-    note(&world);
     while world
         .next_event_at()
         .is_some_and(|at| at.0 <= scenario.until_ms)
@@ -69,7 +60,6 @@ fn replay<P: ScenarioProtocol>(scenario: &Scenario) -> Option<(Shape<P>, u64)> {
                 .iter()
                 .map(|e| (e.event, discriminant(&e.kind), e.kind.node())),
         );
-        note(&world);
     }
     world.advance_clock(Tick(scenario.until_ms));
     let violations = world
@@ -77,7 +67,7 @@ fn replay<P: ScenarioProtocol>(scenario: &Scenario) -> Option<(Shape<P>, u64)> {
         .iter()
         .map(|v| (v.invariant.clone(), v.event))
         .collect();
-    Some(((events, violations), shortest))
+    Some((events, violations))
 }
 
 /// `frozen` (every step at 0 ms, the first `initial` steps being the workload) laid
@@ -97,14 +87,11 @@ pub fn spread<P: ScenarioProtocol>(frozen: &Scenario, initial: usize) -> (Scenar
     if choices == 0 || frozen.steps.iter().any(|s| s.at_ms != 0) {
         return unchanged();
     }
-    let Some((shape, shortest_timer)) = replay::<P>(frozen) else {
+    let Some(shape) = replay::<P>(frozen) else {
         return unchanged();
     };
     for gap in GAPS {
         let end = gap * choices;
-        if end >= shortest_timer {
-            continue;
-        }
         let latency = end + gap;
         let mut timed = frozen.clone();
         timed.until_ms = end;
@@ -118,7 +105,7 @@ pub fn spread<P: ScenarioProtocol>(frozen: &Scenario, initial: usize) -> (Scenar
                 step.action = Action::LatencyMs(latency, latency);
             }
         }
-        if replay::<P>(&timed).is_some_and(|(s, _)| s == shape) {
+        if replay::<P>(&timed).is_some_and(|s| s == shape) {
             return (
                 timed,
                 Timing {
@@ -127,8 +114,7 @@ pub fn spread<P: ScenarioProtocol>(frozen: &Scenario, initial: usize) -> (Scenar
                 },
             );
         }
-        // A different run (a timer the path never armed before, say): a smaller gap
-        // may still fit.
+        // A timer came due by itself: a smaller gap may fit.
     }
     unchanged()
 }
