@@ -13,6 +13,10 @@
 //   scrub_100k_ms               timeline moved near event 100,000 -> new frame (median)
 //   page_ready_ms               navigation start -> first node drawn (median of 3)
 //   bundle_gzip_kb              gzip -9 size of dist/*.wasm, *.js, *.css, in KiB
+//   hunt_fps, hunt_frame_ms_p95 frames per second and p95 frame interval while "Find a
+//                               bug" sweeps textbook Raft (target >= 30 fps)
+//   hunt_seeds_per_sec          chaos seeds (60 s runs) the page's hunt gets through per
+//                               second of real time, rendering included
 // Env: BENCH_EVENTS (engine events, default 3000000), BENCH_FRAME_SECONDS (5),
 //      FAULTLAB_DIST (dist/), CHROMIUM.
 
@@ -190,6 +194,41 @@ try {
     out.scrub_100k_ms = round(median(scrub), 1);
     out.scrub_100k_ms_max = round(Math.max(...scrub), 1);
     log(`step back ${back.map((x) => x.toFixed(1)).join(', ')} ms; scrub ${scrub.map((x) => x.toFixed(1)).join(', ')} ms`);
+    await page.close();
+  }
+
+  // (f) frame rate while "Find a bug" sweeps textbook Raft (it finds nothing, so it
+  // runs for its whole budget).
+  {
+    const page = await freshPage();
+    await page.goto(url);
+    await page.waitForSelector('[data-node]');
+    await page.getByRole('button', { name: 'Find a bug', exact: true }).click();
+    await page.waitForSelector('[data-hunt=running]');
+    const r = await page.evaluate(
+      (seconds) =>
+        new Promise((resolve) => {
+          const deltas = [];
+          let last = performance.now();
+          const end = last + seconds * 1000;
+          const frame = (t) => {
+            deltas.push(t - last);
+            last = t;
+            if (t < end && document.querySelector('[data-hunt=running]')) requestAnimationFrame(frame);
+            else resolve(deltas.slice(1));
+          };
+          requestAnimationFrame(frame);
+        }),
+      Math.min(frameSeconds, 3),
+    );
+    const bar = page.locator('[data-hunt]');
+    const tried = Number(await bar.getAttribute('data-tried'));
+    const elapsed = Number(await bar.getAttribute('data-elapsed-ms'));
+    const total = r.reduce((a, b) => a + b, 0);
+    out.hunt_fps = round((r.length / total) * 1000, 1);
+    out.hunt_frame_ms_p95 = round(pct(r, 95));
+    out.hunt_seeds_per_sec = round(tried / (elapsed / 1000), 1);
+    log(`hunt: ${r.length} frames, ${out.hunt_fps} fps, p95 ${out.hunt_frame_ms_p95} ms, ${out.hunt_seeds_per_sec} seeds/s`);
     await page.close();
   }
 } finally {

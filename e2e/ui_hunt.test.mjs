@@ -47,7 +47,8 @@ test('ui: an explorer counterexample opens on its violation and steps back throu
   assert.equal(await text(page, '[data-testid=virtual-time]'), `${(cx.scenario.until_ms / 1000).toFixed(3)} s`);
   assert.match(await banner.getAttribute('class'), /violation--here/);
   assert.match(await text(page, '.readout__badge--violation'), new RegExp(cx.invariant));
-  assert.equal(await count(page, `.timeline-mark[data-event="${event}"]`), 1);
+  assert.ok((await count(page, `.timeline-mark[data-event="${event}"]`)) >= 1, "marked on the timeline");
+  assert.match(await text(page, '.notice__text'), new RegExp(`shortest run that violates ${cx.invariant}`));
   await screenshot(page, 'hunt-explorer-counterexample');
 
   // Step back to the start: every choice is its own event at its own time.
@@ -93,6 +94,20 @@ test('ui: Find a bug in as-submitted 2PC opens the first failing seed at its vio
   );
   const sweep = cli(['chaos', '--protocol', '2pc', '--mode', 'as-submitted', '--nodes', command.match(/--nodes (\d+)/)[1], '--seeds', `0..${Number(seed) + 1}`]);
   assert.equal(sweep.first_failing_seed, Number(seed), 'the same first failing seed as faultlab-cli chaos');
+});
+
+test('ui: a failing chaos seed from the CLI opens at its first violation with the end-of-run findings', async ({ page, url }) => {
+  const sweep = cli(['chaos', '--protocol', '2pc', '--mode', 'as-submitted', '--seeds', '0..1']);
+  const failing = sweep.failing[0];
+  assert.ok(failing?.url, 'the first failing seed carries a link');
+  await gotoApp(page, onServer(url, failing.url));
+  await tab(page, '2PC').and(page.locator('[aria-selected=true]')).waitFor();
+  await waitFor(page, '.violation');
+  const shown = await page.locator('.violation').evaluateAll((vs) => vs.map((v) => v.dataset.invariant));
+  assert.deepEqual([...shown].sort(), [...failing.invariants].sort(), 'every invariant the CLI reported, end-of-run ones included');
+  const first = Math.min(...(await page.locator('.violation').evaluateAll((vs) => vs.map((v) => Number(v.dataset.event)))));
+  assert.equal(await counter(page), first, 'shown at the first violation');
+  assert.match(await text(page, '.notice__text'), new RegExp(`Chaos seed ${failing.seed}`));
 });
 
 test('ui: a textbook hunt shows its progress, can be cancelled, and sweeps clean', async ({ page, url }) => {

@@ -567,13 +567,16 @@ impl Reducible for AppState {
             }
             Action::OpenLink(hash) => match crate::share::parse_fragment(&hash) {
                 Ok(None) => {}
-                Ok(Some(v)) => {
-                    if let Err(e) = s.open_scenario(&v, Opening::Link) {
+                Ok(Some(v)) => match s.open_scenario(&v, Opening::Link) {
+                    // A link made by the CLI (a counterexample, a failing chaos seed)
+                    // says what it shows; the page's own links carry no title.
+                    Ok(_) => s.notice = link_notice(&v),
+                    Err(e) => {
                         s.notice = Some(Notice::error(format!(
                             "This link's run could not be opened: {e}"
                         )));
                     }
-                }
+                },
                 Err(e) => {
                     s.notice = Some(Notice::error(format!("This link could not be opened: {e}")));
                 }
@@ -589,6 +592,16 @@ impl Reducible for AppState {
         }
         Rc::new(s)
     }
+}
+
+/// The notice for a link whose scenario has a title: the title and its description.
+fn link_notice(v: &Value) -> Option<Notice> {
+    let title = v.get("title").and_then(Value::as_str)?;
+    let text = match v.get("description").and_then(Value::as_str) {
+        Some(d) => format!("{title}. {d}"),
+        None => title.to_owned(),
+    };
+    Some(Notice::info(text))
 }
 
 /// Apply a hunt action. A failing seed opens in the hunt's tab like a chaos link

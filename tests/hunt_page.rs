@@ -22,7 +22,11 @@ fn an_explorer_counterexample_link_lands_on_its_violation() {
     for cx in &report.counterexamples {
         let link = faultlab_web::share::fragment_for(&cx.scenario.to_value());
         let s = AppState::from_fragment(&link);
-        assert_eq!(s.notice, None);
+        let notice = s.notice.clone().expect("the link says what it shows");
+        assert!(
+            !notice.error && notice.text.contains(&cx.invariant),
+            "{notice:?}"
+        );
         assert_eq!(s.tab, Tab::TwoPc);
         assert!(!s.twopc.playing, "a link opens paused");
         let v = s

@@ -237,7 +237,8 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
         ),
     };
     html! {
-        <div class={format!("hunt hunt--{state}")} data-hunt={state} role="region" aria-label="Bug hunt">
+        <div class={format!("hunt hunt--{state}")} data-hunt={state} role="region" aria-label="Bug hunt"
+            data-tried={p.tried.to_string()} data-events={p.events.to_string()} data-elapsed-ms={format!("{:.0}", h.elapsed_ms)}>
             { find }
             // Announced once it ends, not on every frame of progress.
             <div class="hunt__status" role={(!running).then_some("status")}>{ body }</div>
