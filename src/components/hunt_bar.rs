@@ -3,9 +3,8 @@
 //! with a Cancel button, and then its result: the failing seed, opened in its tab at
 //! the violation, with the CLI command that reruns it; or a clean sweep.
 //!
-//! While a hunt runs the bar drives it: one slice per animation frame, sized from the
-//! last slices' speed to about [`SLICE_MS`] of work, so the page keeps drawing at its
-//! frame rate. It owns that loop and its clock readings; the sweep itself and what it
+//! While a hunt runs the bar drives it: about [`SLICE_MS`] of work per animation
+//! frame, in chunks, so the page keeps drawing at its frame rate. It owns that loop and its clock readings; the sweep itself and what it
 //! finds belong to the reducer.
 
 use std::cell::{Cell, RefCell};
@@ -24,8 +23,10 @@ use crate::state::{Action, HuntAction, Tab};
 /// Real milliseconds of hunting per animation frame (half a 60 Hz frame: the rest is
 /// for the page).
 pub const SLICE_MS: f64 = 8.0;
-/// Engine events in the first slice, before any speed is known.
-const FIRST_SLICE: f64 = 300.0;
+/// Real milliseconds between two looks at the clock within a frame.
+const CHUNK_MS: f64 = 1.0;
+/// Engine events in the first chunk, before any speed is known.
+const FIRST_CHUNK: f64 = 100.0;
 
 /// Props of [`HuntBar`].
 #[derive(Properties, PartialEq)]
@@ -105,25 +106,35 @@ fn thousands(n: u64) -> String {
 pub fn HuntBar(props: &HuntBarProps) -> Html {
     let running = props.hunt.as_ref().is_some_and(Session::running);
 
-    // The driver: alive exactly while a hunt runs.
+    // The driver: alive exactly while a hunt runs. Each frame runs chunks of about
+    // CHUNK_MS (sized from the last chunks' speed) until SLICE_MS are spent: the clock
+    // is read between chunks, so a slow stretch (a seed's end-of-run checks) costs one
+    // chunk's overrun, not a frame. The page renders once per frame, after the loop.
     {
         let cb = props.on_action.clone();
         use_effect_with(running, move |&running| {
             let frames = running.then(|| {
                 let start = browser::now_ms();
-                let budget = Cell::new(FIRST_SLICE);
+                let chunk = Cell::new(FIRST_CHUNK);
                 FrameLoop::start(move || {
-                    let t0 = browser::now_ms();
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let events = budget.get() as u64;
-                    cb.emit(Action::Hunt(HuntAction::Slice {
-                        events,
-                        elapsed_ms: t0 - start,
-                    }));
-                    let spent = (browser::now_ms() - t0).max(0.1);
-                    // Events per ms in this slice, aimed at SLICE_MS, smoothed.
-                    let next = (budget.get() / spent * SLICE_MS).clamp(50.0, 200_000.0);
-                    budget.set(0.5 * budget.get() + 0.5 * next);
+                    let frame = browser::now_ms();
+                    loop {
+                        let t0 = browser::now_ms();
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        let events = chunk.get() as u64;
+                        cb.emit(Action::Hunt(HuntAction::Slice {
+                            events,
+                            elapsed_ms: t0 - start,
+                        }));
+                        let t1 = browser::now_ms();
+                        // Events per ms in this chunk, aimed at CHUNK_MS, smoothed.
+                        let next = (chunk.get() / (t1 - t0).max(0.05) * CHUNK_MS)
+                            .clamp(20.0, 50_000.0);
+                        chunk.set(0.7 * chunk.get() + 0.3 * next);
+                        if t1 - frame + CHUNK_MS > SLICE_MS {
+                            break;
+                        }
+                    }
                 })
             });
             move || drop(frames)
