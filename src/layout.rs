@@ -11,6 +11,8 @@
 
 use std::f64::consts::PI;
 
+use crate::num::{fixed, sin_cos, trimmed};
+
 /// The SVG's logical size (a square viewBox).
 pub const VIEW: f64 = 600.0;
 /// Centre of the ring.
@@ -37,7 +39,7 @@ impl Point {
 
     /// Euclidean distance.
     pub fn dist(self, other: Point) -> f64 {
-        (self.x - other.x).hypot(self.y - other.y)
+        crate::num::hypot(self.x - other.x, self.y - other.y)
     }
 }
 
@@ -64,10 +66,14 @@ pub fn node_position(i: usize, n: usize) -> Point {
     let r = ring_radius(n);
     let n = n.max(1) as f64;
     let angle = -PI / 2.0 + 2.0 * PI * (i as f64) / n;
-    Point {
-        x: CENTRE + r * angle.cos(),
-        y: CENTRE + r * angle.sin(),
-    }
+    polar(
+        Point {
+            x: CENTRE,
+            y: CENTRE,
+        },
+        r,
+        angle,
+    )
 }
 
 /// How far along its path a message is at virtual time `now` (0 at `sent_at`, 1 at
@@ -114,12 +120,9 @@ pub fn self_message_position(node: Point, node_r: f64, t: f64) -> Point {
         y: node.y + uy * (node_r + loop_r * 0.6),
     };
     // Start on the node side of the loop and go round clockwise.
-    let start = (-uy).atan2(-ux);
+    let start = crate::num::atan2(-uy, -ux);
     let a = start + 2.0 * PI * t.clamp(0.0, 1.0);
-    Point {
-        x: c.x + loop_r * a.cos(),
-        y: c.y + loop_r * a.sin(),
-    }
+    polar(c, loop_r, a)
 }
 
 /// The two ends of a message path: on the edges of the sender's and receiver's circles.
@@ -163,29 +166,35 @@ pub fn arc_path(c: Point, r: f64, fraction: f64) -> String {
     }
     if f >= 0.9995 {
         // A full circle cannot be one arc command: draw two half arcs.
-        return format!(
-            "M {:.2} {:.2} A {r:.2} {r:.2} 0 1 1 {:.2} {:.2} A {r:.2} {r:.2} 0 1 1 {:.2} {:.2}",
-            c.x,
-            c.y - r,
-            c.x,
-            c.y + r,
-            c.x,
-            c.y - r
-        );
+        let (x, top, bottom, r) = (f2(c.x), f2(c.y - r), f2(c.y + r), f2(r));
+        return format!("M {x} {top} A {r} {r} 0 1 1 {x} {bottom} A {r} {r} 0 1 1 {x} {top}");
     }
     let angle = -PI / 2.0 + 2.0 * PI * f;
-    let end = Point {
-        x: c.x + r * angle.cos(),
-        y: c.y + r * angle.sin(),
-    };
+    let end = polar(c, r, angle);
     let large = i32::from(f > 0.5);
     format!(
-        "M {:.2} {:.2} A {r:.2} {r:.2} 0 {large} 1 {:.2} {:.2}",
-        c.x,
-        c.y - r,
-        end.x,
-        end.y
+        "M {} {} A {r} {r} 0 {large} 1 {} {}",
+        f2(c.x),
+        f2(c.y - r),
+        f2(end.x),
+        f2(end.y),
+        r = f2(r)
     )
+}
+
+/// The point at `angle` (radians, clockwise from 3 o'clock in screen coordinates) on the
+/// circle of radius `r` around `c`.
+pub fn polar(c: Point, r: f64, angle: f64) -> Point {
+    let (sin, cos) = sin_cos(angle);
+    Point {
+        x: c.x + r * cos,
+        y: c.y + r * sin,
+    }
+}
+
+/// Two decimals, for SVG path data.
+fn f2(v: f64) -> String {
+    fixed(v, 2)
 }
 
 /// The convex hull of `points` (Andrew's monotone chain), counter-clockwise in
@@ -223,7 +232,7 @@ pub fn convex_hull(points: &[Point]) -> Vec<Point> {
 pub fn points_attr(points: &[Point]) -> String {
     points
         .iter()
-        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .map(|p| format!("{},{}", fixed(p.x, 1), fixed(p.y, 1)))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -236,25 +245,24 @@ pub const SPEED_LOG_MAX: f64 = 2.0;
 /// The speed factor (virtual ms per real ms) for a slider value in
 /// `[SPEED_LOG_MIN, SPEED_LOG_MAX]`.
 pub fn speed_from_log(v: f64) -> f64 {
-    10f64.powf(v.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX))
+    crate::num::pow10(v.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX))
 }
 
 /// A speed factor as people read it: `0.25×`, `1×`, `40×`.
 pub fn speed_label(speed: f64) -> String {
-    if speed >= 10.0 {
-        format!("{speed:.0}×")
+    let digits = if speed >= 10.0 {
+        0
     } else if speed >= 1.0 {
-        let s = format!("{speed:.1}");
-        format!("{}×", s.trim_end_matches('0').trim_end_matches('.'))
+        1
     } else {
-        let s = format!("{speed:.3}");
-        format!("{}×", s.trim_end_matches('0').trim_end_matches('.'))
-    }
+        3
+    };
+    format!("{}×", trimmed(speed, digits))
 }
 
 /// Virtual milliseconds as `12.345 s`.
 pub fn time_label(ms: f64) -> String {
-    format!("{:.3} s", ms.max(0.0) / 1000.0)
+    format!("{} s", fixed(ms.max(0.0) / 1000.0, 3))
 }
 
 #[cfg(test)]

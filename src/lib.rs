@@ -11,6 +11,7 @@ pub mod browser;
 pub mod components;
 pub mod lab;
 pub mod layout;
+pub mod num;
 pub mod plugin;
 pub mod raft_view;
 pub mod share;

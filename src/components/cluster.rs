@@ -9,8 +9,9 @@ use super::LabProps;
 use crate::lab::Selection;
 use crate::layout::{
     Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position,
-    node_position, node_radius, points_attr, self_message_position, timer_remaining,
+    node_position, node_radius, points_attr, polar, self_message_position, timer_remaining,
 };
+use crate::num::fixed;
 use crate::plugin::{LabProtocol, NodeView, VoteDot, rpc_slot};
 use crate::state::{Action, LabAction};
 
@@ -263,7 +264,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                     );
                     return html! {
                         <circle class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
-                            transform={format!("translate({:.0} {:.0})", at.x, at.y)} r="7" onclick={select(Selection::Message(env.id))} />
+                            transform={format!("translate({} {})", fixed(at.x, 0), fixed(at.y, 0))} r="7" onclick={select(Selection::Message(env.id))} />
                     };
                 }
                 let ahead = path((t + 0.06).min(1.0));
@@ -278,7 +279,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                     request.is_some().then_some("msg--client"),
                     (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
                 );
-                let angle = (ahead.y - at.y).atan2(ahead.x - at.x).to_degrees();
+                let angle = crate::num::atan2(ahead.y - at.y, ahead.x - at.x).to_degrees();
                 let aria = format!(
                     "Message {} {rpc}{} from {} to {}",
                     env.id.0,
@@ -316,9 +317,9 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                 let opacity = (1.0 - d.age / DROP_FLASH_MS).clamp(0.15, 1.0);
                 html! {
                     <g class="drop" key={format!("d{}", d.id.0)} data-dropped={d.id.0.to_string()} data-rpc={d.rpc.clone()}
-                        data-reason={format!("{:?}", d.reason).to_lowercase()}
+                        data-reason={format!("{:?}", d.reason).to_ascii_lowercase()}
                         transform={format!("translate({} {})", fmt(d.at.x), fmt(d.at.y))}
-                        style={format!("opacity:{opacity:.2}")}>
+                        style={format!("opacity:{}", fixed(opacity, 2))}>
                         <circle r="11" />
                         <path d="M -5 -5 L 5 5 M 5 -5 L -5 5" />
                     </g>
@@ -413,7 +414,7 @@ fn vote_dots(votes: &[(NodeId, VoteDot)], names: &[String], radius: f64) -> Html
             #[allow(clippy::cast_precision_loss)]
             let frac = if votes.len() == 1 { 0.5 } else { i as f64 / (count - 1.0) };
             let angle = -std::f64::consts::FRAC_PI_2 - span / 2.0 + span * frac;
-            let (x, y) = ((radius + 16.0) * angle.cos(), (radius + 16.0) * angle.sin());
+            let Point { x, y } = polar(Point { x: 0.0, y: 0.0 }, radius + 16.0, angle);
             html! {
                 <g class={format!("vote vote--{}", v.name())} data-vote={v.name()} transform={format!("translate({} {})", fmt(x), fmt(y))}>
                     <title>{ format!("node {}: vote {}", names.get(peer.index()).map_or("?", String::as_str), v.name().replace('-', " ")) }</title>
@@ -435,7 +436,7 @@ fn name_style(name: &str, r: f64) -> Option<String> {
     }
     #[allow(clippy::cast_precision_loss)]
     let size = (2.9 * r / len as f64).clamp(9.0, 20.0);
-    Some(format!("font-size:{size:.1}px"))
+    Some(format!("font-size:{}px", fixed(size, 1)))
 }
 
 fn centroid(pts: &[Point]) -> Point {
@@ -459,7 +460,7 @@ fn centroid(pts: &[Point]) -> Point {
 }
 
 fn fmt(v: f64) -> String {
-    format!("{v:.1}")
+    fixed(v, 1)
 }
 
 fn ms(v: u64) -> f64 {
