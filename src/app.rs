@@ -230,7 +230,7 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
         "ArrowRight" => Action::Lab(LabAction::Step),
         "ArrowLeft" => Action::Lab(LabAction::StepBack),
         "?" => Action::Help(true),
-        "Escape" => Action::Help(false),
+        "Escape" => Action::Escape,
         k => match k.to_ascii_lowercase().as_str() {
             "c" => Action::Lab(LabAction::Key('c')),
             "r" => Action::Lab(LabAction::Key('r')),

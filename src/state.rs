@@ -144,6 +144,9 @@ pub enum Action {
     Dismiss,
     /// Show or hide the keyboard help.
     Help(bool),
+    /// Escape: close the innermost open thing (the help, else the node or message
+    /// panel of the active tab).
+    Escape,
     /// Open a scenario (JSON text).
     OpenScenario(String, Opening),
     /// Open a shared link's fragment (`#s=…`).
@@ -512,6 +515,16 @@ impl Reducible for AppState {
             }
             Action::Dismiss => s.notice = None,
             Action::Help(on) => s.help = on,
+            Action::Escape => {
+                if s.help {
+                    s.help = false;
+                } else {
+                    match s.tab {
+                        Tab::Raft => s.raft.selected = None,
+                        Tab::TwoPc => s.twopc.selected = None,
+                    }
+                }
+            }
             Action::OpenScenario(text, how) => {
                 let result = serde_json::from_str::<Value>(&text)
                     .map_err(|e| format!("not valid JSON ({e})"))
@@ -579,6 +592,22 @@ mod tests {
                 assert_eq!(s.tab, tab);
             }
         }
+    }
+
+    #[test]
+    fn escape_closes_the_help_first_then_the_panel() {
+        let mut s = Rc::new(AppState::fresh());
+        let node = Selection::Node(NodeId(0));
+        s = dispatch(s, Action::Lab(LabAction::Select(Some(node))));
+        s = dispatch(s, Action::Help(true));
+        s = dispatch(s, Action::Escape);
+        assert!(!s.help);
+        assert_eq!(s.raft.selected, Some(node));
+        s = dispatch(s, Action::Escape);
+        assert_eq!(s.raft.selected, None);
+        // Nothing open: Escape changes nothing.
+        s = dispatch(s, Action::Escape);
+        assert!(!s.help && s.raft.selected.is_none());
     }
 
     #[test]
