@@ -43,6 +43,42 @@ impl Point {
     }
 }
 
+/// A cut line shorter than this (SVG units) is a click, not a cut.
+pub const MIN_CUT: f64 = 40.0;
+
+/// The two groups a cut drawn from `a` to `b` makes of the nodes at `positions`
+/// (indices): those left of the line through `a` and `b`, and those right of it.
+/// `None` when the line is shorter than [`MIN_CUT`] or leaves every node on one side,
+/// so that a stray drag never partitions anything.
+pub fn cut_sides(a: Point, b: Point, positions: &[Point]) -> Option<(Vec<usize>, Vec<usize>)> {
+    if a.dist(b) < MIN_CUT {
+        return None;
+    }
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    for (i, p) in positions.iter().enumerate() {
+        // The sign of the cross product (b - a) × (p - a) says which side p is on.
+        let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
+        if cross < 0.0 {
+            left.push(i);
+        } else {
+            right.push(i);
+        }
+    }
+    (!left.is_empty() && !right.is_empty()).then_some((left, right))
+}
+
+/// A pointer position (client pixels) in the view's coordinates, for an SVG showing
+/// `0 0 VIEW VIEW` with `preserveAspectRatio="xMidYMid meet"` in the box at
+/// (`left`, `top`) of `width` × `height` pixels.
+pub fn view_point(client: (f64, f64), left: f64, top: f64, width: f64, height: f64) -> Point {
+    let scale = (width.min(height) / VIEW).max(1e-9);
+    let (ox, oy) = ((width - VIEW * scale) / 2.0, (height - VIEW * scale) / 2.0);
+    Point {
+        x: (client.0 - left - ox) / scale,
+        y: (client.1 - top - oy) / scale,
+    }
+}
+
 /// The ring's radius for `n` nodes: larger rings for more nodes, always inside the view.
 pub fn ring_radius(n: usize) -> f64 {
     match n {
@@ -267,6 +303,40 @@ pub fn time_label(ms: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cut_splits_the_ring_by_side_and_ignores_clicks_and_misses() {
+        let n = 5;
+        let pos: Vec<Point> = (0..n).map(|i| node_position(i, n)).collect();
+        // A vertical line through the centre: node 0 (top) sits on it; 1 and 2 are
+        // right of centre, 3 and 4 left.
+        let top = Point {
+            x: CENTRE + 1.0,
+            y: 0.0,
+        };
+        let bottom = Point {
+            x: CENTRE + 1.0,
+            y: VIEW,
+        };
+        let (l, r) = cut_sides(top, bottom, &pos).expect("a real cut");
+        assert_eq!((l, r), (vec![1, 2], vec![0, 3, 4]));
+        // Drawn the other way round, the sides swap but the groups are the same.
+        let (l2, r2) = cut_sides(bottom, top, &pos).expect("a real cut");
+        assert_eq!((l2, r2), (vec![0, 3, 4], vec![1, 2]));
+        // A short drag is a click.
+        assert!(cut_sides(top, Point { x: top.x, y: 10.0 }, &pos).is_none());
+        // A line beside the ring leaves everyone on one side.
+        assert!(cut_sides(Point { x: 5.0, y: 0.0 }, Point { x: 5.0, y: VIEW }, &pos).is_none());
+    }
+
+    #[test]
+    fn view_points_undo_the_letterbox() {
+        // A 1000 x 500 box: the square view is 500 px wide, centred (250 px each side).
+        let p = view_point((250.0, 0.0), 0.0, 0.0, 1000.0, 500.0);
+        assert!((p.x - 0.0).abs() < 1e-9 && (p.y - 0.0).abs() < 1e-9);
+        let q = view_point((760.0, 520.0), 10.0, 20.0, 1000.0, 500.0);
+        assert!((q.x - VIEW).abs() < 1e-9 && (q.y - VIEW).abs() < 1e-9);
+    }
+
     use super::*;
 
     fn close(a: f64, b: f64) -> bool {

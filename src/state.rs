@@ -494,6 +494,10 @@ impl Reducible for AppState {
             }
             return Rc::new(s);
         }
+        if action == Action::Escape && !self.help {
+            // Nothing above the panels: Escape closes the node or message panel.
+            return self.reduce(Action::Lab(LabAction::Select(None)));
+        }
         let mut s = (*self).clone();
         match action {
             Action::Tick(_) => {}
@@ -515,16 +519,7 @@ impl Reducible for AppState {
             }
             Action::Dismiss => s.notice = None,
             Action::Help(on) => s.help = on,
-            Action::Escape => {
-                if s.help {
-                    s.help = false;
-                } else {
-                    match s.tab {
-                        Tab::Raft => s.raft.selected = None,
-                        Tab::TwoPc => s.twopc.selected = None,
-                    }
-                }
-            }
+            Action::Escape => s.help = false,
             Action::OpenScenario(text, how) => {
                 let result = serde_json::from_str::<Value>(&text)
                     .map_err(|e| format!("not valid JSON ({e})"))
