@@ -284,7 +284,7 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
                 <section class="card stage" aria-label="Cluster">
                     <header class="panel__head">
                         <h2>{ "Cluster" }</h2>
-                        <span class="muted small">{ "click a node or a message" }</span>
+                        <span class="muted small">{ "click a node or a message · drag across to partition" }</span>
                         <button class="btn btn--small" disabled={!partitioned} onclick={heal}
                             title="Remove every partition and cut link (H)">{ "Heal" }</button>
                     </header>
