@@ -242,7 +242,7 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
         "ArrowRight" => Action::Lab(LabAction::Step),
         "ArrowLeft" => Action::Lab(LabAction::StepBack),
         "?" => Action::Help(true),
-        "Escape" => Action::Help(false),
+        "Escape" => Action::Escape,
         k => match k.to_ascii_lowercase().as_str() {
             "c" => Action::Lab(LabAction::Key('c')),
             "r" => Action::Lab(LabAction::Key('r')),
@@ -296,7 +296,7 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
                 <section class="card stage" aria-label="Cluster">
                     <header class="panel__head">
                         <h2>{ "Cluster" }</h2>
-                        <span class="muted small">{ "click a node or a message" }</span>
+                        <span class="muted small">{ "click a node or a message · drag across to partition" }</span>
                         <button class="btn btn--small" disabled={!partitioned} onclick={heal}
                             title="Remove every partition and cut link (H)">{ "Heal" }</button>
                     </header>

@@ -78,6 +78,8 @@ pub enum Fault {
     Isolate(NodeId),
     /// Cut (`false`) or restore a link.
     Link(NodeId, NodeId, bool),
+    /// Split the cluster into these groups (a cut drawn across the cluster view).
+    Partition(Vec<Vec<NodeId>>),
     /// Heal every partition.
     Heal,
     /// Drop a message in flight.
@@ -106,6 +108,7 @@ impl Fault {
             Fault::Timeout(n) => Input::Timeout(n),
             Fault::Isolate(n) => Input::Isolate(n),
             Fault::Link(a, b, up) => Input::Link(a, b, up),
+            Fault::Partition(groups) => Input::Partition(groups),
             Fault::Heal => Input::Heal,
             Fault::Drop(m) => Input::DropMessage(m),
             Fault::DeliverNow(m) => Input::DeliverNow(m),

@@ -11,6 +11,8 @@
 
 use std::f64::consts::PI;
 
+use crate::num::{fixed, sin_cos, trimmed};
+
 /// The SVG's logical size (a square viewBox).
 pub const VIEW: f64 = 600.0;
 /// Centre of the ring.
@@ -37,7 +39,43 @@ impl Point {
 
     /// Euclidean distance.
     pub fn dist(self, other: Point) -> f64 {
-        (self.x - other.x).hypot(self.y - other.y)
+        crate::num::hypot(self.x - other.x, self.y - other.y)
+    }
+}
+
+/// A cut line shorter than this (SVG units) is a click, not a cut.
+pub const MIN_CUT: f64 = 40.0;
+
+/// The two groups a cut drawn from `a` to `b` makes of the nodes at `positions`
+/// (indices): those left of the line through `a` and `b`, and those right of it.
+/// `None` when the line is shorter than [`MIN_CUT`] or leaves every node on one side,
+/// so that a stray drag never partitions anything.
+pub fn cut_sides(a: Point, b: Point, positions: &[Point]) -> Option<(Vec<usize>, Vec<usize>)> {
+    if a.dist(b) < MIN_CUT {
+        return None;
+    }
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    for (i, p) in positions.iter().enumerate() {
+        // The sign of the cross product (b - a) × (p - a) says which side p is on.
+        let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
+        if cross < 0.0 {
+            left.push(i);
+        } else {
+            right.push(i);
+        }
+    }
+    (!left.is_empty() && !right.is_empty()).then_some((left, right))
+}
+
+/// A pointer position (client pixels) in the view's coordinates, for an SVG showing
+/// `0 0 VIEW VIEW` with `preserveAspectRatio="xMidYMid meet"` in the box at
+/// (`left`, `top`) of `width` × `height` pixels.
+pub fn view_point(client: (f64, f64), left: f64, top: f64, width: f64, height: f64) -> Point {
+    let scale = (width.min(height) / VIEW).max(1e-9);
+    let (ox, oy) = ((width - VIEW * scale) / 2.0, (height - VIEW * scale) / 2.0);
+    Point {
+        x: (client.0 - left - ox) / scale,
+        y: (client.1 - top - oy) / scale,
     }
 }
 
@@ -64,10 +102,14 @@ pub fn node_position(i: usize, n: usize) -> Point {
     let r = ring_radius(n);
     let n = n.max(1) as f64;
     let angle = -PI / 2.0 + 2.0 * PI * (i as f64) / n;
-    Point {
-        x: CENTRE + r * angle.cos(),
-        y: CENTRE + r * angle.sin(),
-    }
+    polar(
+        Point {
+            x: CENTRE,
+            y: CENTRE,
+        },
+        r,
+        angle,
+    )
 }
 
 /// How far along its path a message is at virtual time `now` (0 at `sent_at`, 1 at
@@ -114,12 +156,9 @@ pub fn self_message_position(node: Point, node_r: f64, t: f64) -> Point {
         y: node.y + uy * (node_r + loop_r * 0.6),
     };
     // Start on the node side of the loop and go round clockwise.
-    let start = (-uy).atan2(-ux);
+    let start = crate::num::atan2(-uy, -ux);
     let a = start + 2.0 * PI * t.clamp(0.0, 1.0);
-    Point {
-        x: c.x + loop_r * a.cos(),
-        y: c.y + loop_r * a.sin(),
-    }
+    polar(c, loop_r, a)
 }
 
 /// The two ends of a message path: on the edges of the sender's and receiver's circles.
@@ -163,29 +202,35 @@ pub fn arc_path(c: Point, r: f64, fraction: f64) -> String {
     }
     if f >= 0.9995 {
         // A full circle cannot be one arc command: draw two half arcs.
-        return format!(
-            "M {:.2} {:.2} A {r:.2} {r:.2} 0 1 1 {:.2} {:.2} A {r:.2} {r:.2} 0 1 1 {:.2} {:.2}",
-            c.x,
-            c.y - r,
-            c.x,
-            c.y + r,
-            c.x,
-            c.y - r
-        );
+        let (x, top, bottom, r) = (f2(c.x), f2(c.y - r), f2(c.y + r), f2(r));
+        return format!("M {x} {top} A {r} {r} 0 1 1 {x} {bottom} A {r} {r} 0 1 1 {x} {top}");
     }
     let angle = -PI / 2.0 + 2.0 * PI * f;
-    let end = Point {
-        x: c.x + r * angle.cos(),
-        y: c.y + r * angle.sin(),
-    };
+    let end = polar(c, r, angle);
     let large = i32::from(f > 0.5);
     format!(
-        "M {:.2} {:.2} A {r:.2} {r:.2} 0 {large} 1 {:.2} {:.2}",
-        c.x,
-        c.y - r,
-        end.x,
-        end.y
+        "M {} {} A {r} {r} 0 {large} 1 {} {}",
+        f2(c.x),
+        f2(c.y - r),
+        f2(end.x),
+        f2(end.y),
+        r = f2(r)
     )
+}
+
+/// The point at `angle` (radians, clockwise from 3 o'clock in screen coordinates) on the
+/// circle of radius `r` around `c`.
+pub fn polar(c: Point, r: f64, angle: f64) -> Point {
+    let (sin, cos) = sin_cos(angle);
+    Point {
+        x: c.x + r * cos,
+        y: c.y + r * sin,
+    }
+}
+
+/// Two decimals, for SVG path data.
+fn f2(v: f64) -> String {
+    fixed(v, 2)
 }
 
 /// The convex hull of `points` (Andrew's monotone chain), counter-clockwise in
@@ -223,7 +268,7 @@ pub fn convex_hull(points: &[Point]) -> Vec<Point> {
 pub fn points_attr(points: &[Point]) -> String {
     points
         .iter()
-        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .map(|p| format!("{},{}", fixed(p.x, 1), fixed(p.y, 1)))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -236,29 +281,62 @@ pub const SPEED_LOG_MAX: f64 = 2.0;
 /// The speed factor (virtual ms per real ms) for a slider value in
 /// `[SPEED_LOG_MIN, SPEED_LOG_MAX]`.
 pub fn speed_from_log(v: f64) -> f64 {
-    10f64.powf(v.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX))
+    crate::num::pow10(v.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX))
 }
 
 /// A speed factor as people read it: `0.25×`, `1×`, `40×`.
 pub fn speed_label(speed: f64) -> String {
-    if speed >= 10.0 {
-        format!("{speed:.0}×")
+    let digits = if speed >= 10.0 {
+        0
     } else if speed >= 1.0 {
-        let s = format!("{speed:.1}");
-        format!("{}×", s.trim_end_matches('0').trim_end_matches('.'))
+        1
     } else {
-        let s = format!("{speed:.3}");
-        format!("{}×", s.trim_end_matches('0').trim_end_matches('.'))
-    }
+        3
+    };
+    format!("{}×", trimmed(speed, digits))
 }
 
 /// Virtual milliseconds as `12.345 s`.
 pub fn time_label(ms: f64) -> String {
-    format!("{:.3} s", ms.max(0.0) / 1000.0)
+    format!("{} s", fixed(ms.max(0.0) / 1000.0, 3))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cut_splits_the_ring_by_side_and_ignores_clicks_and_misses() {
+        let n = 5;
+        let pos: Vec<Point> = (0..n).map(|i| node_position(i, n)).collect();
+        // A vertical line through the centre: node 0 (top) sits on it; 1 and 2 are
+        // right of centre, 3 and 4 left.
+        let top = Point {
+            x: CENTRE + 1.0,
+            y: 0.0,
+        };
+        let bottom = Point {
+            x: CENTRE + 1.0,
+            y: VIEW,
+        };
+        let (l, r) = cut_sides(top, bottom, &pos).expect("a real cut");
+        assert_eq!((l, r), (vec![1, 2], vec![0, 3, 4]));
+        // Drawn the other way round, the sides swap but the groups are the same.
+        let (l2, r2) = cut_sides(bottom, top, &pos).expect("a real cut");
+        assert_eq!((l2, r2), (vec![0, 3, 4], vec![1, 2]));
+        // A short drag is a click.
+        assert!(cut_sides(top, Point { x: top.x, y: 10.0 }, &pos).is_none());
+        // A line beside the ring leaves everyone on one side.
+        assert!(cut_sides(Point { x: 5.0, y: 0.0 }, Point { x: 5.0, y: VIEW }, &pos).is_none());
+    }
+
+    #[test]
+    fn view_points_undo_the_letterbox() {
+        // A 1000 x 500 box: the square view is 500 px wide, centred (250 px each side).
+        let p = view_point((250.0, 0.0), 0.0, 0.0, 1000.0, 500.0);
+        assert!((p.x - 0.0).abs() < 1e-9 && (p.y - 0.0).abs() < 1e-9);
+        let q = view_point((760.0, 520.0), 10.0, 20.0, 1000.0, 500.0);
+        assert!((q.x - VIEW).abs() < 1e-9 && (q.y - VIEW).abs() < 1e-9);
+    }
+
     use super::*;
 
     fn close(a: f64, b: f64) -> bool {

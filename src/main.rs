@@ -1,7 +1,5 @@
-//! The page's entry point (trunk builds this binary), and the one export `e2e/bench.mjs`
-//! calls through `window.wasmBindings`.
-
-use wasm_bindgen::prelude::wasm_bindgen;
+//! The page's entry point (trunk builds this binary), and, with the `bench` feature, the
+//! one export `e2e/bench.mjs` calls through `window.wasmBindings`.
 
 fn main() {
     faultlab_web::start();
@@ -9,7 +7,8 @@ fn main() {
 
 /// Engine events per second over `events` events of the native bench's heavy
 /// workload, measured in this page's wasm engine.
-#[wasm_bindgen]
+#[cfg(feature = "bench")]
+#[wasm_bindgen::prelude::wasm_bindgen]
 pub fn bench_engine(events: u32) -> f64 {
     faultlab_web::bench::engine_events_per_sec(u64::from(events))
 }

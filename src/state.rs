@@ -165,6 +165,9 @@ pub enum Action {
     Dismiss,
     /// Show or hide the keyboard help.
     Help(bool),
+    /// Escape: close the innermost open thing (the help, else the node or message
+    /// panel of the active tab).
+    Escape,
     /// Open a scenario (JSON text).
     OpenScenario(String, Opening),
     /// Open a shared link's fragment (`#s=…`).
@@ -535,6 +538,10 @@ impl Reducible for AppState {
             }
             return Rc::new(s);
         }
+        if action == Action::Escape && !self.help {
+            // Nothing above the panels: Escape closes the node or message panel.
+            return self.reduce(Action::Lab(LabAction::Select(None)));
+        }
         let mut s = (*self).clone();
         match action {
             Action::Tick(_) => {}
@@ -556,6 +563,7 @@ impl Reducible for AppState {
             }
             Action::Dismiss => s.notice = None,
             Action::Help(on) => s.help = on,
+            Action::Escape => s.help = false,
             Action::OpenScenario(text, how) => {
                 let result = serde_json::from_str::<Value>(&text)
                     .map_err(|e| format!("not valid JSON ({e})"))
@@ -683,6 +691,22 @@ mod tests {
                 assert_eq!(s.tab, tab);
             }
         }
+    }
+
+    #[test]
+    fn escape_closes_the_help_first_then_the_panel() {
+        let mut s = Rc::new(AppState::fresh());
+        let node = Selection::Node(NodeId(0));
+        s = dispatch(s, Action::Lab(LabAction::Select(Some(node))));
+        s = dispatch(s, Action::Help(true));
+        s = dispatch(s, Action::Escape);
+        assert!(!s.help);
+        assert_eq!(s.raft.selected, Some(node));
+        s = dispatch(s, Action::Escape);
+        assert_eq!(s.raft.selected, None);
+        // Nothing open: Escape changes nothing.
+        s = dispatch(s, Action::Escape);
+        assert!(!s.help && s.raft.selected.is_none());
     }
 
     #[test]

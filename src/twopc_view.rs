@@ -184,7 +184,7 @@ fn Gallery(props: &GalleryProps) -> Html {
                     <li class={if up { "gallery__node" } else { "gallery__node gallery__node--down" }} key={id.0}>
                         <div class="gallery__head">
                             <button class="linkish" onclick={open} title="Open this node's panel">{ name.clone() }</button>
-                            <span class={format!("state-chip state-chip--{}", state.to_lowercase())}>{ state }</span>
+                            <span class={format!("state-chip state-chip--{}", state.to_ascii_lowercase())}>{ state }</span>
                             if !up { <span class="pill pill--down">{ "crashed" }</span> }
                             <span class="muted small">{ format!("{} picture{}", node.pictures().len(), if node.pictures().len() == 1 { "" } else { "s" }) }</span>
                         </div>
@@ -217,11 +217,13 @@ fn wal_text(r: &WalRecord) -> String {
             format!("{tx} BEGIN {} {}", body.op.name(), body.filename)
         }
         WalRecord::Decision { tx, decision } => {
-            format!("{tx} GLOBAL_{}", decision.name().to_uppercase())
+            format!("{tx} GLOBAL_{}", decision.name().to_ascii_uppercase())
         }
         WalRecord::End { tx } => format!("{tx} END"),
         WalRecord::Ready { tx, .. } => format!("{tx} READY"),
-        WalRecord::Outcome { tx, decision } => format!("{tx} {}", decision.name().to_uppercase()),
+        WalRecord::Outcome { tx, decision } => {
+            format!("{tx} {}", decision.name().to_ascii_uppercase())
+        }
     }
 }
 

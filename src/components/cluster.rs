@@ -1,16 +1,27 @@
 //! The cluster view: nodes on a ring with their role or state and a shrinking timer
 //! arc, partitions as hulls around each group, cut links, messages in flight moving
 //! from sender to receiver on virtual time, and recently dropped messages.
+//!
+//! Dragging across the empty part of the view draws a cut: on release, the nodes on
+//! either side of the line become two partition groups (mouse, pen or touch; a short
+//! drag is a click). Only the gesture's line lives here; the split itself is
+//! [`cut_sides`], and the partition an input like any other.
 
 use faultlab_sim::{DropReason, EventKind, Message, MsgId, NodeId, RequestId};
-use yew::{Callback, Html, KeyboardEvent, MouseEvent, classes, component, html};
+use wasm_bindgen::JsCast;
+use yew::{
+    Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, UseStateHandle, classes,
+    component, html, use_node_ref, use_state,
+};
 
 use super::LabProps;
-use crate::lab::Selection;
+use crate::lab::{Fault, Selection};
 use crate::layout::{
-    Point, VIEW, arc_path, convex_hull, flight_progress, message_ends, message_position,
-    node_position, node_radius, points_attr, self_message_position, timer_remaining,
+    Point, VIEW, arc_path, convex_hull, cut_sides, flight_progress, message_ends, message_position,
+    node_position, node_radius, points_attr, polar, self_message_position, timer_remaining,
+    view_point,
 };
+use crate::num::fixed;
 use crate::plugin::{LabProtocol, NodeView, VoteDot, rpc_slot};
 use crate::state::{Action, LabAction};
 
@@ -112,11 +123,92 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
         selected: lab.selected,
         now,
     });
-    render(&model, &props.on_action)
+    let cut = use_state(|| None::<(Point, Point)>);
+    let svg = use_node_ref();
+    let gesture = CutGesture {
+        line: *cut,
+        handlers: cut_handlers(&cut, &svg, model.names.len(), &props.on_action),
+        svg,
+    };
+    render(&model, &props.on_action, &gesture)
+}
+
+/// The cut being drawn, and the pointer handlers that draw it.
+struct CutGesture {
+    line: Option<(Point, Point)>,
+    svg: NodeRef,
+    handlers: [Callback<PointerEvent>; 3],
+}
+
+/// `[down, move, up]` handlers for the cut gesture on the SVG referenced by `svg`.
+fn cut_handlers(
+    cut: &UseStateHandle<Option<(Point, Point)>>,
+    svg: &NodeRef,
+    n: usize,
+    on_action: &Callback<Action>,
+) -> [Callback<PointerEvent>; 3] {
+    let at = {
+        let svg = svg.clone();
+        move |e: &PointerEvent| {
+            let el = svg.cast::<web_sys::Element>()?;
+            let r = el.get_bounding_client_rect();
+            Some(view_point(
+                (f64::from(e.client_x()), f64::from(e.client_y())),
+                r.left(),
+                r.top(),
+                r.width(),
+                r.height(),
+            ))
+        }
+    };
+    let down = {
+        let (cut, at) = (cut.clone(), at.clone());
+        Callback::from(move |e: PointerEvent| {
+            // Only on empty space: nodes and messages keep their clicks.
+            let on_item = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| {
+                    el.closest("[data-node],[data-msg],[data-drop]")
+                        .ok()
+                        .flatten()
+                })
+                .is_some();
+            if e.is_primary() && !on_item {
+                cut.set(at(&e).map(|p| (p, p)));
+            }
+        })
+    };
+    let moved = {
+        let (cut, at) = (cut.clone(), at.clone());
+        Callback::from(move |e: PointerEvent| {
+            if let (Some((a, _)), Some(p)) = (*cut, at(&e)) {
+                e.prevent_default();
+                cut.set(Some((a, p)));
+            }
+        })
+    };
+    let up = {
+        let (cut, on_action) = (cut.clone(), on_action.clone());
+        Callback::from(move |e: PointerEvent| {
+            let Some((a, _)) = *cut else { return };
+            let b = at(&e).unwrap_or(a);
+            cut.set(None);
+            let pos: Vec<Point> = (0..n).map(|i| node_position(i, n)).collect();
+            if let Some((one, other)) = cut_sides(a, b, &pos) {
+                let ids = |v: Vec<usize>| v.into_iter().map(NodeId::from_index).collect();
+                on_action.emit(Action::Lab(LabAction::Fault(Fault::Partition(vec![
+                    ids(one),
+                    ids(other),
+                ]))));
+            }
+        })
+    };
+    [down, moved, up]
 }
 
 /// The cluster's SVG.
-fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
+fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGesture) -> Html {
     let now = model.now;
     let select = |sel: Selection| {
         let cb = on_action.clone();
@@ -190,6 +282,24 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
             })
             .collect::<Html>();
 
+        // While a cut is drawn, each node shows the side it would end up on.
+        let sides = gesture.line.and_then(|(a, b)| cut_sides(a, b, &pos));
+        let side_of = |i: usize| {
+            sides.as_ref().map(|(one, _)| {
+                if one.contains(&i) {
+                    "node--side-a"
+                } else {
+                    "node--side-b"
+                }
+            })
+        };
+        let cut_line = gesture.line.map_or_else(Html::default, |(a, b)| {
+            let valid = sides.is_some();
+            html! {
+                <line class={classes!("cutline", valid.then_some("cutline--valid"))} data-cutline={valid.to_string()}
+                    x1={fmt(a.x)} y1={fmt(a.y)} x2={fmt(b.x)} y2={fmt(b.y)} />
+            }
+        });
         let nodes = model
             .nodes
             .iter()
@@ -209,6 +319,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                     format!("node--{}", view.class),
                     (!up).then_some("node--down"),
                     (selected == Some(Selection::Node(id))).then_some("node--selected"),
+                    side_of(id.index()),
                 );
                 html! {
                     <g class={class} key={format!("n{}", id.0)} data-node={name.clone()} data-up={up.to_string()}
@@ -263,7 +374,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                     );
                     return html! {
                         <circle class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
-                            transform={format!("translate({:.0} {:.0})", at.x, at.y)} r="7" onclick={select(Selection::Message(env.id))} />
+                            transform={format!("translate({} {})", fixed(at.x, 0), fixed(at.y, 0))} r="7" onclick={select(Selection::Message(env.id))} />
                     };
                 }
                 let ahead = path((t + 0.06).min(1.0));
@@ -278,7 +389,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                     request.is_some().then_some("msg--client"),
                     (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
                 );
-                let angle = (ahead.y - at.y).atan2(ahead.x - at.x).to_degrees();
+                let angle = crate::num::atan2(ahead.y - at.y, ahead.x - at.x).to_degrees();
                 let aria = format!(
                     "Message {} {rpc}{} from {} to {}",
                     env.id.0,
@@ -316,9 +427,9 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
                 let opacity = (1.0 - d.age / DROP_FLASH_MS).clamp(0.15, 1.0);
                 html! {
                     <g class="drop" key={format!("d{}", d.id.0)} data-dropped={d.id.0.to_string()} data-rpc={d.rpc.clone()}
-                        data-reason={format!("{:?}", d.reason).to_lowercase()}
+                        data-reason={format!("{:?}", d.reason).to_ascii_lowercase()}
                         transform={format!("translate({} {})", fmt(d.at.x), fmt(d.at.y))}
-                        style={format!("opacity:{opacity:.2}")}>
+                        style={format!("opacity:{}", fixed(opacity, 2))}>
                         <circle r="11" />
                         <path d="M -5 -5 L 5 5 M 5 -5 L -5 5" />
                     </g>
@@ -331,13 +442,18 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>) -> Html {
             Callback::from(move |_: MouseEvent| cb.emit(Action::Lab(LabAction::Select(None))))
         };
         html! {
-            <svg class="cluster" viewBox={format!("0 0 {VIEW} {VIEW}")} preserveAspectRatio="xMidYMid meet"
-                role="group" aria-label={format!("Cluster of {n} nodes")} onclick={deselect}>
+            <svg class={classes!("cluster", gesture.line.is_some().then_some("cluster--cutting"))}
+                viewBox={format!("0 0 {VIEW} {VIEW}")} preserveAspectRatio="xMidYMid meet"
+                role="group" aria-label={format!("Cluster of {n} nodes (drag across it to partition)")} onclick={deselect}
+                ref={gesture.svg.clone()} onpointerdown={gesture.handlers[0].clone()}
+                onpointermove={gesture.handlers[1].clone()} onpointerup={gesture.handlers[2].clone()}
+                onpointercancel={gesture.handlers[2].clone()}>
                 <g class="cluster__hulls">{ hulls }</g>
                 <g class="cluster__cuts">{ cuts }</g>
                 <g class="cluster__nodes">{ nodes }</g>
                 <g class="cluster__drops">{ drop_marks }</g>
                 <g class="cluster__msgs">{ messages }</g>
+                { cut_line }
             </svg>
         }
     }
@@ -413,7 +529,7 @@ fn vote_dots(votes: &[(NodeId, VoteDot)], names: &[String], radius: f64) -> Html
             #[allow(clippy::cast_precision_loss)]
             let frac = if votes.len() == 1 { 0.5 } else { i as f64 / (count - 1.0) };
             let angle = -std::f64::consts::FRAC_PI_2 - span / 2.0 + span * frac;
-            let (x, y) = ((radius + 16.0) * angle.cos(), (radius + 16.0) * angle.sin());
+            let Point { x, y } = polar(Point { x: 0.0, y: 0.0 }, radius + 16.0, angle);
             html! {
                 <g class={format!("vote vote--{}", v.name())} data-vote={v.name()} transform={format!("translate({} {})", fmt(x), fmt(y))}>
                     <title>{ format!("node {}: vote {}", names.get(peer.index()).map_or("?", String::as_str), v.name().replace('-', " ")) }</title>
@@ -435,7 +551,7 @@ fn name_style(name: &str, r: f64) -> Option<String> {
     }
     #[allow(clippy::cast_precision_loss)]
     let size = (2.9 * r / len as f64).clamp(9.0, 20.0);
-    Some(format!("font-size:{size:.1}px"))
+    Some(format!("font-size:{}px", fixed(size, 1)))
 }
 
 fn centroid(pts: &[Point]) -> Point {
@@ -459,7 +575,7 @@ fn centroid(pts: &[Point]) -> Point {
 }
 
 fn fmt(v: f64) -> String {
-    format!("{v:.1}")
+    fixed(v, 1)
 }
 
 fn ms(v: u64) -> f64 {

@@ -7,6 +7,7 @@ use yew::{
 };
 
 use crate::layout::{SPEED_LOG_MAX, SPEED_LOG_MIN, speed_from_log, speed_label, time_label};
+use crate::num::fixed;
 use crate::state::{Action, LabAction};
 
 /// What the control bar shows, taken from the active lab.
@@ -149,8 +150,8 @@ pub fn ControlBar(props: &ControlProps) -> Html {
             </div>
             <label class="controls__speed">
                 <span class="controls__label">{ "Speed" }</span>
-                <input type="range" aria-label="Speed" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()}
-                    step="0.05" value={t.speed_log.to_string()} oninput={on_speed}
+                <input type="range" aria-label="Speed" min={fixed(SPEED_LOG_MIN, 0)} max={fixed(SPEED_LOG_MAX, 0)}
+                    step="0.05" value={fixed(t.speed_log, 2)} oninput={on_speed}
                     aria-valuetext={speed_label(speed_from_log(t.speed_log))} />
                 <output class="controls__value">{ speed_label(speed_from_log(t.speed_log)) }</output>
             </label>

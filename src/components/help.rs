@@ -46,7 +46,7 @@ pub fn Help(props: &HelpProps) -> Html {
                         { for KEYS.iter().map(|(k, what)| html! { <tr><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr> }) }
                     </tbody>
                 </table>
-                <p class="muted">{ "Click a node or a message for its panel. Any action taken while viewing the past forks the run from there." }</p>
+                <p class="muted">{ "Click a node or a message for its panel. Drag a line across the cluster to partition it into the two sides. Any action taken while viewing the past forks the run from there." }</p>
             </section>
         </div>
     }

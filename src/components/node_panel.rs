@@ -89,10 +89,10 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
             .map(|t| {
                 let left = (ms(t.fires_at.as_ms()) - now).max(0.0);
                 format!(
-                    "{:?}: fires at {} (in {:.0} ms)",
+                    "{:?}: fires at {} (in {} ms)",
                     t.timer,
                     time_label(ms(t.fires_at.as_ms())),
-                    left
+                    crate::num::fixed(left, 0)
                 )
             })
             .collect();

@@ -217,8 +217,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
 }
 
 fn fmt_pct(p: f64) -> String {
-    let s = format!("{:.2}", p * 100.0);
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    crate::num::trimmed(p * 100.0, 2)
 }
 
 #[cfg(test)]

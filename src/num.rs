@@ -1,0 +1,143 @@
+//! Number formatting and the few transcendental functions the page draws with, kept
+//! out of Rust's float formatter and libm.
+//!
+//! Why: the page's bundle is counted in gzip bytes (≤ 350 KB). `format!("{x:.1}")`
+//! pulls in core's Grisu/Dragon float printer and `f64::sin` pulls in libm's argument
+//! reduction; together they cost about 20 KB of wasm for numbers that only position
+//! SVG shapes. [`fixed`] prints with integer arithmetic, and on wasm32 the trigonometry
+//! goes to the browser's `Math`, which is already there. Natively (tests) the same
+//! functions use `std`, so layout tests stay exact.
+//!
+//! It owns only formatting and geometry helpers; it must not be used by the engine,
+//! whose determinism must not depend on the browser.
+
+/// `v` with exactly `decimals` digits after the point (at most 6), rounded half away
+/// from zero: `fixed(1.25, 1) == "1.3"`, `fixed(-0.04, 1) == "0.0"`. Not-a-number and
+/// infinities print as `0`, since an SVG attribute must stay parseable.
+pub fn fixed(v: f64, decimals: u32) -> String {
+    let d = decimals.min(6);
+    let scale = 10i64.pow(d);
+    if !v.is_finite() {
+        return if d == 0 {
+            "0".to_owned()
+        } else {
+            format!("0.{}", "0".repeat(d as usize))
+        };
+    }
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    let scaled = (v * scale as f64).round() as i64;
+    let neg = scaled < 0;
+    let abs = scaled.unsigned_abs();
+    #[allow(clippy::cast_sign_loss)]
+    let scale_u = scale as u64;
+    let (int, frac) = (abs / scale_u, abs % scale_u);
+    let sign = if neg { "-" } else { "" };
+    if d == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac:0width$}", width = d as usize)
+    }
+}
+
+/// [`fixed`] without trailing zeros or a trailing point: `trimmed(2.50, 2) == "2.5"`.
+pub fn trimmed(v: f64, decimals: u32) -> String {
+    let s = fixed(v, decimals);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// Sine and cosine of `a` (radians).
+pub fn sin_cos(a: f64) -> (f64, f64) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (js_sys::Math::sin(a), js_sys::Math::cos(a))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        a.sin_cos()
+    }
+}
+
+/// `atan2(y, x)` in radians.
+pub fn atan2(y: f64, x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Math::atan2(y, x)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        y.atan2(x)
+    }
+}
+
+/// `10^x`.
+pub fn pow10(x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Math::pow(10.0, x)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        10f64.powf(x)
+    }
+}
+
+/// The length of `(x, y)`.
+pub fn hypot(x: f64, y: f64) -> f64 {
+    // sqrt is a wasm instruction; hypot's overflow care is not needed for pixels.
+    (x * x + y * y).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_rounds_half_away_from_zero_and_pads() {
+        assert_eq!(fixed(1.25, 1), "1.3");
+        assert_eq!(fixed(-1.25, 1), "-1.3");
+        assert_eq!(fixed(0.0, 2), "0.00");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(1.23456, 3), "1.235");
+        assert_eq!(fixed(12.5, 0), "13");
+        assert_eq!(fixed(0.05, 2), "0.05");
+        assert_eq!(fixed(1000.0, 1), "1000.0");
+        assert_eq!(fixed(f64::NAN, 1), "0.0");
+        assert_eq!(fixed(f64::INFINITY, 0), "0");
+    }
+
+    #[test]
+    fn fixed_is_within_half_a_unit_of_the_value() {
+        for i in -2000..2000 {
+            let v = f64::from(i) * 0.137;
+            for d in 0..4 {
+                let s = fixed(v, d);
+                let back: f64 = s.parse().expect("fixed prints a number");
+                let unit = 10f64.powi(-i32::try_from(d).expect("small"));
+                assert!((back - v).abs() <= unit / 2.0 + 1e-9, "{v} {d} {s}");
+                let frac = s.split('.').nth(1).map_or(0, str::len);
+                assert_eq!(frac, d as usize, "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn trimmed_drops_trailing_zeros() {
+        assert_eq!(trimmed(2.5, 2), "2.5");
+        assert_eq!(trimmed(2.0, 2), "2");
+        assert_eq!(trimmed(0.125, 3), "0.125");
+        assert_eq!(trimmed(40.0, 0), "40");
+    }
+
+    #[test]
+    fn trigonometry_agrees_with_std() {
+        let (s, c) = sin_cos(1.0);
+        assert!((s - 1f64.sin()).abs() < 1e-12 && (c - 1f64.cos()).abs() < 1e-12);
+        assert!((atan2(1.0, -1.0) - 1f64.atan2(-1.0)).abs() < 1e-12);
+        assert!((pow10(0.5) - 10f64.powf(0.5)).abs() < 1e-12);
+        assert!((hypot(3.0, 4.0) - 5.0).abs() < 1e-12);
+    }
+}
