@@ -182,7 +182,7 @@ fn timeline_marks(t: &Transport) -> Html {
                 let f = (*event).min(t.head) as f64 / t.head as f64;
                 html! {
                     <span class="timeline-mark" key={inv.clone()} data-event={event.to_string()} title={format!("{inv} (event {event})")}
-                        style={format!("--at: {f:.5}")} />
+                        style={format!("--at: {}", fixed(f, 5))} />
                 }
             }) }
         </div>

@@ -18,6 +18,7 @@ use crate::browser;
 use crate::hunt::session::{Session, Status};
 use crate::hunt::{SEEDS, UNTIL_MS};
 use crate::layout::time_label;
+use crate::num::fixed;
 use crate::state::{Action, HuntAction, Tab};
 
 /// Real milliseconds of hunting per animation frame (half a 60 Hz frame: the rest is
@@ -86,7 +87,7 @@ impl Drop for FrameLoop {
 
 /// Real elapsed time, to a tenth of a second.
 fn seconds(ms: f64) -> String {
-    format!("{:.1} s", ms.max(0.0) / 1000.0)
+    format!("{} s", fixed(ms.max(0.0) / 1000.0, 1))
 }
 
 fn thousands(n: u64) -> String {
@@ -176,13 +177,14 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
     #[allow(clippy::cast_precision_loss)]
     let rate = p.tried as f64 / (h.elapsed_ms / 1000.0).max(1e-3);
     let figures = format!(
-        "{} / {} seeds · {} events · {} failure{} · {} · {rate:.0} seeds/s",
+        "{} / {} seeds · {} events · {} failure{} · {} · {} seeds/s",
         p.tried,
         p.limit,
         thousands(p.events),
         p.failures,
         if p.failures == 1 { "" } else { "s" },
         seconds(h.elapsed_ms),
+        fixed(rate, 0),
     );
     let dismiss = html! {
         <button class="btn btn--ghost btn--small" aria-label="Dismiss hunt" onclick={send(HuntAction::Dismiss)}>{ "✕" }</button>
@@ -249,7 +251,7 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
     };
     html! {
         <div class={format!("hunt hunt--{state}")} data-hunt={state} role="region" aria-label="Bug hunt"
-            data-tried={p.tried.to_string()} data-events={p.events.to_string()} data-elapsed-ms={format!("{:.0}", h.elapsed_ms)}>
+            data-tried={p.tried.to_string()} data-events={p.events.to_string()} data-elapsed-ms={fixed(h.elapsed_ms, 0)}>
             { find }
             // Announced once it ends, not on every frame of progress.
             <div class="hunt__status" role={(!running).then_some("status")}>{ body }</div>
