@@ -141,11 +141,6 @@ pub fn ControlBar(props: &ControlProps) -> Html {
                     if t.cursor < t.head {
                         <span class="readout__badge" title="Viewing the past: an action here forks the run">{ "past" }</span>
                     }
-                    if t.marks.iter().any(|(e, _)| *e == t.cursor) {
-                        <span class="readout__badge readout__badge--violation" title="An invariant breaks at this event">
-                            { format!("violates {}", t.marks.iter().filter(|(e, _)| *e == t.cursor).map(|(_, inv)| inv.as_str()).collect::<Vec<_>>().join(", ")) }
-                        </span>
-                    }
                 </div>
             </div>
             <label class="controls__speed">
