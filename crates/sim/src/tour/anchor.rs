@@ -493,7 +493,7 @@ mod tests {
     fn bad_anchors_name_the_field() {
         let cases = [
             (json!({}), ""),
-            (json!({"note": "x", "crashed": "1"}), "crashed"),
+            (json!({"note": "x", "crashed": "1"}), "note"),
             (json!({"crashed": "1", "to": "2"}), "to"),
             (json!({"violation": "x", "nth": 2}), "nth"),
             (json!({"sent": "X", "nth": 0}), "nth"),
