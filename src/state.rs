@@ -14,6 +14,7 @@ use yew::Reducible;
 
 use crate::lab::{Fault, Lab, Recipe, Selection};
 use crate::plugin::LabProtocol;
+use crate::tour::{TourAction, TourRun};
 
 /// The protocol behind the Raft tab.
 pub type RaftP = faultlab_sim::raft::Raft;
@@ -155,6 +156,8 @@ pub enum Action {
     ImportTrace(String),
     /// Show a notice.
     Notify(Notice),
+    /// Start, move through or leave a guided tour.
+    Tour(TourAction),
 }
 
 /// The page's state.
@@ -170,6 +173,8 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Whether the keyboard help is open.
     pub help: bool,
+    /// The guided tour being taken, if any.
+    pub tour: Option<TourRun>,
 }
 
 impl Default for AppState {
@@ -200,6 +205,7 @@ impl AppState {
             twopc,
             notice: None,
             help: false,
+            tour: None,
         }
     }
 
@@ -228,10 +234,12 @@ impl AppState {
 
     /// The active tab's run as a scenario value (for the URL and export).
     pub fn active_scenario(&self) -> Value {
-        match self.tab {
+        let mut v = match self.tab {
             Tab::Raft => self.raft.scenario_value(),
             Tab::TwoPc => self.twopc.scenario_value(),
-        }
+        };
+        crate::tour::tag_link(self, &mut v);
+        v
     }
 
     /// The active tab's trace export.
@@ -499,6 +507,8 @@ impl Reducible for AppState {
             return self.reduce(Action::Lab(LabAction::Select(None)));
         }
         let mut s = (*self).clone();
+        let touring = matches!(action, Action::Tour(_));
+        let mark = crate::tour::mark(&self);
         match action {
             Action::Tick(_) => {}
             Action::SelectTab(tab) => s.tab = tab,
@@ -532,7 +542,11 @@ impl Reducible for AppState {
             Action::OpenLink(hash) => match crate::share::parse_fragment(&hash) {
                 Ok(None) => {}
                 Ok(Some(v)) => {
-                    if let Err(e) = s.open_scenario(&v, Opening::Link) {
+                    let opened = match crate::tour::open_link(&mut s, &v) {
+                        Some(tour) => tour.map(drop).map_err(|e| format!("tour: {e}")),
+                        None => s.open_scenario(&v, Opening::Link).map(drop),
+                    };
+                    if let Err(e) = opened {
                         s.notice = Some(Notice::error(format!(
                             "This link's run could not be opened: {e}"
                         )));
@@ -549,6 +563,14 @@ impl Reducible for AppState {
                 });
             }
             Action::Notify(n) => s.notice = Some(n),
+            Action::Tour(a) => match crate::tour::reduce(&mut s, a) {
+                Ok(Some(text)) => s.notice = Some(Notice::info(text)),
+                Ok(None) => {}
+                Err(e) => s.notice = Some(Notice::error(format!("Tour: {e}"))),
+            },
+        }
+        if !touring {
+            crate::tour::follow(&self, mark, &mut s);
         }
         Rc::new(s)
     }
