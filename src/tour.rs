@@ -116,9 +116,9 @@ impl TourRun {
 /// A tour that does not parse or resolve (a bug the native tests catch), named.
 pub fn reduce(s: &mut AppState, action: TourAction) -> Result<Option<String>, String> {
     match action {
-        TourAction::Start(name) => start(s, &name, 0).map(Some),
+        TourAction::Start(name) => start(s, &name, 0).map(|_| None),
         TourAction::Restart => match s.tour.as_ref().map(|t| t.name) {
-            Some(name) => start(s, name, 0).map(Some),
+            Some(name) => start(s, name, 0).map(|_| None),
             None => Ok(None),
         },
         TourAction::Exit => {
@@ -149,8 +149,8 @@ pub fn reduce(s: &mut AppState, action: TourAction) -> Result<Option<String>, St
     }
 }
 
-/// Open tour `name` in its tab, at stop `stop` (clamped).
-fn start(s: &mut AppState, name: &str, stop: usize) -> Result<String, String> {
+/// Open tour `name` in its tab, at stop `stop` (clamped). Returns its number of stops.
+fn start(s: &mut AppState, name: &str, stop: usize) -> Result<usize, String> {
     let (name, text) = catalog::all()
         .into_iter()
         .find(|(n, _)| *n == name)
@@ -186,6 +186,8 @@ fn start(s: &mut AppState, name: &str, stop: usize) -> Result<String, String> {
     }
     s.tab = tab;
     let n = stops.len();
+    // The card says what the tour is; an old notice would only push it down.
+    s.notice = None;
     s.tour = Some(TourRun {
         name,
         title: t.title.clone(),
@@ -194,10 +196,7 @@ fn start(s: &mut AppState, name: &str, stop: usize) -> Result<String, String> {
         current,
         left: false,
     });
-    Ok(format!(
-        "Tour \"{}\": {n} stops. Use Next and Previous (N, P) to move between them.",
-        t.title
-    ))
+    Ok(n)
 }
 
 fn open<P: LabProtocol>(current: &Lab<P>, sc: &Scenario, event: u64) -> Result<Lab<P>, String> {
@@ -269,7 +268,7 @@ pub fn tag_link(s: &AppState, value: &mut Value) {
 }
 
 /// If a link carries a tour, open it at its stop. `None` when the link has no tour.
-pub fn open_link(s: &mut AppState, value: &Value) -> Option<Result<String, String>> {
+pub fn open_link(s: &mut AppState, value: &Value) -> Option<Result<usize, String>> {
     let name = value.get(LINK_TOUR)?.as_str()?;
     let stop = value
         .get(LINK_STOP)
