@@ -117,9 +117,17 @@ fn highlight_css(stop: &StopView) -> String {
         .map(safe)
         .filter(|r| !r.is_empty())
     {
-        css.push_str(".cluster [data-rpc=\"");
-        css.push_str(&rpc);
-        css.push_str("\"] .msg__dot { stroke: var(--tour-ink); stroke-width: 3.5; }\n");
+        // Messages are drawn as groups with a dot, or as bare dots when many fly.
+        for (i, sel) in ["\"] .msg__dot", "\"].msg--dense"].iter().enumerate() {
+            css.push_str(if i == 0 {
+                ".cluster [data-rpc=\""
+            } else {
+                ", .cluster [data-rpc=\""
+            });
+            css.push_str(&rpc);
+            css.push_str(sel);
+        }
+        css.push_str(" { stroke: var(--tour-ink); stroke-width: 3.5; }\n");
     }
     css
 }
@@ -145,6 +153,7 @@ mod tests {
         assert!(css.contains("[data-node=\"grpc-node2\"]"));
         assert!(css.contains("[data-node=\"bodyx\"]"));
         assert!(css.contains("[data-rpc=\"RequestVote\"]"));
+        assert!(css.contains("[data-rpc=\"RequestVote\"].msg--dense"));
         assert_eq!(css.matches('{').count(), 2);
     }
 }
