@@ -105,6 +105,11 @@ test('tours: the menu lists every tour under its protocol', async ({ page, url }
   assert.equal(await page.getAttribute('button[aria-controls=tour-list]', 'aria-expanded'), 'true');
   await clickButton(page, 'Tours');
   await page.locator('#tour-list').waitFor({ state: 'detached' });
+  // A click outside the list closes it too.
+  await clickButton(page, 'Tours');
+  await waitFor(page, '#tour-list');
+  await page.mouse.click(20, 700);
+  await page.locator('#tour-list').waitFor({ state: 'detached' });
 });
 
 test('tours: N and P move between stops; the buttons are focusable', async ({ page, url }) => {

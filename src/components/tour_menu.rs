@@ -68,11 +68,13 @@ pub fn TourMenu(props: &TourMenuProps) -> Html {
     html! {
         <div class="tours" onkeydown={close_on_escape}>
             <button class={if *open { "btn btn--ghost tours__button tours__button--open" } else { "btn btn--ghost tours__button" }}
-                aria-expanded={open.to_string()} aria-controls="tour-list" onclick={toggle}
+                aria-expanded={open.to_string()} aria-controls="tour-list" onclick={toggle.clone()}
                 title="Guided tours: narrated runs, stop by stop">
                 { "Tours" }<span class="tours__caret" aria-hidden="true">{ "▾" }</span>
             </button>
             if *open {
+                // A click anywhere outside the list closes it.
+                <div class="tours__backdrop" onclick={toggle.clone()} />
                 <div class="tours__list panel" id="tour-list" role="region" aria-label="Guided tours">
                     { group(Tab::Raft) }
                     { group(Tab::TwoPc) }
