@@ -25,10 +25,13 @@ use crate::components::requests_panel::requests_panel;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
+use crate::components::tour_card::TourCard;
+use crate::components::tour_menu::TourMenu;
 use crate::components::violations::Violations;
 use crate::lab::{Fault, Lab, Selection};
 use crate::plugin::LabProtocol;
 use crate::state::{Action, AppState, LabAction, Notice, RaftP, Tab, TwoPcP};
+use crate::tour::TourAction;
 
 /// The play loop's period (about one frame).
 const FRAME_MS: u32 = 16;
@@ -188,6 +191,7 @@ pub fn App() -> Html {
                     { tab_button(Tab::TwoPc) }
                 </nav>
                 <div class="topbar__right">
+                    <TourMenu active={state.tour.as_ref().map(|t| t.name)} on_action={on_action.clone()} />
                     <ShareBar on_export={on_export} on_action={on_action.clone()} />
                     <button class="btn btn--ghost btn--icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={open_help}>{ "?" }</button>
                 </div>
@@ -206,6 +210,10 @@ pub fn App() -> Html {
                     Tab::Raft => html! { <TabView<RaftP> key="raft" lab={state.raft.clone()} on_action={on_action.clone()} /> },
                     Tab::TwoPc => html! { <TabView<TwoPcP> key="2pc" lab={state.twopc.clone()} on_action={on_action.clone()} /> },
                 } }
+                if let Some(tour) = state.tour.clone().filter(|t| t.tab == state.tab) {
+                    <TourCard cursor={match tour.tab { Tab::Raft => state.raft.cursor(), Tab::TwoPc => state.twopc.cursor() }}
+                        tour={tour} on_action={on_action.clone()} />
+                }
             </main>
             if state.help {
                 <Help on_action={on_action.clone()} />
@@ -250,6 +258,9 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
             "a" => Action::Lab(LabAction::Key('a')),
             "d" => Action::Lab(LabAction::StepToDelivery),
             "h" => Action::Lab(LabAction::Fault(Fault::Heal)),
+            // Guided tours: next / previous stop (nothing happens without a tour).
+            "n" => Action::Tour(TourAction::Next),
+            "p" => Action::Tour(TourAction::Previous),
             _ => return None,
         },
     })

@@ -14,6 +14,8 @@ pub mod requests_panel;
 pub mod scenario_picker;
 pub mod settings;
 pub mod share_bar;
+pub mod tour_card;
+pub mod tour_menu;
 pub mod violations;
 
 use yew::{Callback, Properties};

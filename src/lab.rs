@@ -250,6 +250,12 @@ impl<P: LabProtocol> Lab<P> {
         self.history.borrow().len()
     }
 
+    /// Whether `other` records the same run (the same history, perhaps viewed or
+    /// extended differently). A rebuild or a newly opened scenario is another run.
+    pub fn same_run(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.history, &other.history)
+    }
+
     /// True when viewing the newest event.
     pub fn at_head(&self) -> bool {
         self.past.is_none()

@@ -17,6 +17,7 @@ pub mod plugin;
 pub mod raft_view;
 pub mod share;
 pub mod state;
+pub mod tour;
 pub mod twopc_view;
 
 /// Mount the app on the page's body, after installing a panic hook that reports a

@@ -15,6 +15,7 @@ use yew::Reducible;
 use crate::hunt::session::Session as HuntSession;
 use crate::lab::{Fault, Lab, Recipe, Selection};
 use crate::plugin::LabProtocol;
+use crate::tour::{TourAction, TourRun};
 
 /// The protocol behind the Raft tab.
 pub type RaftP = faultlab_sim::raft::Raft;
@@ -178,6 +179,8 @@ pub enum Action {
     Notify(Notice),
     /// The bug hunt.
     Hunt(HuntAction),
+    /// Start, move through or leave a guided tour.
+    Tour(TourAction),
 }
 
 /// The page's state.
@@ -195,6 +198,8 @@ pub struct AppState {
     pub help: bool,
     /// The bug hunt, running or finished (until dismissed).
     pub hunt: Option<HuntSession>,
+    /// The guided tour being taken, if any.
+    pub tour: Option<TourRun>,
 }
 
 impl Default for AppState {
@@ -226,6 +231,7 @@ impl AppState {
             notice: None,
             help: false,
             hunt: None,
+            tour: None,
         }
     }
 
@@ -254,10 +260,12 @@ impl AppState {
 
     /// The active tab's run as a scenario value (for the URL and export).
     pub fn active_scenario(&self) -> Value {
-        match self.tab {
+        let mut v = match self.tab {
             Tab::Raft => self.raft.scenario_value(),
             Tab::TwoPc => self.twopc.scenario_value(),
-        }
+        };
+        crate::tour::tag_link(self, &mut v);
+        v
     }
 
     /// The active tab's trace export.
@@ -543,6 +551,8 @@ impl Reducible for AppState {
             return self.reduce(Action::Lab(LabAction::Select(None)));
         }
         let mut s = (*self).clone();
+        let touring = matches!(action, Action::Tour(_));
+        let mark = crate::tour::mark(&self);
         match action {
             Action::Tick(_) => {}
             Action::SelectTab(tab) => s.tab = tab,
@@ -575,16 +585,21 @@ impl Reducible for AppState {
             }
             Action::OpenLink(hash) => match crate::share::parse_fragment(&hash) {
                 Ok(None) => {}
-                Ok(Some(v)) => match s.open_scenario(&v, Opening::Link) {
-                    // A link made by the CLI (a counterexample, a failing chaos seed)
-                    // says what it shows; the page's own links carry no title.
-                    Ok(_) => s.notice = link_notice(&v),
-                    Err(e) => {
+                Ok(Some(v)) => {
+                    let opened = match crate::tour::open_link(&mut s, &v) {
+                        Some(tour) => tour.map(drop).map_err(|e| format!("tour: {e}")),
+                        None => s.open_scenario(&v, Opening::Link).map(|_| {
+                            // A link made by the CLI (a counterexample, a failing chaos
+                            // seed) says what it shows; the page's own links carry no title.
+                            s.notice = link_notice(&v);
+                        }),
+                    };
+                    if let Err(e) = opened {
                         s.notice = Some(Notice::error(format!(
                             "This link's run could not be opened: {e}"
                         )));
                     }
-                },
+                }
                 Err(e) => {
                     s.notice = Some(Notice::error(format!("This link could not be opened: {e}")));
                 }
@@ -597,6 +612,14 @@ impl Reducible for AppState {
             }
             Action::Notify(n) => s.notice = Some(n),
             Action::Hunt(a) => reduce_hunt(&mut s, a),
+            Action::Tour(a) => match crate::tour::reduce(&mut s, a) {
+                Ok(Some(text)) => s.notice = Some(Notice::info(text)),
+                Ok(None) => {}
+                Err(e) => s.notice = Some(Notice::error(format!("Tour: {e}"))),
+            },
+        }
+        if !touring {
+            crate::tour::follow(&self, mark, &mut s);
         }
         Rc::new(s)
     }

@@ -23,6 +23,10 @@ const KEYS: &[(&str, &str)] = &[
         "spread the election timers (a clean election) / align them (a split vote)",
     ),
     ("H", "heal every partition"),
+    (
+        "N / P",
+        "next / previous stop of a guided tour (Tours menu)",
+    ),
     ("Esc", "close a panel"),
     ("?", "this help"),
 ];

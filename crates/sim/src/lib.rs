@@ -40,6 +40,7 @@ pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod tour;
 pub mod trace;
 pub mod twopc;
 pub mod world;

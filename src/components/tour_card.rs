@@ -1,0 +1,159 @@
+//! The tour card: the tour's title, "Stop k of n", the stop's caption and
+//! Previous/Next/Exit, plus the stop's highlight (a node halo, an RPC's messages) as a
+//! small generated style sheet, so the cluster view needs no tour-specific code.
+//!
+//! It renders a [`TourRun`] and dispatches tour actions; it must not move the lab
+//! itself.
+
+use yew::{Callback, Html, Properties, component, html};
+
+use crate::state::Action;
+use crate::tour::{StopView, TourAction, TourRun};
+
+/// Props of [`TourCard`].
+#[derive(Properties, PartialEq)]
+pub struct TourCardProps {
+    /// The tour being taken.
+    pub tour: TourRun,
+    /// The event the tour's lab shows (to notice the user stepped away).
+    pub cursor: u64,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The card, shown under the workspace while a tour runs in the visible tab.
+#[component]
+pub fn TourCard(props: &TourCardProps) -> Html {
+    let t = &props.tour;
+    let send = |a: TourAction| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_| cb.emit(Action::Tour(a.clone())))
+    };
+    let k = t.current;
+    let n = t.stops.len();
+    let stop = t.stop();
+    let away = !t.left && props.cursor != stop.event;
+    html! {
+        <section class={if t.left { "tour tour--left" } else { "tour" }} aria-label={format!("Tour: {}", t.title)}
+            data-tour={t.name} data-tour-stop={(k + 1).to_string()} data-tour-left={t.left.to_string()}>
+            <header class="tour__head">
+                <span class="tour__badge">{ "Tour" }</span>
+                <h2 class="tour__title">{ t.title.clone() }</h2>
+                <span class="tour__count" data-testid="tour-count">{ format!("Stop {} of {n}", k + 1) }</span>
+                <button class="btn btn--ghost btn--small tour__exit" onclick={send(TourAction::Exit)}
+                    title="Leave the tour; the run stays where it is">{ "Exit tour" }</button>
+            </header>
+            if t.left {
+                <p class="tour__caption" role="status" data-testid="tour-caption">
+                    { "You changed the run (a crash, a request, a new seed or scenario), so it has left the tour: the stops no longer describe it. Restart the tour to see it again, or exit and keep exploring." }
+                </p>
+                <div class="tour__nav">
+                    <button class="btn btn--primary" onclick={send(TourAction::Restart)}>{ "Restart tour" }</button>
+                </div>
+            } else {
+                if let Some(title) = &stop.title {
+                    <h3 class="tour__stop" data-testid="tour-stop-title">{ title.clone() }</h3>
+                }
+                <p class="tour__caption" aria-live="polite" data-testid="tour-caption">{ stop.caption.clone() }</p>
+                if away {
+                    <p class="tour__away small">
+                        { format!("You are viewing event {}; this stop is event {}. ", props.cursor, stop.event) }
+                        <button class="btn btn--small" onclick={send(TourAction::Return)}>{ "Back to this stop" }</button>
+                    </p>
+                }
+                <nav class="tour__nav" aria-label="Tour stops">
+                    <button class="btn" disabled={k == 0} onclick={send(TourAction::Previous)}
+                        aria-keyshortcuts="P" title="Previous stop (P)">
+                        <span aria-hidden="true">{ "‹ " }</span>{ "Previous" }
+                    </button>
+                    <ol class="tour__dots" aria-hidden="true">
+                        { for (0..n).map(|i| html! { <li class={dot_class(i, k)} /> }) }
+                    </ol>
+                    <button class="btn btn--primary" disabled={k + 1 >= n} onclick={send(TourAction::Next)}
+                        aria-keyshortcuts="N" title="Next stop (N)">
+                        { "Next" }<span aria-hidden="true">{ " ›" }</span>
+                    </button>
+                </nav>
+                <style>{ highlight_css(stop) }</style>
+            }
+        </section>
+    }
+}
+
+fn dot_class(i: usize, current: usize) -> &'static str {
+    match i.cmp(&current) {
+        std::cmp::Ordering::Less => "tour__dot tour__dot--done",
+        std::cmp::Ordering::Equal => "tour__dot tour__dot--on",
+        std::cmp::Ordering::Greater => "tour__dot",
+    }
+}
+
+/// The style sheet that points at the stop's nodes and RPC. Names come from the
+/// compiled-in tour files; anything but letters, digits, `-` and `_` is dropped, so a
+/// name can never break out of its attribute selector.
+fn highlight_css(stop: &StopView) -> String {
+    let safe = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect::<String>()
+    };
+    let mut css = String::new();
+    let nodes: Vec<String> = stop
+        .highlight
+        .nodes
+        .iter()
+        .map(|n| safe(n))
+        .filter(|n| !n.is_empty())
+        .map(|n| format!(".cluster [data-node=\"{n}\"] .node__track"))
+        .collect();
+    if !nodes.is_empty() {
+        css.push_str(&nodes.join(", "));
+        css.push_str(" { stroke: var(--tour-halo); stroke-width: 16; }\n");
+    }
+    if let Some(rpc) = stop
+        .highlight
+        .rpc
+        .as_deref()
+        .map(safe)
+        .filter(|r| !r.is_empty())
+    {
+        // Messages are drawn as groups with a dot, or as bare dots when many fly.
+        for (i, sel) in ["\"] .msg__dot", "\"].msg--dense"].iter().enumerate() {
+            css.push_str(if i == 0 {
+                ".cluster [data-rpc=\""
+            } else {
+                ", .cluster [data-rpc=\""
+            });
+            css.push_str(&rpc);
+            css.push_str(sel);
+        }
+        css.push_str(" { stroke: var(--tour-ink); stroke-width: 3.5; }\n");
+    }
+    css
+}
+
+#[cfg(test)]
+mod tests {
+    use faultlab_sim::tour::Highlight;
+
+    use super::*;
+
+    #[test]
+    fn highlight_names_cannot_escape_their_selector() {
+        let stop = StopView {
+            title: None,
+            caption: String::new(),
+            event: 0,
+            highlight: Highlight {
+                nodes: vec!["grpc-node2".into(), "\"] {} body { x".into()],
+                rpc: Some("RequestVote".into()),
+            },
+        };
+        let css = highlight_css(&stop);
+        assert!(css.contains("[data-node=\"grpc-node2\"]"));
+        assert!(css.contains("[data-node=\"bodyx\"]"));
+        assert!(css.contains("[data-rpc=\"RequestVote\"]"));
+        assert!(css.contains("[data-rpc=\"RequestVote\"].msg--dense"));
+        assert_eq!(css.matches('{').count(), 2);
+    }
+}

@@ -1,0 +1,85 @@
+//! The "Tours" button in the top bar and its list of guided tours, grouped by
+//! protocol. Choosing one starts it (in its tab, paused at the first stop).
+//!
+//! It owns whether the list is open; it must not start a tour itself (it dispatches).
+
+use std::rc::Rc;
+
+use yew::{Callback, Html, Properties, component, html, use_memo, use_state};
+
+use crate::state::{Action, Tab};
+use crate::tour::{TourAction, TourEntry, entries};
+
+/// Props of [`TourMenu`].
+#[derive(Properties, PartialEq)]
+pub struct TourMenuProps {
+    /// The running tour's name, if any.
+    pub active: Option<&'static str>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The button and, when open, the list.
+#[component]
+pub fn TourMenu(props: &TourMenuProps) -> Html {
+    let open = use_state(|| false);
+    // Parsed once (the top bar re-renders on every frame while playing).
+    let tours: Rc<Vec<TourEntry>> = use_memo((), |()| entries());
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let close_on_escape = {
+        let open = open.clone();
+        Callback::from(move |e: yew::KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.stop_propagation();
+                open.set(false);
+            }
+        })
+    };
+    let group = |tab: Tab| {
+        let items = tours.iter().filter(|t| t.tab == tab).map(|t| {
+            let cb = props.on_action.clone();
+            let open = open.clone();
+            let name = t.name;
+            let onclick = Callback::from(move |_| {
+                open.set(false);
+                cb.emit(Action::Tour(TourAction::Start(name.to_owned())));
+            });
+            let current = props.active == Some(name);
+            html! {
+                <li>
+                    <button class={if current { "tours__item tours__item--on" } else { "tours__item" }}
+                        data-tour-item={name} aria-current={current.then_some("true")} onclick={onclick}>
+                        <span class="tours__name">{ t.title.clone() }</span>
+                        <span class="tours__summary">{ t.summary.clone() }</span>
+                    </button>
+                </li>
+            }
+        });
+        html! {
+            <section class="tours__group" aria-label={format!("{} tours", tab.label())}>
+                <h3>{ tab.label() }</h3>
+                <ul class="plain">{ for items }</ul>
+            </section>
+        }
+    };
+    html! {
+        <div class="tours" onkeydown={close_on_escape}>
+            <button class={if *open { "btn btn--ghost tours__button tours__button--open" } else { "btn btn--ghost tours__button" }}
+                aria-expanded={open.to_string()} aria-controls="tour-list" onclick={toggle.clone()}
+                title="Guided tours: narrated runs, stop by stop">
+                { "Tours" }<span class="tours__caret" aria-hidden="true">{ "▾" }</span>
+            </button>
+            if *open {
+                // A click anywhere outside the list closes it.
+                <div class="tours__backdrop" onclick={toggle.clone()} />
+                <div class="tours__list panel" id="tour-list" role="region" aria-label="Guided tours">
+                    { group(Tab::Raft) }
+                    { group(Tab::TwoPc) }
+                </div>
+            }
+        </div>
+    }
+}
