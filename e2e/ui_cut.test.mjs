@@ -59,3 +59,20 @@ test('ui: dragging a line across the cluster partitions it; Heal undoes it', asy
   await clickButton(page, 'Heal');
   await waitUntil(async () => (await count(page, '.hull')) === 0, { message: 'healed: one network again' });
 });
+
+test('ui: at 1000 px and on a 390 px phone the cluster is drawn and nothing scrolls sideways', async ({ page, url }) => {
+  for (const [width, height] of [
+    [1000, 800],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await gotoApp(page, url);
+    await waitFor(page, '[data-node="1"]');
+    const m = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      cluster: document.querySelector('svg.cluster').getBoundingClientRect(),
+    }));
+    assert.ok(m.scroll <= width, `${width} px: the page is ${m.scroll} px wide`);
+    assert.ok(m.cluster.height > 250 && m.cluster.width > 250, `${width} px: cluster ${m.cluster.width} x ${m.cluster.height}`);
+  }
+});
