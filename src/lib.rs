@@ -14,6 +14,7 @@ pub mod layout;
 pub mod plugin;
 pub mod raft_view;
 pub mod share;
+pub mod spacetime;
 pub mod state;
 pub mod twopc_view;
 
