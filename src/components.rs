@@ -13,6 +13,7 @@ pub mod requests_panel;
 pub mod scenario_picker;
 pub mod settings;
 pub mod share_bar;
+pub mod spacetime;
 pub mod violations;
 
 use yew::{Callback, Properties};

@@ -12,6 +12,9 @@
 //! CSS pixels. It is plain Rust with native tests; it must not touch the DOM, the
 //! clock or the lab's state (it reads a lab, never changes it).
 
+// Geometry reads best in its own letters: x, y, t (time), k (px per ms), n (lanes).
+#![allow(clippy::many_single_char_names)]
+
 pub mod happening;
 pub mod notes;
 pub mod timescale;
@@ -1000,7 +1003,7 @@ mod tests {
         assert_eq!(d.arrows.len(), 2);
         let user = &d.arrows[0];
         assert_eq!(user.end, End::Dropped(DropReason::User));
-        assert!(close(user.to.x, (d.lanes[0].x + d.lanes[2].x) / 2.0));
+        assert!(close(user.to.x, f64::midpoint(d.lanes[0].x, d.lanes[2].x)));
         assert!(close(user.to.y, d.scale.y(120.0)));
         assert_eq!(user.end_event, Some(2));
         assert!(user.head().is_none(), "a cross, not an arrow head");
@@ -1025,7 +1028,10 @@ mod tests {
         let a = &head.arrows[0];
         assert_eq!(a.end, End::InFlight);
         assert!(close(a.to.y, head.now_y));
-        assert!(close(a.to.x, (head.lanes[0].x + head.lanes[1].x) / 2.0));
+        assert!(close(
+            a.to.x,
+            f64::midpoint(head.lanes[0].x, head.lanes[1].x)
+        ));
         assert!(a.head().is_some(), "open-ended, with a head");
         // Viewing the past: the same, plus its future, faint, to the delivery.
         let past = run(&evs, 2, 1, 120.0, View::default());

@@ -13,6 +13,8 @@
 
 // Coordinates are f64; trace indices and virtual milliseconds stay far below 2^52.
 #![allow(clippy::cast_precision_loss)]
+// Geometry reads best in its own letters: t (time), y, k (px per ms), r (a row).
+#![allow(clippy::many_single_char_names)]
 
 /// Closest two distinct event times are ever drawn (px), so that they stay apart.
 pub const MIN_GAP: f64 = 3.0;
@@ -157,7 +159,7 @@ impl TimeScale {
         let mut busy = rows.last().map_or(anchor.t, |r| r.busy_until);
         while end < len && end - split < budget {
             let b = beats(end);
-            let last = *rows.last().expect("the anchor row exists");
+            let Some(&last) = rows.last() else { break };
             if b.at > last.t {
                 if last.y - anchor.y > below {
                     break;
