@@ -134,6 +134,8 @@ pub struct Lane {
     pub full_name: String,
     /// Role or state at the cursor, shortened to fit.
     pub state: String,
+    /// Its font size (px).
+    pub state_px: f64,
     /// Its CSS modifier.
     pub class: &'static str,
     /// Up at the cursor.
@@ -435,14 +437,17 @@ fn fit_name(name: &str, lane_w: f64) -> (Vec<String>, f64) {
     (vec![name.to_owned()], size_for(whole).max(8.0))
 }
 
-/// A state word that fits a lane: whole, or its first letter.
-fn fit_state(state: &str, lane_w: f64) -> String {
+/// A state word that fits a lane, and its font size (px): whole at up to 9 px, down
+/// to 7 px, else its first letter.
+fn fit_state(state: &str, lane_w: f64) -> (String, f64) {
+    // Bold capitals with letter spacing: about 0.72 em each.
     #[allow(clippy::cast_precision_loss)]
-    let need = state.chars().count() as f64 * 9.0 * 0.62;
-    if need <= lane_w - 4.0 {
-        state.to_owned()
+    let em = state.chars().count().max(1) as f64 * 0.72;
+    let px = ((lane_w - 10.0) / em).min(9.0);
+    if px >= 7.0 {
+        (state.to_owned(), px)
     } else {
-        state.chars().take(1).collect()
+        (state.chars().take(1).collect(), 9.0)
     }
 }
 
@@ -484,6 +489,7 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
         .enumerate()
         .map(|(i, info)| {
             let (name, name_px) = fit_name(&info.name, lane_w);
+            let (state, state_px) = fit_state(&info.state, lane_w);
             #[allow(clippy::cast_precision_loss)]
             let x = left + (i as f64 + 0.5) * lane_w;
             Lane {
@@ -492,7 +498,8 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                 name,
                 name_px,
                 full_name: info.name.clone(),
-                state: fit_state(&info.state, lane_w),
+                state,
+                state_px,
                 class: info.class,
                 up: info.up,
             }
@@ -1148,8 +1155,11 @@ mod tests {
         assert_eq!(lines, ["grpc-", "node2"]);
         assert!((8.0..=12.0).contains(&px));
         assert_eq!(fit_name("3", 50.0), (vec!["3".to_owned()], 12.0));
-        assert_eq!(fit_state("CANDIDATE", 30.0), "C");
-        assert_eq!(fit_state("LEADER", 120.0), "LEADER");
+        assert_eq!(fit_state("CANDIDATE", 30.0), ("C".to_owned(), 9.0));
+        assert_eq!(fit_state("LEADER", 120.0), ("LEADER".to_owned(), 9.0));
+        let (word, px) = fit_state("FOLLOWER", 60.0);
+        assert_eq!(word, "FOLLOWER");
+        assert!((7.0..9.0).contains(&px), "{px}");
     }
 
     #[test]

@@ -374,10 +374,10 @@ fn Panel(props: &PanelProps) -> Html {
                     <button class="btn btn--small" aria-label="Follow the cursor" title="Keep the cursor in view (End)"
                         aria-pressed={following.to_string()} disabled={following} onclick={on_follow}>{ "Follow" }</button>
                 </div>
-                <span class="st-hint">{ "wheel or drag to scroll · click an event to go there" }</span>
+                <span class="st-hint">{ "click an event to go there" }</span>
                 <button class="btn btn--small" aria-label="Export SVG" title="Download this diagram as an SVG file" onclick={on_export}>{ "Export SVG" }</button>
             </div>
-            <div class="st-viewport" ref={viewport} tabindex="0"
+            <div class="st-viewport" ref={viewport} tabindex="0" title="Wheel or drag to scroll; click an event to go there"
                 aria-label="Space-time diagram: ↑ ↓ scroll, + − zoom, Enter on a mark goes to its event"
                 onclick={on_click} onkeydown={on_key} onwheel={on_wheel}
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}>
@@ -439,6 +439,7 @@ fn drawing(d: &Diagram) -> Html {
                 }) }
             </g>
             <g class="st__arrows">{ for d.arrows.iter().map(|a| arrow(a, &d.lanes)) }</g>
+            <g class="st__ends">{ for d.arrows.iter().map(ends) }</g>
             <g class="st__marks">{ for d.marks.iter().map(|m| mark(m, d)) }</g>
             if now_visible {
                 <g class="st__now" data-spacetime-now={d.cursor.to_string()}>
@@ -473,7 +474,8 @@ fn drawing(d: &Diagram) -> Html {
                                 let y = name_y + 13.0 * i as f64;
                                 html! { <text class="st__name" x={f1(l.x)} y={f1(y)} style={size.clone()}>{ part.clone() }</text> }
                             }) }
-                            <text class="st__role" x={f1(l.x)} y={f1(top - 10.0)}>{ l.state.clone() }</text>
+                            <text class="st__role" x={f1(l.x)} y={f1(top - 10.0)}
+                                style={(l.state_px < 9.0).then(|| format!("font-size:{:.1}px", l.state_px))}>{ l.state.clone() }</text>
                         </g>
                     }
                 }) }
@@ -485,11 +487,11 @@ fn drawing(d: &Diagram) -> Html {
 /// One message arrow.
 fn arrow(a: &Arrow, lanes: &[Lane]) -> Html {
     let w = &a.wire;
-    let (end, end_name) = match a.end {
-        End::Delivered => (true, "delivered"),
-        End::Dropped(_) => (false, "dropped"),
-        End::InFlight => (false, "in-flight"),
-        End::Unknown => (false, "later"),
+    let end_name = match a.end {
+        End::Delivered => "delivered",
+        End::Dropped(_) => "dropped",
+        End::InFlight => "in-flight",
+        End::Unknown => "later",
     };
     let name = |i: usize| lanes.get(i).map_or("?", |l| l.full_name.as_str());
     let title = format!(
@@ -522,22 +524,38 @@ fn arrow(a: &Arrow, lanes: &[Lane]) -> Html {
             if let Some(head) = a.head() {
                 <path class="st__head" d={head} />
             }
+        </g>
+    }
+}
+
+/// An arrow's clickable ends: the send dot, and the ✕ of a drop or the delivery point.
+/// They are drawn above every shaft, so that a later arrow never hides them.
+fn ends(a: &Arrow) -> Html {
+    let w = &a.wire;
+    let msg = w.msg.0.to_string();
+    let faint = a.future.then_some("st__future-item");
+    let rpc = format!("rpc-{}", w.slot);
+    html! {
+        <>
             if let Some(e) = a.send_event {
-                <circle class="st__send" cx={f1(a.from.x)} cy={f1(a.from.y)} r="2.6" data-spacetime-event={e.to_string()} />
+                <circle class={classes!("st__send", rpc.clone(), w.reply.then_some("st__send--reply"), faint)}
+                    cx={f1(a.from.x)} cy={f1(a.from.y)} r="2.6"
+                    data-spacetime-event={e.to_string()} data-spacetime-msg={msg.clone()} />
             }
             if let (End::Dropped(reason), Some(e)) = (a.end, a.end_event) {
-                <g class="st__drop" transform={format!("translate({} {})", f1(a.to.x), f1(a.to.y))}
-                    data-spacetime-event={e.to_string()} data-reason={format!("{reason:?}").to_lowercase()}>
-                    <title>{ format!("dropped ({})", format!("{reason:?}").to_lowercase()) }</title>
+                <g class={classes!("st__drop", faint, a.current.then_some("st__current"))}
+                    transform={format!("translate({} {})", f1(a.to.x), f1(a.to.y))}
+                    data-spacetime-event={e.to_string()} data-spacetime-msg={msg}
+                    data-reason={format!("{reason:?}").to_lowercase()}>
+                    <title>{ format!("{} dropped ({}), event {e}", w.rpc, format!("{reason:?}").to_lowercase()) }</title>
                     <circle r="6" />
                     <path d="M-3 -3L3 3M3 -3L-3 3" />
                 </g>
-            } else if end {
-                if let Some(e) = a.end_event {
-                    <circle class="st__recv" cx={f1(a.to.x)} cy={f1(a.to.y)} r="5" data-spacetime-event={e.to_string()} />
-                }
+            } else if let (End::Delivered, Some(e)) = (a.end, a.end_event) {
+                <circle class="st__recv" cx={f1(a.to.x)} cy={f1(a.to.y)} r="5"
+                    data-spacetime-event={e.to_string()} data-spacetime-msg={msg} />
             }
-        </g>
+        </>
     }
 }
 
