@@ -194,6 +194,17 @@ test('spacetime: zoom, scroll back, follow again, and keyboard', async ({ page, 
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, -400);
   await waitUntil(async () => await button(page, 'Follow the cursor').isEnabled(), { message: 'wheel scrolls' });
+  // So does dragging (down shows earlier times), and the drag is not a click.
+  await clickButton(page, 'Follow the cursor');
+  await waitUntil(async () => await button(page, 'Follow the cursor').isDisabled(), { message: 'following again' });
+  const base = await earliest();
+  const at = await eventNo(page);
+  await page.mouse.move(box.x + box.width / 2, box.y + 120);
+  await page.mouse.down();
+  for (let dy = 20; dy <= 300; dy += 20) await page.mouse.move(box.x + box.width / 2, box.y + 120 + dy);
+  await page.mouse.up();
+  await waitUntil(async () => (await earliest()) < base, { message: 'dragging scrolls back' });
+  assert.equal(await eventNo(page), at, 'a drag does not seek');
 });
 
 test('spacetime: the 2PC tab, its state marks, and a mark reached by keyboard', async ({ page, url }) => {

@@ -52,7 +52,8 @@ const BUDGET: usize = 20_000;
 const MAX_ARROWS: usize = 1_500;
 /// Time labels at least this far apart (px).
 const LABEL_SPACING: f64 = 38.0;
-/// Mark labels on one lane at least this far apart (px); closer ones keep their glyph.
+/// Mark labels that overlap horizontally are at least this far apart (px); a label that
+/// fits nowhere is left out (its mark keeps its glyph and tooltip).
 const MARK_LABEL_SPACING: f64 = 13.0;
 /// Shortest drawn stub of a message dropped as it left (px).
 const DROP_STUB: f64 = 12.0;
@@ -284,6 +285,8 @@ pub struct Mark {
     pub kind: MarkKind,
     /// The words drawn beside it (empty when it would overlap the previous label).
     pub label: String,
+    /// The label goes on the left of the lifeline (it would run off the right edge).
+    pub label_left: bool,
     /// A CSS modifier (state marks: the state's class).
     pub class: &'static str,
     /// The tooltip.
@@ -539,7 +542,8 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
     up.resize(n, true);
     let mut seg_start = vec![top; n];
     let mut lifelines: Vec<Segment> = Vec::new();
-    let mut last_label_y = vec![f64::NEG_INFINITY; n];
+    // Label boxes placed so far: (x0, x1, y).
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
 
     for i in span.start..span.end {
         let Happened { at, event, what } = (src.happened)(i);
@@ -551,17 +555,43 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                 return;
             }
             let li = lane.index();
-            let label = if my - last_label_y[li] >= MARK_LABEL_SPACING && !label.is_empty() {
-                last_label_y[li] = my;
-                label
+            let x = lane_x(lane);
+            // Labels are 9.5 px bold: about 0.62 em per character. A label goes right
+            // of its lifeline, else left, else (it would cover another) it is left
+            // out: the glyph stays, with the words in its tooltip.
+            #[allow(clippy::cast_precision_loss)]
+            let width = label.chars().count() as f64 * 9.5 * 0.62;
+            let right = (x + 9.0, x + 9.0 + width);
+            let left = (x - 9.0 - width, x - 9.0);
+            let free = |(a, b): (f64, f64)| {
+                a >= 0.0
+                    && b <= frame.width - 2.0
+                    && !placed.iter().any(|&(pa, pb, py): &(f64, f64, f64)| {
+                        a < pb && pa < b && (py - my).abs() < MARK_LABEL_SPACING
+                    })
+            };
+            let side = if label.is_empty() {
+                None
+            } else if free(right) {
+                Some((right, false))
+            } else if free(left) {
+                Some((left, true))
             } else {
-                String::new()
+                None
+            };
+            let (label, label_left) = match side {
+                Some(((a, b), on_left)) => {
+                    placed.push((a, b, my));
+                    (label, on_left)
+                }
+                None => (String::new(), false),
             };
             marks.push(Mark {
                 lane: li,
                 y: my,
                 kind,
                 label,
+                label_left,
                 class,
                 detail,
                 event,
@@ -1147,6 +1177,50 @@ mod tests {
             .max()
             .expect("arrows");
         assert!(latest < cursor);
+    }
+
+    #[test]
+    fn mark_labels_never_overlap() {
+        let state = |node: u16, at: f64, event: u64| {
+            let mark = StateMark {
+                label: "FOLLOWER T12".into(),
+                class: "follower",
+                detail: String::new(),
+            };
+            ev(at, event, Happening::State(NodeId(node), mark))
+        };
+        // Five nodes change state within 2 ms; then one more on the last lane later.
+        let mut evs: Vec<Happened> = (0..5)
+            .map(|i| state(i, 100.0 + f64::from(i) * 0.5, 1))
+            .collect();
+        evs.push(state(4, 400.0, 2));
+        let d = run(&evs, 5, 2, 400.0, View::default());
+        assert_eq!(d.marks.len(), 6, "every mark keeps its glyph");
+        let boxes: Vec<(f64, f64, f64)> = d
+            .marks
+            .iter()
+            .filter(|m| !m.label.is_empty())
+            .map(|m| {
+                let x = d.lanes[m.lane].x;
+                let w = 12.0 * 9.5 * 0.62;
+                if m.label_left {
+                    (x - 9.0 - w, x - 9.0, m.y)
+                } else {
+                    (x + 9.0, x + 9.0 + w, m.y)
+                }
+            })
+            .collect();
+        assert!(boxes.len() >= 3 && boxes.len() < 6, "{boxes:?}");
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(a.0 >= 0.0 && a.1 <= FRAME.width, "{a:?} is on the drawing");
+            for b in &boxes[i + 1..] {
+                let apart = a.1 <= b.0 || b.1 <= a.0 || (a.2 - b.2).abs() >= MARK_LABEL_SPACING;
+                assert!(apart, "{a:?} overlaps {b:?}");
+            }
+        }
+        // The last lane's lone label goes on its left, inside the drawing.
+        let last = d.marks.last().expect("marks");
+        assert!(last.label_left && !last.label.is_empty());
     }
 
     #[test]

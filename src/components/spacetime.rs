@@ -574,7 +574,7 @@ fn mark(m: &Mark, d: &Diagram) -> Html {
             html! { <rect class="st__glyph" x="-4.5" y="-4.5" width="9" height="9" transform="rotate(45)" /> }
         }
         MarkKind::Request => html! { <path class="st__glyph" d="M-12 -5L-4 0L-12 5Z" /> },
-        MarkKind::Response => html! { <path class="st__glyph" d="M4 -5L12 0L4 5Z" /> },
+        MarkKind::Response => html! { <path class="st__glyph" d="M-4 -5L-12 0L-4 5Z" /> },
         MarkKind::Timeout => html! { <circle class="st__glyph" r="4.5" /> },
     };
     let class = classes!(
@@ -584,11 +584,6 @@ fn mark(m: &Mark, d: &Diagram) -> Html {
         m.future.then_some("st__future-item"),
         m.current.then_some("st__current"),
     );
-    let label_x = if m.kind == MarkKind::Request {
-        -14.0
-    } else {
-        9.0
-    };
     html! {
         <g class={class} transform={format!("translate({} {})", f1(x), f1(m.y))}
             data-spacetime-event={m.event.to_string()} data-mark={m.kind.name()}
@@ -597,8 +592,8 @@ fn mark(m: &Mark, d: &Diagram) -> Html {
             <circle class="st__hit" r="9" />
             { glyph }
             if !m.label.is_empty() {
-                <text class={if m.kind == MarkKind::Request { "st__label st__label--left" } else { "st__label" }}
-                    x={f1(label_x)} y="0">{ m.label.clone() }</text>
+                <text class={if m.label_left { "st__label st__label--left" } else { "st__label" }}
+                    x={if m.label_left { "-9" } else { "9" }} y="0">{ m.label.clone() }</text>
             }
         </g>
     }
