@@ -205,6 +205,13 @@ test('spacetime: zoom, scroll back, follow again, and keyboard', async ({ page, 
   await page.mouse.up();
   await waitUntil(async () => (await earliest()) < base, { message: 'dragging scrolls back' });
   assert.equal(await eventNo(page), at, 'a drag does not seek');
+  // Scrolling back while the run plays pauses it there.
+  await clickButton(page, 'Follow the cursor');
+  await clickButton(page, 'Play');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -300);
+  await button(page, 'Play').waitFor();
+  assert.ok(await button(page, 'Follow the cursor').isEnabled(), 'still scrolled back');
 });
 
 test('spacetime: the 2PC tab, its state marks, and a mark reached by keyboard', async ({ page, url }) => {

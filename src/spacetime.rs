@@ -441,13 +441,13 @@ fn fit_name(name: &str, lane_w: f64) -> (Vec<String>, f64) {
 }
 
 /// A state word that fits a lane, and its font size (px): whole at up to 9 px, down
-/// to 7 px, else its first letter.
+/// to 7.5 px, else its first letter.
 fn fit_state(state: &str, lane_w: f64) -> (String, f64) {
-    // Bold capitals with letter spacing: about 0.72 em each.
+    // Bold capitals with letter spacing: about 0.8 em each.
     #[allow(clippy::cast_precision_loss)]
-    let em = state.chars().count().max(1) as f64 * 0.72;
-    let px = ((lane_w - 10.0) / em).min(9.0);
-    if px >= 7.0 {
+    let em = state.chars().count().max(1) as f64 * 0.8;
+    let px = ((lane_w - 14.0) / em).min(9.0);
+    if px >= 7.5 {
         (state.to_owned(), px)
     } else {
         (state.chars().take(1).collect(), 9.0)
@@ -475,6 +475,51 @@ fn net_label(change: &NetChange, names: &[String]) -> (String, bool) {
             *up,
         ),
         NetChange::Heal => ("heal".to_owned(), true),
+    }
+}
+
+/// Put each mark's label right of its lifeline, else left, else (it would cover
+/// another label or a glyph) leave it out: the glyph stays, with the words in its
+/// tooltip. Marks are placed in time order.
+fn place_labels(marks: &mut [Mark], lanes: &[Lane], width: f64) {
+    const GLYPH: f64 = 8.0;
+    let x_of = |m: &Mark| lanes.get(m.lane).map_or(0.0, |l| l.x);
+    // Boxes taken so far, as (x0, x1, y): every glyph, then each label placed.
+    let mut taken: Vec<(f64, f64, f64)> = marks
+        .iter()
+        .map(|m| (x_of(m) - GLYPH, x_of(m) + GLYPH, m.y))
+        .collect();
+    for m in marks.iter_mut() {
+        if m.label.is_empty() {
+            continue;
+        }
+        let x = x_of(m);
+        // Labels are 9.5 px bold capitals: about 0.7 em per character.
+        #[allow(clippy::cast_precision_loss)]
+        let w = m.label.chars().count() as f64 * 9.5 * 0.7;
+        let free = |(a, b): (f64, f64)| {
+            a >= 0.0
+                && b <= width - 2.0
+                && !taken
+                    .iter()
+                    .any(|&(ta, tb, ty)| a < tb && ta < b && (ty - m.y).abs() < MARK_LABEL_SPACING)
+        };
+        let right = (x + 9.0, x + 9.0 + w);
+        let left = (x - 9.0 - w, x - 9.0);
+        let side = if free(right) {
+            Some((right, false))
+        } else if free(left) {
+            Some((left, true))
+        } else {
+            None
+        };
+        match side {
+            Some(((a, b), on_left)) => {
+                taken.push((a, b, m.y));
+                m.label_left = on_left;
+            }
+            None => m.label.clear(),
+        }
     }
 }
 
@@ -542,8 +587,6 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
     up.resize(n, true);
     let mut seg_start = vec![top; n];
     let mut lifelines: Vec<Segment> = Vec::new();
-    // Label boxes placed so far: (x0, x1, y).
-    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
 
     for i in span.start..span.end {
         let Happened { at, event, what } = (src.happened)(i);
@@ -555,43 +598,12 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                 return;
             }
             let li = lane.index();
-            let x = lane_x(lane);
-            // Labels are 9.5 px bold: about 0.62 em per character. A label goes right
-            // of its lifeline, else left, else (it would cover another) it is left
-            // out: the glyph stays, with the words in its tooltip.
-            #[allow(clippy::cast_precision_loss)]
-            let width = label.chars().count() as f64 * 9.5 * 0.62;
-            let right = (x + 9.0, x + 9.0 + width);
-            let left = (x - 9.0 - width, x - 9.0);
-            let free = |(a, b): (f64, f64)| {
-                a >= 0.0
-                    && b <= frame.width - 2.0
-                    && !placed.iter().any(|&(pa, pb, py): &(f64, f64, f64)| {
-                        a < pb && pa < b && (py - my).abs() < MARK_LABEL_SPACING
-                    })
-            };
-            let side = if label.is_empty() {
-                None
-            } else if free(right) {
-                Some((right, false))
-            } else if free(left) {
-                Some((left, true))
-            } else {
-                None
-            };
-            let (label, label_left) = match side {
-                Some(((a, b), on_left)) => {
-                    placed.push((a, b, my));
-                    (label, on_left)
-                }
-                None => (String::new(), false),
-            };
             marks.push(Mark {
                 lane: li,
                 y: my,
                 kind,
                 label,
-                label_left,
+                label_left: false,
                 class,
                 detail,
                 event,
@@ -726,6 +738,7 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
             Happening::Other => {}
         }
     }
+    place_labels(&mut marks, &lanes, frame.width);
     for (li, start) in seg_start.iter().enumerate() {
         lifelines.push(Segment {
             lane: li,
@@ -1202,7 +1215,7 @@ mod tests {
             .filter(|m| !m.label.is_empty())
             .map(|m| {
                 let x = d.lanes[m.lane].x;
-                let w = 12.0 * 9.5 * 0.62;
+                let w = 12.0 * 9.5 * 0.7;
                 if m.label_left {
                     (x - 9.0 - w, x - 9.0, m.y)
                 } else {
@@ -1218,6 +1231,14 @@ mod tests {
                 assert!(apart, "{a:?} overlaps {b:?}");
             }
         }
+        for a in &boxes {
+            for m in &d.marks {
+                let x = d.lanes[m.lane].x;
+                let apart =
+                    a.1 <= x - 8.0 || x + 8.0 <= a.0 || (a.2 - m.y).abs() >= MARK_LABEL_SPACING;
+                assert!(apart, "{a:?} covers the glyph on lane {}", m.lane);
+            }
+        }
         // The last lane's lone label goes on its left, inside the drawing.
         let last = d.marks.last().expect("marks");
         assert!(last.label_left && !last.label.is_empty());
@@ -1231,9 +1252,10 @@ mod tests {
         assert_eq!(fit_name("3", 50.0), (vec!["3".to_owned()], 12.0));
         assert_eq!(fit_state("CANDIDATE", 30.0), ("C".to_owned(), 9.0));
         assert_eq!(fit_state("LEADER", 120.0), ("LEADER".to_owned(), 9.0));
-        let (word, px) = fit_state("FOLLOWER", 60.0);
+        let (word, px) = fit_state("FOLLOWER", 70.0);
         assert_eq!(word, "FOLLOWER");
-        assert!((7.0..9.0).contains(&px), "{px}");
+        assert!((7.5..9.0).contains(&px), "{px}");
+        assert_eq!(fit_state("FOLLOWER", 60.0).0, "F");
     }
 
     #[test]

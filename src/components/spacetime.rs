@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::{
     Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, Properties, UseStateHandle,
-    WheelEvent, classes, component, html, use_effect_with, use_memo, use_mut_ref, use_node_ref,
-    use_state, use_state_eq,
+    WheelEvent, classes, component, html, use_effect, use_effect_with, use_memo, use_mut_ref,
+    use_node_ref, use_state, use_state_eq,
 };
 
 use super::LabProps;
@@ -93,7 +93,7 @@ pub fn SpaceTime<P: SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     );
     html! {
         <Panel diagram={d} viewing={viewing} frame={frame} file_name={file_name}
-            on_action={props.on_action.clone()} />
+            playing={lab.playing} on_action={props.on_action.clone()} />
     }
 }
 
@@ -104,6 +104,7 @@ struct PanelProps {
     viewing: UseStateHandle<Viewing>,
     frame: UseStateHandle<Frame>,
     file_name: String,
+    playing: bool,
     on_action: Callback<Action>,
 }
 
@@ -113,6 +114,7 @@ impl PartialEq for PanelProps {
             && self.viewing == other.viewing
             && self.frame == other.frame
             && self.file_name == other.file_name
+            && self.playing == other.playing
             && self.on_action == other.on_action
     }
 }
@@ -128,23 +130,31 @@ fn Panel(props: &PanelProps) -> Html {
     let cursor = d.cursor;
     let view = props.viewing.at(cursor);
 
-    // Size the drawing to its box, on mount and whenever the window changes size.
-    {
+    // Size the drawing to its box: after every render (a notice line above the
+    // workspace shrinks it without resizing the window; the frame is compared by
+    // value, so an unchanged size renders nothing) and whenever the window resizes.
+    let measure = {
         let viewport = viewport.clone();
         let frame = props.frame.clone();
-        use_effect_with((), move |()| {
-            let measure = move || {
-                if let Some(el) = viewport.cast::<Element>() {
-                    let (w, h) = (el.client_width(), el.client_height());
-                    if w > 0 && h > 0 {
-                        frame.set(Frame {
-                            width: f64::from(w),
-                            height: f64::from(h),
-                        });
-                    }
+        Rc::new(move || {
+            if let Some(el) = viewport.cast::<Element>() {
+                let (w, h) = (el.client_width(), el.client_height());
+                if w > 0 && h > 0 {
+                    frame.set(Frame {
+                        width: f64::from(w),
+                        height: f64::from(h),
+                    });
                 }
-            };
-            measure();
+            }
+        })
+    };
+    {
+        let measure = Rc::clone(&measure);
+        use_effect(move || measure());
+    }
+    {
+        let measure = Rc::clone(&measure);
+        use_effect_with((), move |()| {
             let listener = web_sys::window()
                 .map(|w| gloo_events::EventListener::new(&w, "resize", move |_| measure()));
             move || drop(listener)
@@ -153,7 +163,13 @@ fn Panel(props: &PanelProps) -> Html {
 
     let set_view = {
         let viewing = props.viewing.clone();
+        let on_action = props.on_action.clone();
+        let playing = props.playing;
         Rc::new(move |v: View| {
+            // Scrolling away from the cursor means looking at something: stop there.
+            if playing && v.pin.is_some() {
+                on_action.emit(Action::Lab(LabAction::Pause));
+            }
             viewing.set(Viewing {
                 view: v,
                 pinned_at: v.pin.map(|_| cursor),
@@ -324,7 +340,7 @@ fn Panel(props: &PanelProps) -> Html {
     let on_move = {
         let drag = drag.clone();
         let dragged = dragged.clone();
-        let viewing = props.viewing.clone();
+        let set_view = Rc::clone(&set_view);
         Callback::from(move |e: PointerEvent| {
             let Some((y0, start, v)) = drag.borrow().clone() else {
                 return;
@@ -341,11 +357,7 @@ fn Panel(props: &PanelProps) -> Html {
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
             // The drawing follows the pointer: dragging down shows earlier times.
-            let next = start.panned(v, -dy);
-            viewing.set(Viewing {
-                view: next,
-                pinned_at: Some(start.cursor),
-            });
+            set_view(start.panned(v, -dy));
         })
     };
     let on_up = {
