@@ -198,12 +198,16 @@ test('spacetime: zoom, scroll back, follow again, and keyboard', async ({ page, 
   await clickButton(page, 'Follow the cursor');
   await waitUntil(async () => await button(page, 'Follow the cursor').isDisabled(), { message: 'following again' });
   const base = await earliest();
+  const topTime = async () => Math.min(...(await page.locator('.st__axis text').allTextContents()).map(Number));
+  const baseTop = await topTime();
   const at = await eventNo(page);
   await page.mouse.move(box.x + box.width / 2, box.y + 120);
   await page.mouse.down();
   for (let dy = 20; dy <= 300; dy += 20) await page.mouse.move(box.x + box.width / 2, box.y + 120 + dy);
   await page.mouse.up();
   await waitUntil(async () => (await earliest()) < base, { message: 'dragging scrolls back' });
+  // The whole drag counts (300 px: a couple of heartbeat rounds), not just its start.
+  await waitUntil(async () => baseTop - (await topTime()) > 1.0, { message: 'dragged 300 px back' });
   assert.equal(await eventNo(page), at, 'a drag does not seek');
   // Scrolling back while the run plays pauses it there.
   await clickButton(page, 'Follow the cursor');
@@ -231,6 +235,10 @@ test('spacetime: the 2PC tab, its state marks, and a mark reached by keyboard', 
   await mark.focus();
   await page.keyboard.press('Enter');
   await waitUntil(async () => (await eventNo(page)) === event, { message: `Enter seeks to ${event}` });
+  // The mark keeps the focus through the redraw.
+  await waitUntil(async () => page.evaluate((e) => document.activeElement?.getAttribute('data-spacetime-event') === String(e), event), {
+    message: 'focus stays on the mark',
+  });
 });
 
 test('spacetime: fits a 390 px phone', async ({ page, url }) => {

@@ -17,6 +17,7 @@
 
 pub mod happening;
 pub mod notes;
+pub mod svg;
 pub mod timescale;
 
 use std::collections::BTreeMap;
@@ -419,6 +420,30 @@ struct Flight {
     end: Option<(f64, u64, End)>,
 }
 
+impl Flight {
+    fn sent(wire: Wire, copy: bool, sent: (f64, u64), due: f64) -> Flight {
+        Flight {
+            wire,
+            copy,
+            sent: Some(sent),
+            due,
+            end: None,
+        }
+    }
+
+    /// Record a message's end (its send may lie before what was laid out).
+    fn end(flights: &mut BTreeMap<MsgId, Flight>, wire: Wire, end: (f64, u64, End)) {
+        let f = flights.entry(wire.msg).or_insert(Flight {
+            wire,
+            copy: false,
+            sent: None,
+            due: end.0,
+            end: None,
+        });
+        f.end = Some(end);
+    }
+}
+
 /// Split a name that does not fit a lane onto two lines at its last `-`, and pick a
 /// font size (px) that fits.
 fn fit_name(name: &str, lane_w: f64) -> (Vec<String>, f64) {
@@ -592,37 +617,11 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
         let Happened { at, event, what } = (src.happened)(i);
         let future = event > cursor;
         let current = event == cursor;
-        let mut mark = |lane: NodeId, kind: MarkKind, label: String, class, detail| {
-            let my = y(at);
-            if !visible(my, my) || lane.index() >= n {
-                return;
-            }
-            let li = lane.index();
-            marks.push(Mark {
-                lane: li,
-                y: my,
-                kind,
-                label,
-                label_left: false,
-                class,
-                detail,
-                event,
-                future,
-                current,
-            });
-        };
-        match what {
+        // A mark this event puts on a lifeline: (node, kind, label, class, tooltip).
+        let new_mark: Option<(NodeId, MarkKind, String, &'static str, String)> = match what {
             Happening::Sent(wire, due) => {
-                flights.insert(
-                    wire.msg,
-                    Flight {
-                        wire,
-                        copy: false,
-                        sent: Some((at, event)),
-                        due,
-                        end: None,
-                    },
-                );
+                flights.insert(wire.msg, Flight::sent(wire, false, (at, event), due));
+                None
             }
             Happening::Duplicated {
                 original,
@@ -634,42 +633,23 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                         msg: copy,
                         ..o.wire
                     };
-                    flights.insert(
-                        copy,
-                        Flight {
-                            wire,
-                            copy: true,
-                            sent: Some((at, event)),
-                            due,
-                            end: None,
-                        },
-                    );
+                    flights.insert(copy, Flight::sent(wire, true, (at, event), due));
                 }
+                None
             }
             Happening::Delivered(wire) => {
-                let f = flights.entry(wire.msg).or_insert(Flight {
-                    wire,
-                    copy: false,
-                    sent: None,
-                    due: at,
-                    end: None,
-                });
-                f.end = Some((at, event, End::Delivered));
+                Flight::end(&mut flights, wire, (at, event, End::Delivered));
+                None
             }
             Happening::Dropped(wire, reason) => {
-                let f = flights.entry(wire.msg).or_insert(Flight {
-                    wire,
-                    copy: false,
-                    sent: None,
-                    due: at,
-                    end: None,
-                });
-                f.end = Some((at, event, End::Dropped(reason)));
+                Flight::end(&mut flights, wire, (at, event, End::Dropped(reason)));
+                None
             }
             Happening::Expedited(msg) => {
                 if let Some(f) = flights.get_mut(&msg) {
                     f.due = at;
                 }
+                None
             }
             Happening::Crashed(node) | Happening::Restarted(node) => {
                 let crashed = matches!(what, Happening::Crashed(_));
@@ -687,39 +667,36 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                         up[li] = !crashed;
                     }
                 }
-                let (kind, label) = if crashed {
-                    (MarkKind::Crash, "crash")
+                let kind = if crashed {
+                    MarkKind::Crash
                 } else {
-                    (MarkKind::Restart, "restart")
+                    MarkKind::Restart
                 };
                 let who = names.get(li).map_or("?", String::as_str);
-                mark(
+                let word = kind.name();
+                Some((
                     node,
                     kind,
-                    label.to_owned(),
-                    kind.name(),
-                    format!("node {who}: {label}"),
-                );
+                    word.to_owned(),
+                    word,
+                    format!("node {who}: {word}"),
+                ))
             }
-            Happening::Timeout(node) => {
-                mark(
-                    node,
-                    MarkKind::Timeout,
-                    "timeout".to_owned(),
-                    "timeout",
-                    "forced timeout".to_owned(),
-                );
-            }
-            Happening::State(node, m) => {
-                mark(node, MarkKind::State, m.label, m.class, m.detail);
-            }
+            Happening::Timeout(node) => Some((
+                node,
+                MarkKind::Timeout,
+                "timeout".to_owned(),
+                "timeout",
+                "forced timeout".to_owned(),
+            )),
+            Happening::State(node, m) => Some((node, MarkKind::State, m.label, m.class, m.detail)),
             Happening::Request(node, id, op) => {
                 let detail = format!("client request #{} ({op})", id.0);
-                mark(node, MarkKind::Request, op, "request", detail);
+                Some((node, MarkKind::Request, op, "request", detail))
             }
             Happening::Response(node, id) => {
                 let detail = format!("answer to client request #{}", id.0);
-                mark(node, MarkKind::Response, String::new(), "response", detail);
+                Some((node, MarkKind::Response, String::new(), "response", detail))
             }
             Happening::Net(change) => {
                 let ry = y(at);
@@ -734,8 +711,26 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                         current,
                     });
                 }
+                None
             }
-            Happening::Other => {}
+            Happening::Other => None,
+        };
+        if let Some((node, kind, label, class, detail)) = new_mark {
+            let my = y(at);
+            if visible(my, my) && node.index() < n {
+                marks.push(Mark {
+                    lane: node.index(),
+                    y: my,
+                    kind,
+                    label,
+                    label_left: false,
+                    class,
+                    detail,
+                    event,
+                    future,
+                    current,
+                });
+            }
         }
     }
     place_labels(&mut marks, &lanes, frame.width);
@@ -838,12 +833,13 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
     }
     arrows.retain(|a| visible(a.from.y, a.to.y));
     if arrows.len() > MAX_ARROWS {
-        // Keep the ones nearest the anchor.
-        arrows.sort_by(|a, b| {
-            let da = (a.to.y - anchor.y).abs().min((a.from.y - anchor.y).abs());
-            let db = (b.to.y - anchor.y).abs().min((b.from.y - anchor.y).abs());
-            da.total_cmp(&db)
-        });
+        // Keep the ones around the anchor (arrows are in send order, so roughly in
+        // time order).
+        let at = arrows.partition_point(|a| a.from.y < anchor.y);
+        let start = at
+            .saturating_sub(MAX_ARROWS / 2)
+            .min(arrows.len() - MAX_ARROWS);
+        arrows.drain(..start);
         arrows.truncate(MAX_ARROWS);
     }
 
@@ -907,7 +903,7 @@ pub fn diagram<P: SpacetimeProtocol>(lab: &Lab<P>, view: View, frame: Frame) -> 
                 LaneInfo {
                     name: w.node_name(id),
                     state: if up {
-                        v.label.to_uppercase()
+                        v.label.to_ascii_uppercase()
                     } else {
                         "CRASHED".to_owned()
                     },
@@ -1242,6 +1238,20 @@ mod tests {
         // The last lane's lone label goes on its left, inside the drawing.
         let last = d.marks.last().expect("marks");
         assert!(last.label_left && !last.label.is_empty());
+    }
+
+    #[test]
+    fn a_burst_of_messages_is_capped_around_the_anchor() {
+        let mut evs = Vec::new();
+        for i in 0..2_000u64 {
+            evs.push(ev(100.0, 1, Happening::Sent(wire(i, 0, 1), 120.0)));
+        }
+        for i in 0..2_000u64 {
+            evs.push(ev(120.0, 2, Happening::Delivered(wire(i, 0, 1))));
+        }
+        let d = run(&evs, 2, 2, 120.0, View::default());
+        assert_eq!(d.arrows.len(), MAX_ARROWS);
+        assert!(d.arrows.iter().all(|a| a.end == End::Delivered));
     }
 
     #[test]

@@ -10,19 +10,26 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::{
-    Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, Properties, UseStateHandle,
-    WheelEvent, classes, component, html, use_effect, use_effect_with, use_memo, use_mut_ref,
-    use_node_ref, use_state, use_state_eq,
+    AttrValue, Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, Properties,
+    UseStateHandle, WheelEvent, component, html, use_effect, use_effect_with, use_memo,
+    use_mut_ref, use_node_ref, use_state, use_state_eq,
 };
 
 use super::LabProps;
 use crate::browser;
-use crate::spacetime::{
-    Arrow, Diagram, End, Frame, GUTTER, Lane, Mark, MarkKind, SpacetimeProtocol, View, ZOOMS,
-    diagram, seconds,
-};
+use crate::spacetime::{Diagram, Frame, SpacetimeProtocol, View, ZOOMS, diagram, svg};
 use crate::state::{Action, LabAction, Notice};
 
+/// [`ZOOMS`] as the toolbar shows them.
+const ZOOM_LABELS: [&str; ZOOMS.len()] = [
+    "⅛ px/ms",
+    "¼ px/ms",
+    "½ px/ms",
+    "1 px/ms",
+    "2 px/ms",
+    "4 px/ms",
+    "8 px/ms",
+];
 /// Pixels one arrow key press pans.
 const KEY_STEP: f64 = 48.0;
 /// Movement (px) after which a press is a drag, not a click.
@@ -68,7 +75,11 @@ pub fn SpaceTime<P: SpacetimeProtocol>(props: &LabProps<P>) -> Html {
         let lab = lab.clone();
         use_memo(
             (lab.version, cursor, view, *frame),
-            move |(_, _, view, frame)| diagram(&lab, *view, *frame),
+            move |(_, _, view, frame)| {
+                let d = diagram(&lab, *view, *frame);
+                let markup = AttrValue::from(svg::markup(&d));
+                (d, markup)
+            },
         )
     };
     // A pin set at another cursor is forgotten, so that coming back to that event
@@ -92,7 +103,7 @@ pub fn SpaceTime<P: SpacetimeProtocol>(props: &LabProps<P>) -> Html {
         lab.tab_name, lab.recipe.seed
     );
     html! {
-        <Panel diagram={d} viewing={viewing} frame={frame} file_name={file_name}
+        <Panel drawn={d} viewing={viewing} frame={frame} file_name={file_name}
             playing={lab.playing} on_action={props.on_action.clone()} />
     }
 }
@@ -100,7 +111,8 @@ pub fn SpaceTime<P: SpacetimeProtocol>(props: &LabProps<P>) -> Html {
 /// Props of [`Panel`].
 #[derive(Properties)]
 struct PanelProps {
-    diagram: Rc<Diagram>,
+    /// The laid-out diagram and its SVG markup.
+    drawn: Rc<(Diagram, AttrValue)>,
     viewing: UseStateHandle<Viewing>,
     frame: UseStateHandle<Frame>,
     file_name: String,
@@ -110,7 +122,7 @@ struct PanelProps {
 
 impl PartialEq for PanelProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.diagram, &other.diagram)
+        Rc::ptr_eq(&self.drawn, &other.drawn)
             && self.viewing == other.viewing
             && self.frame == other.frame
             && self.file_name == other.file_name
@@ -124,9 +136,15 @@ impl PartialEq for PanelProps {
 fn Panel(props: &PanelProps) -> Html {
     let viewport: NodeRef = use_node_ref();
     let svg: NodeRef = use_node_ref();
-    let drag = use_mut_ref(|| None::<(f64, Rc<Diagram>, View)>);
+    let drag = use_mut_ref(|| None::<(f64, Rc<(Diagram, AttrValue)>, View)>);
     let dragged = use_mut_ref(|| false);
-    let d = &props.diagram;
+    // The event of the mark to focus again after the drawing is redrawn (its markup is
+    // replaced as a whole, so a mark chosen with the keyboard would lose the focus).
+    // Kept as (its selector, its event, the cursor when it was chosen) until the run
+    // moves elsewhere.
+    let refocus = use_mut_ref(|| None::<(String, String, u64)>);
+    let drawn = &props.drawn;
+    let d = &drawn.0;
     let cursor = d.cursor;
     let view = props.viewing.at(cursor);
 
@@ -150,7 +168,26 @@ fn Panel(props: &PanelProps) -> Html {
     };
     {
         let measure = Rc::clone(&measure);
-        use_effect(move || measure());
+        let refocus = refocus.clone();
+        let svg = svg.clone();
+        use_effect(move || {
+            measure();
+            // A redraw replaces the marks: give the focus back to the chosen one
+            // while the run stays at its event (the view may redraw more than once).
+            let wanted = refocus.borrow().clone();
+            if let Some((sel, event, from)) = wanted {
+                if event != cursor.to_string() {
+                    if cursor != from {
+                        refocus.borrow_mut().take();
+                    }
+                } else if let Some(root) = svg.cast::<Element>() {
+                    let lost = active_element().is_none_or(|a| !root.contains(Some(&a)));
+                    if lost && let Ok(Some(el)) = root.query_selector(&sel) {
+                        focus(&el);
+                    }
+                }
+            }
+        });
     }
     {
         let measure = Rc::clone(&measure);
@@ -178,8 +215,8 @@ fn Panel(props: &PanelProps) -> Html {
     };
     let pan = {
         let set_view = Rc::clone(&set_view);
-        let d = Rc::clone(d);
-        Rc::new(move |dy: f64| set_view(d.panned(view, dy)))
+        let drawn = Rc::clone(drawn);
+        Rc::new(move |dy: f64| set_view(drawn.0.panned(view, dy)))
     };
     let zoom = {
         let set_view = Rc::clone(&set_view);
@@ -267,11 +304,14 @@ fn Panel(props: &PanelProps) -> Html {
         })
     };
     let on_key = {
+        let refocus = refocus.clone();
         let pan = Rc::clone(&pan);
         let zoom = Rc::clone(&zoom);
         let seek_from = Rc::clone(&seek_from);
         let set_view = Rc::clone(&set_view);
         Callback::from(move |e: KeyboardEvent| {
+            // Any other key (Tab…) hands the focus back to the user.
+            refocus.borrow_mut().take();
             let handled = match e.key().as_str() {
                 "ArrowUp" => {
                     pan(-KEY_STEP);
@@ -301,7 +341,19 @@ fn Panel(props: &PanelProps) -> Html {
                     set_view(View { pin: None, ..view });
                     true
                 }
-                "Enter" | " " => seek_from(e.target()),
+                "Enter" | " " => {
+                    let mark = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .filter(|el| el.has_attribute("data-mark"));
+                    *refocus.borrow_mut() = mark.and_then(|el| {
+                        let ev = el.get_attribute("data-spacetime-event")?;
+                        let kind = el.get_attribute("data-mark")?;
+                        let sel = format!("[data-mark=\"{kind}\"][data-spacetime-event=\"{ev}\"]");
+                        Some((sel, ev, cursor))
+                    });
+                    seek_from(e.target())
+                }
                 _ => false,
             };
             if handled {
@@ -330,14 +382,17 @@ fn Panel(props: &PanelProps) -> Html {
     };
     let on_down = {
         let drag = drag.clone();
-        let d = Rc::clone(d);
+        let refocus = refocus.clone();
+        let drawn = Rc::clone(drawn);
         Callback::from(move |e: PointerEvent| {
+            refocus.borrow_mut().take();
             if e.pointer_type() == "mouse" && e.button() == 0 {
-                *drag.borrow_mut() = Some((f64::from(e.client_y()), Rc::clone(&d), view));
+                *drag.borrow_mut() = Some((f64::from(e.client_y()), Rc::clone(&drawn), view));
             }
         })
     };
     let on_move = {
+        let viewport = viewport.clone();
         let drag = drag.clone();
         let dragged = dragged.clone();
         let set_view = Rc::clone(&set_view);
@@ -349,15 +404,15 @@ fn Panel(props: &PanelProps) -> Html {
             if dy.abs() < DRAG_SLOP && !*dragged.borrow() {
                 return;
             }
+            // A drag holds the pointer on the viewport: the drawing under it is
+            // replaced as it scrolls, and events must not follow a removed element.
             if !std::mem::replace(&mut *dragged.borrow_mut(), true)
-                && let Some(el) = e
-                    .current_target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
+                && let Some(el) = viewport.cast::<Element>()
             {
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
             // The drawing follows the pointer: dragging down shows earlier times.
-            set_view(start.panned(v, -dy));
+            set_view(start.0.panned(v, -dy));
         })
     };
     let on_up = {
@@ -368,8 +423,12 @@ fn Panel(props: &PanelProps) -> Html {
     };
 
     let following = view.pin.is_none();
-    let zoom_label = format!("{} px/ms", ZOOMS[view.zoom.min(ZOOMS.len() - 1)]);
+    let zoom_label = ZOOM_LABELS[view.zoom.min(ZOOM_LABELS.len() - 1)];
     let n = d.lanes.len();
+    let size = (
+        format!("{:.0}", d.frame.width),
+        format!("{:.0}", d.frame.height),
+    );
     html! {
         <div class="spacetime">
             <div class="st-bar" role="toolbar" aria-label="Space-time diagram">
@@ -394,220 +453,30 @@ fn Panel(props: &PanelProps) -> Html {
                 onclick={on_click} onkeydown={on_key} onwheel={on_wheel}
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}>
                 <svg ref={svg} xmlns="http://www.w3.org/2000/svg" class="st__svg"
-                    width={f1(d.frame.width)} height={f1(d.frame.height)}
-                    viewBox={format!("0 0 {} {}", f1(d.frame.width), f1(d.frame.height))}
+                    width={size.0.clone()} height={size.1.clone()}
+                    viewBox={format!("0 0 {} {}", size.0, size.1)}
                     role="group" aria-label={format!("Space-time diagram of {n} nodes at event {cursor}")}
                     data-spacetime-cursor={cursor.to_string()}>
-                    <title>{ format!("faultlab space-time diagram, event {cursor}, t = {} s", seconds(d.now_ms)) }</title>
-                    { drawing(d) }
+                    { Html::from_html_unchecked(drawn.1.clone()) }
                 </svg>
             </div>
         </div>
     }
 }
 
-/// The SVG's content.
-fn drawing(d: &Diagram) -> Html {
-    let (w, h) = (d.frame.width, d.frame.height);
-    let top = d.top();
-    let plot_w = w - GUTTER;
-    let now_visible = d.now_visible();
-    html! {
-        <>
-            <rect class="st__bg" width={f1(w)} height={f1(h)} />
-            <g class="st__breaks">
-                { for d.breaks.iter().map(|b| {
-                    let (y0, y1) = (b.y0.max(top), b.y1.min(h));
-                    html! {
-                        <g class="st__break">
-                            <rect x={f1(GUTTER)} y={f1(y0)} width={f1(plot_w)} height={f1((y1 - y0).max(0.0))} />
-                            if y1 - y0 >= 11.0 {
-                                <text x={f1(GUTTER + 6.0)} y={f1(f64::midpoint(y0, y1))}>{ format!("idle {} s", seconds(b.ms)) }</text>
-                            }
-                        </g>
-                    }
-                }) }
-            </g>
-            <g class="st__lifelines">
-                { for d.lifelines.iter().map(|s| {
-                    let x = f1(d.lanes.get(s.lane).map_or(0.0, |l| l.x));
-                    html! {
-                        <line class={if s.up { "st__life" } else { "st__life st__life--down" }}
-                            x1={x.clone()} x2={x} y1={f1(s.y0)} y2={f1(s.y1)} />
-                    }
-                }) }
-            </g>
-            if now_visible && d.now_y < h {
-                <rect class="st__future" x={f1(GUTTER)} y={f1(d.now_y)} width={f1(plot_w)} height={f1(h - d.now_y)} />
-            }
-            <g class="st__rules">
-                { for d.rules.iter().map(|r| html! {
-                    <g class={classes!("st__rule", r.heal.then_some("st__rule--heal"), r.future.then_some("st__future-item"), r.current.then_some("st__current"))}
-                        data-spacetime-event={r.event.to_string()} data-net={r.label.clone()}>
-                        <title>{ format!("{} (event {})", r.label, r.event) }</title>
-                        <line x1={f1(GUTTER)} x2={f1(w - 4.0)} y1={f1(r.y)} y2={f1(r.y)} />
-                        <text x={f1(w - 6.0)} y={f1(r.y - 4.0)}>{ r.label.clone() }</text>
-                    </g>
-                }) }
-            </g>
-            <g class="st__arrows">{ for d.arrows.iter().map(|a| arrow(a, &d.lanes)) }</g>
-            <g class="st__ends">{ for d.arrows.iter().map(ends) }</g>
-            <g class="st__marks">{ for d.marks.iter().map(|m| mark(m, d)) }</g>
-            if now_visible {
-                <g class="st__now" data-spacetime-now={d.cursor.to_string()}>
-                    <line x1={f1(GUTTER - 4.0)} x2={f1(w)} y1={f1(d.now_y)} y2={f1(d.now_y)} />
-                    <text class="st__now-time" x={f1(GUTTER - 8.0)} y={f1(d.now_y)}>{ seconds(d.now_ms) }</text>
-                    <text class="st__now-event" x={f1(w - 6.0)} y={f1(d.now_y + 12.0)}>{ format!("event {}", d.cursor) }</text>
-                </g>
-            }
-            <g class="st__axis">
-                { for d.labels.iter().map(|l| html! {
-                    <g>
-                        <line x1={f1(GUTTER - 4.0)} x2={f1(GUTTER)} y1={f1(l.y)} y2={f1(l.y)} />
-                        <text x={f1(GUTTER - 8.0)} y={f1(l.y)}>{ l.text.clone() }</text>
-                    </g>
-                }) }
-            </g>
-            <g class="st__header">
-                <rect width={f1(w)} height={f1(top)} />
-                <line x1="0" x2={f1(w)} y1={f1(top - 0.5)} y2={f1(top - 0.5)} />
-                <text class="st__unit" x={f1(GUTTER - 8.0)} y={f1(top - 10.0)}>{ "t (s)" }</text>
-                { for d.lanes.iter().map(|l| {
-                    let lines = l.name.len();
-                    #[allow(clippy::cast_precision_loss)]
-                    let name_y = top - 30.0 - 13.0 * (lines as f64 - 1.0);
-                    let size = (l.name_px < 12.0).then(|| format!("font-size:{:.1}px", l.name_px));
-                    html! {
-                        <g class={classes!("st__lane", format!("st__state--{}", l.class), (!l.up).then_some("st__lane--down"))}
-                            data-lane={l.full_name.clone()} data-up={l.up.to_string()}>
-                            <title>{ format!("node {}: {}", l.full_name, l.state) }</title>
-                            { for l.name.iter().enumerate().map(|(i, part)| {
-                                #[allow(clippy::cast_precision_loss)]
-                                let y = name_y + 13.0 * i as f64;
-                                html! { <text class="st__name" x={f1(l.x)} y={f1(y)} style={size.clone()}>{ part.clone() }</text> }
-                            }) }
-                            <text class="st__role" x={f1(l.x)} y={f1(top - 10.0)}
-                                style={(l.state_px < 9.0).then(|| format!("font-size:{:.1}px", l.state_px))}>{ l.state.clone() }</text>
-                        </g>
-                    }
-                }) }
-            </g>
-        </>
-    }
+/// The focused element, if any.
+fn active_element() -> Option<Element> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
 }
 
-/// One message arrow.
-fn arrow(a: &Arrow, lanes: &[Lane]) -> Html {
-    let w = &a.wire;
-    let end_name = match a.end {
-        End::Delivered => "delivered",
-        End::Dropped(_) => "dropped",
-        End::InFlight => "in-flight",
-        End::Unknown => "later",
-    };
-    let name = |i: usize| lanes.get(i).map_or("?", |l| l.full_name.as_str());
-    let title = format!(
-        "{}{}{} {} → {} (message {})",
-        w.rpc,
-        if w.reply { " reply" } else { "" },
-        if a.copy { " copy" } else { "" },
-        name(w.from.index()),
-        name(w.to.index()),
-        w.msg.0
-    );
-    // The shaft seeks to the message's end when known, else to its send.
-    let shaft_event = a.end_event.or(a.send_event);
-    let class = classes!(
-        "st__arrow",
-        format!("rpc-{}", w.slot),
-        w.reply.then_some("st__arrow--reply"),
-        a.copy.then_some("st__arrow--copy"),
-        a.future.then_some("st__future-item"),
-        a.current.then_some("st__current"),
-        format!("st__arrow--{end_name}"),
-    );
-    let path = a.path();
-    html! {
-        <g class={class} data-rpc={w.rpc} data-spacetime-msg={w.msg.0.to_string()} data-end={end_name}
-            data-spacetime-event={shaft_event.map(|e| e.to_string())}>
-            <title>{ title }</title>
-            <path class="st__hit" d={path.clone()} />
-            <path class="st__shaft" d={path} />
-            if let Some(head) = a.head() {
-                <path class="st__head" d={head} />
-            }
-        </g>
-    }
-}
-
-/// An arrow's clickable ends: the send dot, and the ✕ of a drop or the delivery point.
-/// They are drawn above every shaft, so that a later arrow never hides them.
-fn ends(a: &Arrow) -> Html {
-    let w = &a.wire;
-    let msg = w.msg.0.to_string();
-    let faint = a.future.then_some("st__future-item");
-    let rpc = format!("rpc-{}", w.slot);
-    html! {
-        <>
-            if let Some(e) = a.send_event {
-                <circle class={classes!("st__send", rpc.clone(), w.reply.then_some("st__send--reply"), faint)}
-                    cx={f1(a.from.x)} cy={f1(a.from.y)} r="2.6"
-                    data-spacetime-event={e.to_string()} data-spacetime-msg={msg.clone()} />
-            }
-            if let (End::Dropped(reason), Some(e)) = (a.end, a.end_event) {
-                <g class={classes!("st__drop", faint, a.current.then_some("st__current"))}
-                    transform={format!("translate({} {})", f1(a.to.x), f1(a.to.y))}
-                    data-spacetime-event={e.to_string()} data-spacetime-msg={msg}
-                    data-reason={format!("{reason:?}").to_lowercase()}>
-                    <title>{ format!("{} dropped ({}), event {e}", w.rpc, format!("{reason:?}").to_lowercase()) }</title>
-                    <circle r="6" />
-                    <path d="M-3 -3L3 3M3 -3L-3 3" />
-                </g>
-            } else if let (End::Delivered, Some(e)) = (a.end, a.end_event) {
-                <circle class="st__recv" cx={f1(a.to.x)} cy={f1(a.to.y)} r="5"
-                    data-spacetime-event={e.to_string()} data-spacetime-msg={msg} />
-            }
-        </>
-    }
-}
-
-/// One mark on a lifeline.
-fn mark(m: &Mark, d: &Diagram) -> Html {
-    let x = d.lanes.get(m.lane).map_or(0.0, |l| l.x);
-    let glyph = match m.kind {
-        MarkKind::Crash => html! {
-            <>
-                <rect class="st__glyph" x="-6" y="-6" width="12" height="12" rx="2" />
-                <path class="st__glyph-cross" d="M-3 -3L3 3M3 -3L-3 3" />
-            </>
-        },
-        MarkKind::Restart => html! { <circle class="st__glyph" r="5.5" /> },
-        MarkKind::State => {
-            html! { <rect class="st__glyph" x="-4.5" y="-4.5" width="9" height="9" transform="rotate(45)" /> }
-        }
-        MarkKind::Request => html! { <path class="st__glyph" d="M-12 -5L-4 0L-12 5Z" /> },
-        MarkKind::Response => html! { <path class="st__glyph" d="M-4 -5L-12 0L-4 5Z" /> },
-        MarkKind::Timeout => html! { <circle class="st__glyph" r="4.5" /> },
-    };
-    let class = classes!(
-        "st__mark",
-        format!("st__mark--{}", m.kind.name()),
-        format!("st__state--{}", m.class),
-        m.future.then_some("st__future-item"),
-        m.current.then_some("st__current"),
-    );
-    html! {
-        <g class={class} transform={format!("translate({} {})", f1(x), f1(m.y))}
-            data-spacetime-event={m.event.to_string()} data-mark={m.kind.name()}
-            role="button" tabindex="0" aria-label={format!("{}, event {}", m.detail, m.event)}>
-            <title>{ format!("{} (event {})", m.detail, m.event) }</title>
-            <circle class="st__hit" r="9" />
-            { glyph }
-            if !m.label.is_empty() {
-                <text class={if m.label_left { "st__label st__label--left" } else { "st__label" }}
-                    x={if m.label_left { "-9" } else { "9" }} y="0">{ m.label.clone() }</text>
-            }
-        </g>
+/// Focus an element (SVG elements have `focus()` too; web-sys binds it for HTML only).
+fn focus(el: &Element) {
+    if let Ok(f) = js_sys::Reflect::get(el, &"focus".into())
+        && let Some(f) = f.dyn_ref::<js_sys::Function>()
+    {
+        let _ = f.call0(el);
     }
 }
 
@@ -627,10 +496,6 @@ fn standalone(svg: &Element) -> String {
         &markup[..open],
         &markup[open..]
     )
-}
-
-fn f1(v: f64) -> String {
-    format!("{v:.1}")
 }
 
 /// Props of [`StageSwitch`].
