@@ -24,7 +24,7 @@ use crate::components::requests_panel::requests_panel;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
-use crate::components::spacetime::{SpaceTime, StageSwitch};
+use crate::components::spacetime::{StageSwitch, space_time};
 use crate::components::violations::Violations;
 use crate::lab::{Fault, Lab, Selection};
 use crate::plugin::LabProtocol;
@@ -298,7 +298,7 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
                     </header>
                     <div class={if *spacetime { "stage__body stage__body--spacetime" } else { "stage__body" }}>
                         if *spacetime {
-                            <SpaceTime<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                            { space_time(lab, &props.on_action) }
                         } else {
                             <ClusterView<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                         }

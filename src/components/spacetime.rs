@@ -15,8 +15,8 @@ use yew::{
     use_mut_ref, use_node_ref, use_state, use_state_eq,
 };
 
-use super::LabProps;
 use crate::browser;
+use crate::lab::Lab;
 use crate::spacetime::{Diagram, Frame, SpacetimeProtocol, View, ZOOMS, diagram, svg};
 use crate::state::{Action, LabAction, Notice};
 
@@ -57,10 +57,53 @@ impl Viewing {
     }
 }
 
-/// The space-time diagram of a lab.
+/// The space-time diagram of a lab. Only this function is generic (how to lay the
+/// lab out); the component behind it is compiled once for every protocol.
+pub fn space_time<P: SpacetimeProtocol>(lab: &Lab<P>, on_action: &Callback<Action>) -> Html {
+    let run = lab.clone();
+    let layout: Rc<dyn Fn(View, Frame) -> Diagram> = Rc::new(move |v, f| diagram(&run, v, f));
+    let file_name = format!(
+        "faultlab-{}-seed{}-event{}-spacetime.svg",
+        lab.tab_name,
+        lab.recipe.seed,
+        lab.cursor()
+    );
+    html! {
+        <SpaceTime layout={layout} version={lab.version} cursor={lab.cursor()} playing={lab.playing}
+            file_name={file_name} on_action={on_action.clone()} />
+    }
+}
+
+/// Props of [`SpaceTime`].
+#[derive(Properties)]
+pub struct SpaceTimeProps {
+    /// Lays the lab out (compared through `version`).
+    pub layout: Rc<dyn Fn(View, Frame) -> Diagram>,
+    /// The lab's version: the diagram is laid out again when it changes.
+    pub version: u64,
+    /// The lab's cursor.
+    pub cursor: u64,
+    /// Whether the lab is playing.
+    pub playing: bool,
+    /// The export's file name.
+    pub file_name: String,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+impl PartialEq for SpaceTimeProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && self.cursor == other.cursor
+            && self.playing == other.playing
+            && self.file_name == other.file_name
+            && self.on_action == other.on_action
+    }
+}
+
+/// The diagram's view state and its layout, memoised.
 #[component]
-pub fn SpaceTime<P: SpacetimeProtocol>(props: &LabProps<P>) -> Html {
-    let lab = &props.lab;
+pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     let viewing = use_state(|| Viewing {
         view: View::default(),
         pinned_at: None,
@@ -69,14 +112,14 @@ pub fn SpaceTime<P: SpacetimeProtocol>(props: &LabProps<P>) -> Html {
         width: 640.0,
         height: 520.0,
     });
-    let cursor = lab.cursor();
+    let cursor = props.cursor;
     let view = viewing.at(cursor);
     let d = {
-        let lab = lab.clone();
+        let layout = Rc::clone(&props.layout);
         use_memo(
-            (lab.version, cursor, view, *frame),
+            (props.version, cursor, view, *frame),
             move |(_, _, view, frame)| {
-                let d = diagram(&lab, *view, *frame);
+                let d = layout(*view, *frame);
                 let markup = AttrValue::from(svg::markup(&d));
                 (d, markup)
             },
@@ -98,13 +141,9 @@ pub fn SpaceTime<P: SpacetimeProtocol>(props: &LabProps<P>) -> Html {
             }
         });
     }
-    let file_name = format!(
-        "faultlab-{}-seed{}-event{cursor}-spacetime.svg",
-        lab.tab_name, lab.recipe.seed
-    );
     html! {
-        <Panel drawn={d} viewing={viewing} frame={frame} file_name={file_name}
-            playing={lab.playing} on_action={props.on_action.clone()} />
+        <Panel drawn={d} viewing={viewing} frame={frame} file_name={props.file_name.clone()}
+            playing={props.playing} on_action={props.on_action.clone()} />
     }
 }
 
@@ -148,13 +187,14 @@ fn Panel(props: &PanelProps) -> Html {
     let cursor = d.cursor;
     let view = props.viewing.at(cursor);
 
-    // Size the drawing to its box: after every render (a notice line above the
-    // workspace shrinks it without resizing the window; the frame is compared by
-    // value, so an unchanged size renders nothing) and whenever the window resizes.
+    // Size the drawing to its box: on mount and whenever the window resizes. (Not
+    // after every render: where the drawing's own size feeds back into its box, as
+    // without the stylesheet, that would grow it forever. A box that changes otherwise
+    // just scales the drawing until the next resize.)
     let measure = {
         let viewport = viewport.clone();
         let frame = props.frame.clone();
-        Rc::new(move || {
+        move || {
             if let Some(el) = viewport.cast::<Element>() {
                 let (w, h) = (el.client_width(), el.client_height());
                 if w > 0 && h > 0 {
@@ -164,14 +204,12 @@ fn Panel(props: &PanelProps) -> Html {
                     });
                 }
             }
-        })
+        }
     };
     {
-        let measure = Rc::clone(&measure);
         let refocus = refocus.clone();
         let svg = svg.clone();
         use_effect(move || {
-            measure();
             // A redraw replaces the marks: give the focus back to the chosen one
             // while the run stays at its event (the view may redraw more than once).
             let wanted = refocus.borrow().clone();
@@ -190,8 +228,8 @@ fn Panel(props: &PanelProps) -> Html {
         });
     }
     {
-        let measure = Rc::clone(&measure);
         use_effect_with((), move |()| {
+            measure();
             let listener = web_sys::window()
                 .map(|w| gloo_events::EventListener::new(&w, "resize", move |_| measure()));
             move || drop(listener)
@@ -255,13 +293,16 @@ fn Panel(props: &PanelProps) -> Html {
     };
     let on_export = {
         let svg = svg.clone();
+        let size = d.frame;
         let name = props.file_name.clone();
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| {
             let result = svg
                 .cast::<Element>()
                 .ok_or_else(|| "the diagram is not on the page".to_owned())
-                .and_then(|el| browser::download_as(&name, "image/svg+xml", &standalone(&el)));
+                .and_then(|el| {
+                    browser::download_as(&name, "image/svg+xml", &standalone(&el, size))
+                });
             if let Err(e) = result {
                 on_action.emit(Action::Notify(Notice::error(format!("Export failed: {e}"))));
             }
@@ -453,7 +494,6 @@ fn Panel(props: &PanelProps) -> Html {
                 onclick={on_click} onkeydown={on_key} onwheel={on_wheel}
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}>
                 <svg ref={svg} xmlns="http://www.w3.org/2000/svg" class="st__svg"
-                    width={size.0.clone()} height={size.1.clone()}
                     viewBox={format!("0 0 {} {}", size.0, size.1)}
                     role="group" aria-label={format!("Space-time diagram of {n} nodes at event {cursor}")}
                     data-spacetime-cursor={cursor.to_string()}>
@@ -481,8 +521,9 @@ fn focus(el: &Element) {
 }
 
 /// The diagram as a standalone SVG file: its markup with the page's rules for it
-/// inlined, so that it renders without the page.
-fn standalone(svg: &Element) -> String {
+/// inlined, so that it renders without the page, at its size on screen. (On the page
+/// the drawing has no `width`/`height`: its box sizes it, never the other way round.)
+fn standalone(svg: &Element, size: Frame) -> String {
     // The drawing's own rules are the `.st__` ones (the toolbar's are `.st-`), plus the
     // palette they read: `:root` custom properties and the `.rpc-N` colours.
     let css = browser::style_rules(&|rule: &str| {
@@ -491,9 +532,12 @@ fn standalone(svg: &Element) -> String {
     });
     let markup = svg.outer_html();
     let open = markup.find('>').map_or(0, |i| i + 1);
+    let tag = &markup[..open.saturating_sub(1)];
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}<style><![CDATA[\n{css}]]></style>{}",
-        &markup[..open],
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{tag} width=\"{:.0}\" height=\"{:.0}\">\
+         <style><![CDATA[\n{css}]]></style>{}",
+        size.width,
+        size.height,
         &markup[open..]
     )
 }
