@@ -267,7 +267,8 @@ fn Legend(props: &LegendProps) -> Html {
     }
 }
 
-/// One tab's workspace: violations, the cluster with its panels, logs and settings.
+/// One tab's workspace: violations, the cluster (or its space-time diagram) with its
+/// panels, logs and settings.
 #[component]
 fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     let lab = &props.lab;

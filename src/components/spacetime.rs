@@ -1,9 +1,12 @@
-//! The space-time diagram view: the stage's alternative to the cluster ring. It lays
-//! out the active lab with [`crate::spacetime`] and draws it as SVG, with zoom, pan
-//! (wheel, drag, keys, buttons), click-to-seek and an SVG export.
+//! The space-time diagram view: the stage's alternative to the cluster ring, and the
+//! stage's "Cluster | Space-time" switch. It lays out the active lab with
+//! [`crate::spacetime`], inserts the drawing's SVG markup ([`crate::spacetime::svg`]),
+//! and handles zoom, scrolling (wheel, drag, keys, buttons), click-to-seek and the SVG
+//! export.
 //!
 //! It owns only view state (zoom, where it is pinned, its size in pixels); the run
-//! changes only through [`LabAction::Seek`]. Geometry lives in `crate::spacetime`.
+//! changes only through [`LabAction::Seek`] (and [`LabAction::Pause`] when the user
+//! scrolls away while it plays). Geometry lives in `crate::spacetime`.
 
 use std::rc::Rc;
 
