@@ -8,7 +8,7 @@ use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::{
     Callback, Html, Properties, component, html, use_callback, use_effect_with, use_memo,
-    use_reducer,
+    use_reducer, use_state,
 };
 
 use crate::browser;
@@ -25,11 +25,13 @@ use crate::components::requests_panel::requests_panel;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
+use crate::components::spacetime::{StageSwitch, space_time};
 use crate::components::tour_card::TourCard;
 use crate::components::tour_menu::TourMenu;
 use crate::components::violations::Violations;
 use crate::lab::{Fault, Lab, Selection};
 use crate::plugin::LabProtocol;
+use crate::spacetime::SpacetimeProtocol;
 use crate::state::{Action, AppState, LabAction, Notice, RaftP, Tab, TwoPcP};
 use crate::tour::TourAction;
 
@@ -288,9 +290,10 @@ fn Legend(props: &LegendProps) -> Html {
     }
 }
 
-/// One tab's workspace: violations, the cluster with its panels, logs and settings.
+/// One tab's workspace: violations, the cluster (or its space-time diagram) with its
+/// panels, logs and settings.
 #[component]
-fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
+fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     let lab = &props.lab;
     let heal = {
         let cb = props.on_action.clone();
@@ -300,19 +303,29 @@ fn TabView<P: ProtocolView>(props: &LabProps<P>) -> Html {
     let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
     // Parsed once per tab (the picker compares them by value on every frame).
     let scenarios = use_memo((), |()| Rc::new(P::scenarios()));
+    // The stage shows the cluster ring or the space-time diagram.
+    let spacetime = use_state(|| false);
+    let on_stage = {
+        let spacetime = spacetime.clone();
+        Callback::from(move |on: bool| spacetime.set(on))
+    };
     html! {
         <>
             <Violations violations={lab.with_head(|w| w.violations().to_vec())} cursor={lab.cursor()} on_action={props.on_action.clone()} />
             <div class="grid">
-                <section class="card stage" aria-label="Cluster">
+                <section class="card stage" aria-label={if *spacetime { "Space-time diagram" } else { "Cluster" }}>
                     <header class="panel__head">
-                        <h2>{ "Cluster" }</h2>
-                        <span class="muted small">{ "click a node or a message · drag across to partition" }</span>
+                        <StageSwitch spacetime={*spacetime} on_change={on_stage} />
+                        <span class="muted small">{ if *spacetime { "messages over time" } else { "click a node or a message · drag across to partition" } }</span>
                         <button class="btn btn--small" disabled={!partitioned} onclick={heal}
                             title="Remove every partition and cut link (H)">{ "Heal" }</button>
                     </header>
-                    <div class="stage__body">
-                        <ClusterView<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    <div class={if *spacetime { "stage__body stage__body--spacetime" } else { "stage__body" }}>
+                        if *spacetime {
+                            { space_time(lab, &props.on_action) }
+                        } else {
+                            <ClusterView<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                        }
                     </div>
                     <Legend rpcs={P::RPCS} />
                 </section>

@@ -1,5 +1,6 @@
 //! The few places the page talks to the browser: the clock for the play loop, the URL
-//! fragment, downloads, reading an uploaded file, and the console.
+//! fragment, downloads, the page's style rules (for exports), reading an uploaded file,
+//! and the console.
 //!
 //! Everything else in the app is plain Rust. On a native build (the unit tests) these
 //! functions do nothing, so the state layer stays testable without a browser.
@@ -34,12 +35,12 @@ mod imp {
         }
     }
 
-    pub(super) fn download(filename: &str, text: &str) -> Result<(), String> {
+    pub(super) fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
         let window = web_sys::window().ok_or("no window")?;
         let document = window.document().ok_or("no document")?;
         let parts = js_sys::Array::of1(&text.into());
         let opts = web_sys::BlobPropertyBag::new();
-        opts.set_type("application/json");
+        opts.set_type(mime);
         let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
             .map_err(|_| "could not create the file")?;
         let url = web_sys::Url::create_object_url_with_blob(&blob)
@@ -54,6 +55,46 @@ mod imp {
         a.click();
         let _ = web_sys::Url::revoke_object_url(&url);
         Ok(())
+    }
+
+    pub(super) fn style_rules(keep: &dyn Fn(&str) -> bool) -> String {
+        use js_sys::Reflect;
+        let get = |v: &wasm_bindgen::JsValue, key: &str| Reflect::get(v, &key.into()).ok();
+        // Lengths of DOM lists: small non-negative integers.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let count = |v: &wasm_bindgen::JsValue| {
+            get(v, "length")
+                .and_then(|l| l.as_f64())
+                .map_or(0, |l| l.clamp(0.0, f64::from(u32::MAX)) as u32)
+        };
+        let mut out = String::new();
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return out;
+        };
+        let Some(sheets) = get(&doc, "styleSheets") else {
+            return out;
+        };
+        for i in 0..count(&sheets) {
+            // A sheet from another origin refuses `cssRules`: it is skipped.
+            let Some(rules) = Reflect::get_u32(&sheets, i)
+                .ok()
+                .and_then(|sheet| get(&sheet, "cssRules"))
+            else {
+                continue;
+            };
+            for j in 0..count(&rules) {
+                if let Some(text) = Reflect::get_u32(&rules, j)
+                    .ok()
+                    .and_then(|r| get(&r, "cssText"))
+                    .and_then(|t| t.as_string())
+                    && keep(&text)
+                {
+                    out.push_str(&text);
+                    out.push('\n');
+                }
+            }
+        }
+        out
     }
 
     pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
@@ -79,9 +120,13 @@ mod imp {
     pub(super) fn replace_hash(fragment: &str) {
         let _ = fragment;
     }
-    pub(super) fn download(filename: &str, text: &str) -> Result<(), String> {
-        let _ = (filename, text);
+    pub(super) fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+        let _ = (filename, mime, text);
         Err("downloads need a browser".into())
+    }
+    pub(super) fn style_rules(keep: &dyn Fn(&str) -> bool) -> String {
+        let _ = keep;
+        String::new()
     }
     #[allow(clippy::unused_async)]
     pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
@@ -115,7 +160,21 @@ pub fn replace_hash(fragment: &str) {
 /// # Errors
 /// The browser refused to create the file.
 pub fn download(filename: &str, text: &str) -> Result<(), String> {
-    imp::download(filename, text)
+    imp::download(filename, "application/json", text)
+}
+
+/// Offer `text` as a file download of type `mime` (`image/svg+xml`).
+///
+/// # Errors
+/// The browser refused to create the file.
+pub fn download_as(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    imp::download(filename, mime, text)
+}
+
+/// The text of the page's CSS rules that `keep` accepts, one per line (for files
+/// that must render without the page, such as an exported SVG).
+pub fn style_rules(keep: &dyn Fn(&str) -> bool) -> String {
+    imp::style_rules(keep)
 }
 
 /// Read an uploaded file as text.

@@ -14,6 +14,7 @@ pub mod requests_panel;
 pub mod scenario_picker;
 pub mod settings;
 pub mod share_bar;
+pub mod spacetime;
 pub mod tour_card;
 pub mod tour_menu;
 pub mod violations;

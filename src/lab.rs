@@ -291,6 +291,12 @@ impl<P: LabProtocol> Lab<P> {
         f(h.trace_until(self.cursor))
     }
 
+    /// Read the whole recorded trace, past the cursor too (the space-time diagram
+    /// draws the run's future faintly while the past is viewed).
+    pub fn with_run_trace<R>(&self, f: impl FnOnce(&[TraceEvent<P>]) -> R) -> R {
+        f(self.history.borrow().trace())
+    }
+
     /// Read the trace events of the event at the cursor.
     pub fn with_current_events<R>(&self, f: impl FnOnce(&[TraceEvent<P>]) -> R) -> R {
         let h = self.history.borrow();

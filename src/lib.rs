@@ -16,6 +16,7 @@ pub mod num;
 pub mod plugin;
 pub mod raft_view;
 pub mod share;
+pub mod spacetime;
 pub mod state;
 pub mod tour;
 pub mod twopc_view;
