@@ -339,19 +339,12 @@ impl Scenario {
             Some(Value::String(m)) => m.clone(),
             Some(_) => return Err(ScenarioError::new("mode", "must be a string")),
         };
-        let bugs = match obj.get("bugs") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    b.as_str()
-                        .map(str::to_owned)
-                        .ok_or_else(|| ScenarioError::new(format!("bugs[{i}]"), "must be a string"))
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(ScenarioError::new("bugs", "must be an array of bug names")),
-        };
+        let bugs = string_list(
+            obj,
+            "bugs",
+            "must be a string",
+            "must be an array of bug names",
+        )?;
         let seed = match obj.get("seed") {
             None => 0,
             Some(v) => v.as_u64().ok_or_else(|| {
@@ -626,7 +619,31 @@ fn parse_step(value: &Value, until_ms: u64) -> Result<Step, ScenarioError> {
     Ok(Step { at_ms, action })
 }
 
-fn node_name(v: &Value) -> Result<String, ScenarioError> {
+/// The optional array of strings at `key` (empty when absent); `item` and `list` say
+/// what is wrong with a bad element and a bad value.
+pub(crate) fn string_list(
+    obj: &Map<String, Value>,
+    key: &str,
+    item: &str,
+    list: &str,
+) -> Result<Vec<String>, ScenarioError> {
+    match obj.get(key) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| ScenarioError::new(format!("{key}[{i}]"), item))
+            })
+            .collect(),
+        Some(_) => Err(ScenarioError::new(key, list)),
+    }
+}
+
+/// A node name as scenario and tour files write it: a non-empty string or a number.
+pub(crate) fn node_name(v: &Value) -> Result<String, ScenarioError> {
     match v {
         Value::String(s) if !s.is_empty() => Ok(s.clone()),
         Value::Number(n) if n.is_u64() => Ok(n.to_string()),

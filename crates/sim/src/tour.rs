@@ -295,24 +295,12 @@ fn parse_highlight(value: &Value) -> Result<Highlight, ScenarioError> {
         ScenarioError::new("", "must be {\"nodes\": [names], \"rpc\": \"RPC name\"}")
     })?;
     check_keys(obj, &["nodes", "rpc"])?;
-    let nodes = match obj.get("nodes") {
-        None => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                n.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| ScenarioError::new(format!("nodes[{i}]"), "must be a node name"))
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => {
-            return Err(ScenarioError::new(
-                "nodes",
-                "must be an array of node names",
-            ));
-        }
-    };
+    let nodes = crate::scenario::string_list(
+        obj,
+        "nodes",
+        "must be a node name",
+        "must be an array of node names",
+    )?;
     let rpc = optional_text(obj, "rpc")?;
     Ok(Highlight { nodes, rpc })
 }

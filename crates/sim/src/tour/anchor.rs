@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 
 use crate::id::NodeId;
 use crate::protocol::Message;
-use crate::scenario::{ScenarioError, ScenarioProtocol};
+use crate::scenario::{ScenarioError, ScenarioProtocol, node_name};
 use crate::trace::{EventKind, TraceEvent};
 use crate::world::World;
 
@@ -449,17 +449,6 @@ fn text_of(v: &Value) -> Result<String, ScenarioError> {
         _ => Err(ScenarioError::new(
             "",
             format!("must be a non-empty string, got {v}"),
-        )),
-    }
-}
-
-fn node_name(v: &Value) -> Result<String, ScenarioError> {
-    match v {
-        Value::String(s) if !s.is_empty() => Ok(s.clone()),
-        Value::Number(n) if n.is_u64() => Ok(n.to_string()),
-        _ => Err(ScenarioError::new(
-            "",
-            format!("must be a node name such as \"3\" or \"grpc-node2\", got {v}"),
         )),
     }
 }
