@@ -1,26 +1,16 @@
 //! The page's engine benchmark, for `e2e/bench.mjs`: the native bench's message-heavy
-//! workload (`crates/cli/src/bench.rs`, `heavy_world`: 5 demo nodes pinging every
+//! workload (`faultlab_sim::demo::heavy_world`: 5 demo nodes pinging every
 //! 1–4 ms over a 1–10 ms bus, the trace recorded into a buffer recycled at 2^20
 //! events) run in the browser's wasm engine, timed with `performance.now()`.
 //!
 //! It owns nothing the page uses; it must not touch the app's state.
 
-use faultlab_sim::demo::{Demo, DemoConfig};
-use faultlab_sim::{NetConfig, Seed, Ticks, TraceEvent, World};
+use faultlab_sim::TraceEvent;
+use faultlab_sim::demo::{Demo, heavy_world};
 
 /// Engine events per second over `events` events of the heavy workload (seed 0).
 pub fn engine_events_per_sec(events: u64) -> f64 {
-    let config = DemoConfig {
-        nodes: 5,
-        interval_min: 1,
-        interval_max: 4,
-    };
-    let net = NetConfig {
-        latency_min: Ticks(1),
-        latency_max: Ticks(10),
-        ..NetConfig::default()
-    };
-    let mut w = World::<Demo>::new(Seed(0), config, net);
+    let mut w = heavy_world(0);
     let mut trace: Vec<TraceEvent<Demo>> = Vec::with_capacity(1 << 20);
     let start = crate::browser::now_ms();
     while w.events() < events {

@@ -203,3 +203,19 @@ impl LabProtocol for Demo {
         ]
     }
 }
+
+/// A protocol's shipped named scenarios (`(name, JSON text)`) as picker values; a file
+/// without a `title` is titled after its name.
+pub fn named_scenarios(files: Vec<(&'static str, &'static str)>) -> Vec<serde_json::Value> {
+    files
+        .into_iter()
+        .filter_map(|(name, text)| {
+            let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
+            if let serde_json::Value::Object(o) = &mut v {
+                o.entry("title")
+                    .or_insert_with(|| serde_json::Value::String(name.replace('-', " ")));
+            }
+            Some(v)
+        })
+        .collect()
+}

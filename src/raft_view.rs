@@ -198,17 +198,7 @@ impl LabProtocol for Raft {
     }
 
     fn scenarios() -> Vec<Value> {
-        faultlab_sim::raft::scenarios::all()
-            .into_iter()
-            .filter_map(|(name, text)| {
-                let mut v: Value = serde_json::from_str(text).ok()?;
-                if let Value::Object(o) = &mut v {
-                    o.entry("title")
-                        .or_insert_with(|| Value::String(name.replace('-', " ")));
-                }
-                Some(v)
-            })
-            .collect()
+        crate::plugin::named_scenarios(faultlab_sim::raft::scenarios::all())
     }
 
     fn leader(world: &World<Self>) -> Option<NodeId> {

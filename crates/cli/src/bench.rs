@@ -5,26 +5,11 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use faultlab_sim::demo::{Demo, DemoConfig};
-use faultlab_sim::{History, NetConfig, Seed, Tick, Ticks, TraceEvent, World};
+use faultlab_sim::demo::{Demo, heavy_world};
+use faultlab_sim::{History, Tick, TraceEvent};
 use serde_json::{Map, Value, json};
 
 use crate::args::BenchArgs;
-
-/// The message-heavy workload: 5 demo nodes pinging every 1–4 ms over a 1–10 ms bus.
-pub(crate) fn heavy_world(seed: u64) -> World<Demo> {
-    let config = DemoConfig {
-        nodes: 5,
-        interval_min: 1,
-        interval_max: 4,
-    };
-    let net = NetConfig {
-        latency_min: Ticks(1),
-        latency_max: Ticks(10),
-        ..NetConfig::default()
-    };
-    World::new(Seed(seed), config, net)
-}
 
 /// Engine events per second on one core, with the trace recorded.
 fn engine_throughput(target_events: u64) -> (f64, u64) {

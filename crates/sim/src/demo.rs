@@ -393,6 +393,23 @@ impl ScenarioProtocol for Demo {
     }
 }
 
+/// The benchmarks' message-heavy workload (native `faultlab-cli bench` and the page's
+/// wasm bench measure the same run): 5 demo nodes pinging every 1–4 ms over a 1–10 ms
+/// bus.
+pub fn heavy_world(seed: u64) -> World<Demo> {
+    let config = DemoConfig {
+        nodes: 5,
+        interval_min: 1,
+        interval_max: 4,
+    };
+    let net = crate::bus::NetConfig {
+        latency_min: Ticks(1),
+        latency_max: Ticks(10),
+        ..crate::bus::NetConfig::default()
+    };
+    World::new(crate::rng::Seed(seed), config, net)
+}
+
 /// The digest of the golden demo run, pinned. Asserted natively (`cargo test`) and in
 /// headless Chromium (the web package's browser tests): if the two ever disagree, the
 /// engine is not deterministic across platforms. Update it only for an intended change

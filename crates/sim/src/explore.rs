@@ -36,10 +36,11 @@ pub mod raft;
 pub mod timeline;
 pub mod twopc;
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{Value, json};
 
+use crate::hash::ProbeSet;
 use crate::id::MsgId;
 use crate::input::Input;
 use crate::scenario::{Scenario, ScenarioError, ScenarioProtocol};
@@ -254,7 +255,7 @@ pub fn explore<P: Explorable>(
         ..Report::default()
     };
     let mut found: BTreeMap<String, Counterexample> = BTreeMap::new();
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: ProbeSet<u64> = ProbeSet::default();
     let mut canon = fingerprint::Canon::default();
     let msgs = message_hashes(&mut canon, &world, &[]);
     seen.insert(fingerprint::fingerprint(

@@ -30,6 +30,7 @@ pub mod ctx;
 pub mod demo;
 pub mod explore;
 pub mod golden;
+pub mod hash;
 pub mod history;
 pub mod id;
 pub mod input;

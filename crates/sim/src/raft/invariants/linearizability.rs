@@ -36,8 +36,9 @@
 //! history is recorded as the run goes. A step budget bounds pathological histories:
 //! past it the verdict is "inconclusive", not a violation.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
+use crate::hash::ProbeSet;
 use crate::id::RequestId;
 use crate::invariant::Finding;
 use crate::trace::{EventKind, TraceEvent};
@@ -336,7 +337,7 @@ pub fn check(history: &[HistoryOp], budget: u64) -> (Verdict, u64, Option<&Histo
 
     let words = history.len().div_ceil(64).max(1);
     let mut linearized = vec![0u64; words];
-    let mut cache: HashSet<(Vec<u64>, u64)> = HashSet::new();
+    let mut cache: ProbeSet<(Vec<u64>, u64)> = ProbeSet::default();
     // The stack of linearized calls: (cell, state before it if it changed, pass).
     let mut stack: Vec<(usize, Option<MusicQueue>, Pass)> = Vec::new();
     let mut state = MusicQueue::new();
