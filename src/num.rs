@@ -85,6 +85,40 @@ pub fn pow10(x: f64) -> f64 {
     }
 }
 
+/// Parses a plain decimal such as `12`, `0.5` or `.25` (no sign, no exponent, at most
+/// 15 significant digits), correctly rounded like `str::parse::<f64>`.
+///
+/// Why not `str::parse`: core's float parser links a 17 KB table of powers of five into
+/// the page for two form fields. A mantissa below 2^53 and a power of ten up to 10^22
+/// are both exact in `f64`, so one IEEE division rounds correctly.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let digits = || int.bytes().chain(frac.bytes());
+    if !digits().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut significant = 0;
+    for b in digits() {
+        if mantissa > 0 || b != b'0' {
+            significant += 1;
+        }
+        if significant > 15 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    let scale = u32::try_from(frac.len()).ok().filter(|&k| k <= 22)?;
+    #[allow(clippy::cast_precision_loss)]
+    let m = mantissa as f64;
+    #[allow(clippy::cast_precision_loss)]
+    let p = 10u64.checked_pow(scale).map_or(1e22, |p| p as f64);
+    Some(m / p)
+}
+
 /// The length of `(x, y)`.
 pub fn hypot(x: f64, y: f64) -> f64 {
     // sqrt is a wasm instruction; hypot's overflow care is not needed for pixels.
@@ -121,6 +155,32 @@ mod tests {
                 let frac = s.split('.').nth(1).map_or(0, str::len);
                 assert_eq!(frac, d as usize, "{s}");
             }
+        }
+    }
+
+    #[test]
+    fn parse_decimal_agrees_with_std() {
+        for t in [
+            "0", "12", "0.5", ".25", "5.", "100", "0.05", "33.333", "007.10", "0.000001",
+        ] {
+            assert_eq!(parse_decimal(t), t.parse::<f64>().ok(), "{t}");
+        }
+        for i in 0..20_000u32 {
+            let t = format!("{}.{:03}", i / 1000, i % 1000);
+            assert_eq!(parse_decimal(&t), t.parse::<f64>().ok(), "{t}");
+        }
+        for bad in [
+            "",
+            ".",
+            "-1",
+            "1e3",
+            "1.2.3",
+            "abc",
+            " 1",
+            "1,5",
+            "1234567890123456",
+        ] {
+            assert_eq!(parse_decimal(bad), None, "{bad:?}");
         }
     }
 

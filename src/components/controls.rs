@@ -62,7 +62,9 @@ pub fn ControlBar(props: &ControlProps) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = input.value().parse::<f64>() {
+            // The browser parses the range value (no float parser in the bundle).
+            let v = input.value_as_number();
+            if v.is_finite() {
                 cb.emit(Action::Lab(LabAction::SetSpeedLog(v)));
             }
         })

@@ -53,8 +53,8 @@ pub fn parse_net(f: &NetForm) -> Result<(u64, u64, f64, f64), String> {
         return Err("Latency max: at most 60000 ms".into());
     }
     let pct = |label: &str, t: &str| -> Result<f64, String> {
-        match t.trim().parse::<f64>() {
-            Ok(p) if (0.0..=100.0).contains(&p) => Ok(p / 100.0),
+        match crate::num::parse_decimal(t.trim()) {
+            Some(p) if (0.0..=100.0).contains(&p) => Ok(p / 100.0),
             _ => Err(format!(
                 "{label}: must be a percentage from 0 to 100, got \"{t}\""
             )),
