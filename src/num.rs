@@ -15,27 +15,38 @@
 /// from zero: `fixed(1.25, 1) == "1.3"`, `fixed(-0.04, 1) == "0.0"`. Not-a-number and
 /// infinities print as `0`, since an SVG attribute must stay parseable.
 pub fn fixed(v: f64, decimals: u32) -> String {
-    let d = decimals.min(6);
-    let scale = 10i64.pow(d);
-    if !v.is_finite() {
-        return if d == 0 {
-            "0".to_owned()
+    Dec(v, decimals).to_string()
+}
+
+/// `f64` shown with a fixed number of decimals inside `format!`/`write!` without
+/// core's float printer: `format!("{}", Dec(1.25, 1)) == "1.3"`, same rounding as
+/// [`fixed`], written straight into the formatter (no temporary `String`).
+#[derive(Clone, Copy, Debug)]
+pub struct Dec(pub f64, pub u32);
+
+impl std::fmt::Display for Dec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = self.1.min(6);
+        let scale = 10u64.pow(d);
+        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+        let scaled = if self.0.is_finite() {
+            (self.0 * scale as f64).round() as i64
         } else {
-            format!("0.{}", "0".repeat(d as usize))
+            0
         };
-    }
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-    let scaled = (v * scale as f64).round() as i64;
-    let neg = scaled < 0;
-    let abs = scaled.unsigned_abs();
-    #[allow(clippy::cast_sign_loss)]
-    let scale_u = scale as u64;
-    let (int, frac) = (abs / scale_u, abs % scale_u);
-    let sign = if neg { "-" } else { "" };
-    if d == 0 {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac:0width$}", width = d as usize)
+        let abs = scaled.unsigned_abs();
+        let sign = if scaled < 0 { "-" } else { "" };
+        if d == 0 {
+            write!(f, "{sign}{abs}")
+        } else {
+            write!(
+                f,
+                "{sign}{}.{:0w$}",
+                abs / scale,
+                abs % scale,
+                w = d as usize
+            )
+        }
     }
 }
 
@@ -182,6 +193,27 @@ mod tests {
         ] {
             assert_eq!(parse_decimal(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn dec_agrees_with_fixed_width_printing() {
+        for i in -3000..3000 {
+            let v = f64::from(i) * 0.0173;
+            for d in 0..4 {
+                let ours = Dec(v, d).to_string();
+                let std = format!("{v:.prec$}", prec = d as usize);
+                // Rounding ties may differ (half away from zero vs. exact binary value),
+                // and we never print "-0.0"; otherwise they agree.
+                let back: f64 = ours.parse().expect("a number");
+                let unit = 10f64.powi(-i32::try_from(d).expect("small"));
+                assert!(
+                    (back - v).abs() <= unit / 2.0 + 1e-9,
+                    "{v} {d} {ours} {std}"
+                );
+            }
+        }
+        assert_eq!(Dec(12.25, 1).to_string(), "12.3");
+        assert_eq!(format!("x={}", Dec(-3.0, 1)), "x=-3.0");
     }
 
     #[test]

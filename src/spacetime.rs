@@ -30,6 +30,7 @@ use timescale::{Anchor, Beat, Break, TimeScale};
 
 use crate::lab::Lab;
 use crate::layout::Point;
+use crate::num::Dec;
 
 /// Zoom levels: pixels per millisecond of time with messages in flight.
 pub const ZOOMS: [f64; 7] = [0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -203,10 +204,22 @@ impl Arrow {
         let (a, b) = (self.from, self.to);
         match self.bulge {
             Some(bx) => format!(
-                "M{:.1} {:.1}C{bx:.1} {:.1} {bx:.1} {:.1} {:.1} {:.1}",
-                a.x, a.y, a.y, b.y, b.x, b.y
+                "M{} {}C{bx} {} {bx} {} {} {}",
+                Dec(a.x, 1),
+                Dec(a.y, 1),
+                Dec(a.y, 1),
+                Dec(b.y, 1),
+                Dec(b.x, 1),
+                Dec(b.y, 1),
+                bx = Dec(bx, 1)
             ),
-            None => format!("M{:.1} {:.1}L{:.1} {:.1}", a.x, a.y, b.x, b.y),
+            None => format!(
+                "M{} {}L{} {}",
+                Dec(a.x, 1),
+                Dec(a.y, 1),
+                Dec(b.x, 1),
+                Dec(b.y, 1)
+            ),
         }
     }
 
@@ -233,13 +246,13 @@ impl Arrow {
             y: tip.y - uy * l,
         };
         Some(format!(
-            "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}",
-            base.x - uy * w,
-            base.y + ux * w,
-            tip.x,
-            tip.y,
-            base.x + uy * w,
-            base.y - ux * w
+            "M{} {}L{} {}L{} {}",
+            Dec(base.x - uy * w, 1),
+            Dec(base.y + ux * w, 1),
+            Dec(tip.x, 1),
+            Dec(tip.y, 1),
+            Dec(base.x + uy * w, 1),
+            Dec(base.y - ux * w, 1)
         ))
     }
 }
@@ -890,7 +903,7 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
 
 /// Virtual milliseconds as seconds with three decimals: `12.345`.
 pub fn seconds(ms: f64) -> String {
-    format!("{:.3}", ms.max(0.0) / 1000.0)
+    format!("{}", Dec(ms.max(0.0) / 1000.0, 3))
 }
 
 /// The diagram of a lab at its cursor.

@@ -20,6 +20,7 @@ use yew::{
 
 use crate::browser;
 use crate::lab::Lab;
+use crate::num::Dec;
 use crate::spacetime::{Diagram, Frame, SpacetimeProtocol, View, ZOOMS, diagram, svg};
 use crate::state::{Action, LabAction, Notice};
 
@@ -470,8 +471,8 @@ fn Panel(props: &PanelProps) -> Html {
     let zoom_label = ZOOM_LABELS[view.zoom.min(ZOOM_LABELS.len() - 1)];
     let n = d.lanes.len();
     let size = (
-        format!("{:.0}", d.frame.width),
-        format!("{:.0}", d.frame.height),
+        format!("{}", Dec(d.frame.width, 0)),
+        format!("{}", Dec(d.frame.height, 0)),
     );
     html! {
         <div class="spacetime">
@@ -537,10 +538,10 @@ fn standalone(svg: &Element, size: Frame) -> String {
     let open = markup.find('>').map_or(0, |i| i + 1);
     let tag = &markup[..open.saturating_sub(1)];
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{tag} width=\"{:.0}\" height=\"{:.0}\">\
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{tag} width=\"{}\" height=\"{}\">\
          <style><![CDATA[\n{css}]]></style>{}",
-        size.width,
-        size.height,
+        Dec(size.width, 0),
+        Dec(size.height, 0),
         &markup[open..]
     )
 }

@@ -12,6 +12,7 @@
 use std::fmt::Write;
 
 use super::{Arrow, Diagram, End, GUTTER, Mark, MarkKind, seconds};
+use crate::num::Dec;
 
 /// Text made safe for XML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -43,23 +44,28 @@ fn write_markup(s: &mut String, d: &Diagram) -> std::fmt::Result {
     write!(
         s,
         "<title>faultlab space-time diagram, event {}, t = {} s</title>\
-         <rect class=\"st__bg\" width=\"{w:.1}\" height=\"{h:.1}\"/><g class=\"st__breaks\">",
+         <rect class=\"st__bg\" width=\"{w}\" height=\"{h}\"/><g class=\"st__breaks\">",
         d.cursor,
-        seconds(d.now_ms)
+        seconds(d.now_ms),
+        w = Dec(w, 1),
+        h = Dec(h, 1)
     )?;
     for b in &d.breaks {
         let (y0, y1) = (b.y0.max(top), b.y1.min(h));
         write!(
             s,
-            "<g class=\"st__break\"><rect x=\"{GUTTER:.1}\" y=\"{y0:.1}\" width=\"{plot_w:.1}\" height=\"{:.1}\"/>",
-            (y1 - y0).max(0.0)
+            "<g class=\"st__break\"><rect x=\"{gutter}\" y=\"{y0}\" width=\"{plot_w}\" height=\"{}\"/>",
+            Dec((y1 - y0).max(0.0), 1),
+            gutter = Dec(GUTTER, 1),
+            y0 = Dec(y0, 1),
+            plot_w = Dec(plot_w, 1)
         )?;
         if y1 - y0 >= 11.0 {
             write!(
                 s,
-                "<text x=\"{:.1}\" y=\"{:.1}\">idle {} s</text>",
-                GUTTER + 6.0,
-                f64::midpoint(y0, y1),
+                "<text x=\"{}\" y=\"{}\">idle {} s</text>",
+                Dec(GUTTER + 6.0, 1),
+                Dec(f64::midpoint(y0, y1), 1),
                 seconds(b.ms)
             )?;
         }
@@ -70,10 +76,11 @@ fn write_markup(s: &mut String, d: &Diagram) -> std::fmt::Result {
         let x = d.lanes.get(seg.lane).map_or(0.0, |l| l.x);
         write!(
             s,
-            "<line class=\"st__life{}\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+            "<line class=\"st__life{}\" x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\"/>",
             if seg.up { "" } else { " st__life--down" },
-            seg.y0,
-            seg.y1
+            Dec(seg.y0, 1),
+            Dec(seg.y1, 1),
+            x = Dec(x, 1)
         )?;
     }
     s.push_str("</g>");
@@ -81,9 +88,11 @@ fn write_markup(s: &mut String, d: &Diagram) -> std::fmt::Result {
     if now_visible && d.now_y < h {
         write!(
             s,
-            "<rect class=\"st__future\" x=\"{GUTTER:.1}\" y=\"{:.1}\" width=\"{plot_w:.1}\" height=\"{:.1}\"/>",
-            d.now_y,
-            h - d.now_y
+            "<rect class=\"st__future\" x=\"{gutter}\" y=\"{}\" width=\"{plot_w}\" height=\"{}\"/>",
+            Dec(d.now_y, 1),
+            Dec(h - d.now_y, 1),
+            gutter = Dec(GUTTER, 1),
+            plot_w = Dec(plot_w, 1)
         )?;
     }
     s.push_str("<g class=\"st__rules\">");
@@ -93,17 +102,18 @@ fn write_markup(s: &mut String, d: &Diagram) -> std::fmt::Result {
             s,
             "<g class=\"st__rule{}{}\" data-spacetime-event=\"{}\" data-net=\"{label}\">\
              <title>{label} (event {})</title>\
-             <line x1=\"{GUTTER:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\">{label}</text></g>",
+             <line x1=\"{gutter}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>\
+             <text x=\"{}\" y=\"{}\">{label}</text></g>",
             if r.heal { " st__rule--heal" } else { "" },
             flags(r.future, r.current),
             r.event,
             r.event,
-            w - 4.0,
-            r.y,
-            r.y,
-            w - 6.0,
-            r.y - 4.0
+            Dec(w - 4.0, 1),
+            Dec(r.y, 1),
+            Dec(r.y, 1),
+            Dec(w - 6.0, 1),
+            Dec(r.y - 4.0, 1),
+            gutter = Dec(GUTTER, 1)
         )?;
     }
     s.push_str("</g><g class=\"st__arrows\">");
@@ -123,39 +133,43 @@ fn write_markup(s: &mut String, d: &Diagram) -> std::fmt::Result {
         write!(
             s,
             "<g class=\"st__now\" data-spacetime-now=\"{c}\">\
-             <line x1=\"{:.1}\" x2=\"{w:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
-             <text class=\"st__now-time\" x=\"{:.1}\" y=\"{y:.1}\">{}</text>\
-             <text class=\"st__now-event\" x=\"{:.1}\" y=\"{:.1}\">event {c}</text></g>",
-            GUTTER - 4.0,
-            GUTTER - 8.0,
+             <line x1=\"{}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\"/>\
+             <text class=\"st__now-time\" x=\"{}\" y=\"{y}\">{}</text>\
+             <text class=\"st__now-event\" x=\"{}\" y=\"{}\">event {c}</text></g>",
+            Dec(GUTTER - 4.0, 1),
+            Dec(GUTTER - 8.0, 1),
             seconds(d.now_ms),
-            w - 6.0,
-            d.now_y + 12.0,
+            Dec(w - 6.0, 1),
+            Dec(d.now_y + 12.0, 1),
             c = d.cursor,
-            y = d.now_y,
+            w = Dec(w, 1),
+            y = Dec(d.now_y, 1)
         )?;
     }
     s.push_str("<g class=\"st__axis\">");
     for l in &d.labels {
         write!(
             s,
-            "<line x1=\"{:.1}\" x2=\"{GUTTER:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
-             <text x=\"{:.1}\" y=\"{y:.1}\">{}</text>",
-            GUTTER - 4.0,
-            GUTTER - 8.0,
+            "<line x1=\"{}\" x2=\"{gutter}\" y1=\"{y}\" y2=\"{y}\"/>\
+             <text x=\"{}\" y=\"{y}\">{}</text>",
+            Dec(GUTTER - 4.0, 1),
+            Dec(GUTTER - 8.0, 1),
             l.text,
-            y = l.y
+            gutter = Dec(GUTTER, 1),
+            y = Dec(l.y, 1)
         )?;
     }
     write!(
         s,
-        "</g><g class=\"st__header\"><rect width=\"{w:.1}\" height=\"{top:.1}\"/>\
-         <line x1=\"0\" x2=\"{w:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
-         <text class=\"st__unit\" x=\"{:.1}\" y=\"{:.1}\">t (s)</text>",
-        top - 0.5,
-        top - 0.5,
-        GUTTER - 8.0,
-        top - 10.0
+        "</g><g class=\"st__header\"><rect width=\"{w}\" height=\"{top}\"/>\
+         <line x1=\"0\" x2=\"{w}\" y1=\"{}\" y2=\"{}\"/>\
+         <text class=\"st__unit\" x=\"{}\" y=\"{}\">t (s)</text>",
+        Dec(top - 0.5, 1),
+        Dec(top - 0.5, 1),
+        Dec(GUTTER - 8.0, 1),
+        Dec(top - 10.0, 1),
+        w = Dec(w, 1),
+        top = Dec(top, 1)
     )?;
     for l in &d.lanes {
         let name = escape(&l.full_name);
@@ -172,21 +186,26 @@ fn write_markup(s: &mut String, d: &Diagram) -> std::fmt::Result {
         let name_y = top - 30.0 - 13.0 * (l.name.len() as f64 - 1.0);
         let mut y = name_y;
         for part in &l.name {
-            write!(s, "<text class=\"st__name\" x=\"{:.1}\" y=\"{y:.1}\"", l.x)?;
+            write!(
+                s,
+                "<text class=\"st__name\" x=\"{}\" y=\"{y}\"",
+                Dec(l.x, 1),
+                y = Dec(y, 1)
+            )?;
             if l.name_px < 12.0 {
-                write!(s, " style=\"font-size:{:.1}px\"", l.name_px)?;
+                write!(s, " style=\"font-size:{}px\"", Dec(l.name_px, 1))?;
             }
             write!(s, ">{}</text>", escape(part))?;
             y += 13.0;
         }
         write!(
             s,
-            "<text class=\"st__role\" x=\"{:.1}\" y=\"{:.1}\"",
-            l.x,
-            top - 10.0
+            "<text class=\"st__role\" x=\"{}\" y=\"{}\"",
+            Dec(l.x, 1),
+            Dec(top - 10.0, 1)
         )?;
         if l.state_px < 9.0 {
-            write!(s, " style=\"font-size:{:.1}px\"", l.state_px)?;
+            write!(s, " style=\"font-size:{}px\"", Dec(l.state_px, 1))?;
         }
         write!(s, ">{}</text></g>", escape(&l.state))?;
     }
@@ -259,13 +278,13 @@ fn ends(s: &mut String, a: &Arrow) -> std::fmt::Result {
     if let Some(e) = a.send_event {
         write!(
             s,
-            "<circle class=\"st__send rpc-{}{}{}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.6\" \
+            "<circle class=\"st__send rpc-{}{}{}\" cx=\"{}\" cy=\"{}\" r=\"2.6\" \
              data-spacetime-event=\"{e}\" data-spacetime-msg=\"{msg}\"/>",
             w.slot,
             if w.reply { " st__send--reply" } else { "" },
             flags(a.future, false),
-            a.from.x,
-            a.from.y
+            Dec(a.from.x, 1),
+            Dec(a.from.y, 1)
         )?;
     }
     match (a.end, a.end_event) {
@@ -273,21 +292,22 @@ fn ends(s: &mut String, a: &Arrow) -> std::fmt::Result {
             let why = format!("{reason:?}").to_ascii_lowercase();
             write!(
                 s,
-                "<g class=\"st__drop{}\" transform=\"translate({:.1} {:.1})\" \
+                "<g class=\"st__drop{}\" transform=\"translate({} {})\" \
                  data-spacetime-event=\"{e}\" data-spacetime-msg=\"{msg}\" data-reason=\"{why}\">\
                  <title>{} dropped ({why}), event {e}</title>\
                  <circle r=\"6\"/><path d=\"M-3 -3L3 3M3 -3L-3 3\"/></g>",
                 flags(a.future, a.current),
-                a.to.x,
-                a.to.y,
+                Dec(a.to.x, 1),
+                Dec(a.to.y, 1),
                 w.rpc
             )?;
         }
         (End::Delivered, Some(e)) => write!(
             s,
-            "<circle class=\"st__recv\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" \
+            "<circle class=\"st__recv\" cx=\"{}\" cy=\"{}\" r=\"5\" \
              data-spacetime-event=\"{e}\" data-spacetime-msg=\"{msg}\"/>",
-            a.to.x, a.to.y
+            Dec(a.to.x, 1),
+            Dec(a.to.y, 1)
         )?,
         _ => {}
     }
@@ -301,14 +321,15 @@ fn mark(s: &mut String, m: &Mark, d: &Diagram) -> std::fmt::Result {
     let kind = m.kind.name();
     write!(
         s,
-        "<g class=\"st__mark st__mark--{kind} st__state--{}{}\" transform=\"translate({x:.1} {:.1})\" \
+        "<g class=\"st__mark st__mark--{kind} st__state--{}{}\" transform=\"translate({x} {})\" \
          data-spacetime-event=\"{e}\" data-mark=\"{kind}\" role=\"button\" tabindex=\"0\" \
          aria-label=\"{detail}, event {e}\"><title>{detail} (event {e})</title>\
          <circle class=\"st__hit\" r=\"9\"/>",
         m.class,
         flags(m.future, m.current),
-        m.y,
-        e = m.event
+        Dec(m.y, 1),
+        e = m.event,
+        x = Dec(x, 1)
     )?;
     s.push_str(match m.kind {
         MarkKind::Crash => {
