@@ -49,8 +49,8 @@ pub fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
             b'_' | b'/' => 63,
             _ => {
                 return Err(format!(
-                    "the link's data is not base64url (character {:?} at position {i})",
-                    char::from(c)
+                    "the link's data is not base64url (character '{}' at position {i})",
+                    char::from(c).escape_default()
                 ));
             }
         };

@@ -523,7 +523,7 @@ fn key_action<P: LabProtocol>(lab: &mut Lab<P>, key: char) -> Result<Option<Stri
                 "Aligned the election timers (A): expect a split vote.".into(),
             ))
         }
-        other => Err(format!("no shortcut for key {other:?}")),
+        other => Err(format!("no shortcut for key '{}'", other.escape_default())),
     }
 }
 

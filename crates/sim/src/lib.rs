@@ -40,6 +40,7 @@ pub mod protocol;
 pub mod raft;
 pub mod rng;
 pub mod scenario;
+pub mod text;
 pub mod time;
 pub mod tour;
 pub mod trace;

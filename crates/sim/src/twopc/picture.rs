@@ -120,26 +120,26 @@ pub fn validate_filename(filename: &str) -> Result<(), String> {
     }
     if filename.contains(['/', '\\']) {
         return Err(format!(
-            "unsafe filename \"{}\": path separators are not allowed",
-            filename.escape_debug()
+            "unsafe filename {}: path separators are not allowed",
+            crate::text::quoted(filename)
         ));
     }
     if filename.contains("..") {
         return Err(format!(
-            "unsafe filename \"{}\": \"..\" is not allowed",
-            filename.escape_debug()
+            "unsafe filename {}: \"..\" is not allowed",
+            crate::text::quoted(filename)
         ));
     }
     if filename.chars().any(char::is_control) {
         return Err(format!(
-            "unsafe filename \"{}\": control characters are not allowed",
-            filename.escape_debug()
+            "unsafe filename {}: control characters are not allowed",
+            crate::text::quoted(filename)
         ));
     }
     if filename.starts_with('.') || filename.trim() != filename {
         return Err(format!(
-            "unsafe filename \"{}\": leading dot or surrounding spaces",
-            filename.escape_debug()
+            "unsafe filename {}: leading dot or surrounding spaces",
+            crate::text::quoted(filename)
         ));
     }
     Ok(())

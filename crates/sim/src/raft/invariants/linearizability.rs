@@ -269,7 +269,10 @@ fn describe(result: Option<&Result<OpResult, Rejection>>) -> String {
     match result {
         None => "unknown".to_owned(),
         Some(Ok(OpResult::Done)) => "ok".to_owned(),
-        Some(Ok(OpResult::Played(t))) => format!("played {:?}", t.as_ref().map(|t| &*t.id)),
+        Some(Ok(OpResult::Played(t))) => match t {
+            Some(t) => format!("played Some({})", crate::text::quoted(&t.id)),
+            None => "played None".to_owned(),
+        },
         Some(Ok(OpResult::Queue(q) | OpResult::History(q))) => {
             format!(
                 "[{}]",
