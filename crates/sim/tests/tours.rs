@@ -7,6 +7,9 @@
 //! stale number fails here with the right one printed. A tour that drifts from the
 //! engine fails here. Broken tours fail with errors that name the stop.
 
+// The tours' texts are compiled in for native builds only (`catalog::all`).
+#![cfg(not(target_arch = "wasm32"))]
+
 use faultlab_sim::raft::Raft;
 use faultlab_sim::scenario::{ScenarioError, ScenarioProtocol};
 use faultlab_sim::tour::{self, PinnedTour, ResolvedStop, Tour, catalog};

@@ -152,7 +152,8 @@ pub fn named_scenario(protocol: &str, name: &str) -> Option<&'static str> {
     all.into_iter().find(|(n, _)| *n == name).map(|(_, t)| t)
 }
 
-#[cfg(test)]
+// The texts (`all`) are compiled in for native builds only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::tour::Tour;
