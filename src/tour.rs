@@ -208,7 +208,10 @@ pub fn reduce(s: &mut AppState, action: TourAction) -> Result<Option<String>, St
                 TourAction::Previous => t.current.saturating_sub(1),
                 _ => t.current.min(last),
             };
-            let (tab, event) = (t.tab, t.stops[t.current].event);
+            let Some(event) = t.stop().map(|st| st.event) else {
+                return Ok(None);
+            };
+            let tab = t.tab;
             s.tab = tab;
             match tab {
                 Tab::Raft => goto(&mut s.raft, event),
