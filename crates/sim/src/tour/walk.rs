@@ -1,7 +1,8 @@
 //! The walk: run a tour's scenario step by step and pin each stop to the first step
 //! (after the previous stop's) that satisfies its anchor. The result is a list of
-//! event numbers the page seeks to; [`verify`] also checks each stop's claims on the
-//! world right after its event, which is exactly the world the page shows there.
+//! event numbers, the ones each stop stores in its file for the page to seek to;
+//! [`verify`] also checks each stop's claims on the world right after its event, which
+//! is exactly the world the page shows there.
 //!
 //! It must not change the run: it builds its own world from the scenario and only
 //! reads it. The search is bounded by the scenario's `until_ms`, so an anchor that
@@ -20,7 +21,7 @@ use super::Tour;
 /// A stop pinned to the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResolvedStop {
-    /// The world step (event number) the stop shows: the page seeks to it.
+    /// The world step (event number) the stop shows (the file stores it as `event`).
     pub event: u64,
     /// Its virtual time.
     pub at_ms: u64,
