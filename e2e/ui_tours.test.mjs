@@ -3,7 +3,9 @@
 // is the stop's and that the page shows what the stop claims (its `expect`: data-role,
 // data-state, data-up of the nodes, the violation banner), then Previous goes back and
 // Exit leaves. Also: the N/P keys, leaving the tour by acting on the run, a tour link,
-// and a phone-sized viewport. Any console error fails a test (the runner).
+// a phone-sized viewport, and a tour file that is slow, missing or broken (the page
+// fetches tours/<name>.json when a tour opens). Any console error fails a test (the
+// runner).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,4 +184,45 @@ test('tours: the card stays readable on a 390 px phone', async ({ page, url }) =
   }
   const fontPx = await page.locator('[data-testid=tour-caption]').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   assert.ok(fontPx >= 13, `caption font ${fontPx}px`);
+});
+
+test('tours: a tour file loads on demand; a missing or broken one is a notice', async ({ page, url, problems }) => {
+  await gotoApp(page, url);
+  // The default run plays; a tour that fails to load must leave it playing.
+  await button(page, 'Pause').waitFor();
+  let release;
+  const held = new Promise((r) => {
+    release = r;
+  });
+  await page.route('**/tours/raft-election.json', async (route) => {
+    await held;
+    await route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' });
+  });
+  await page.route('**/tours/raft-figure8.json', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: '{ "format": ' }),
+  );
+  await clickButton(page, 'Tours');
+  await page.locator('[data-tour-item="raft-election"]').click();
+  await waitFor(page, `${card('raft-election')}[data-tour-loading="true"]`);
+  assert.equal(await caption(page), 'Loading tour…');
+  release();
+  const notice = '.notice--error .notice__text';
+  await waitUntil(async () => /HTTP 404/.test((await page.textContent(notice).catch(() => null)) ?? ''), {
+    message: 'a notice names the 404',
+  });
+  assert.match(await text(page, notice), /Raft: leader election/);
+  await page.locator('[data-tour]').waitFor({ state: 'detached' });
+  await button(page, 'Pause').waitFor();
+  // Chromium logs the 404 on the console: that one is expected here.
+  const rest = problems.filter((p) => !/status of 404/.test(p));
+  problems.splice(0, problems.length, ...rest);
+
+  await clickButton(page, 'Tours');
+  await page.locator('[data-tour-item="raft-figure8"]').click();
+  await waitUntil(async () => /not a valid tour/.test((await page.textContent(notice).catch(() => null)) ?? ''), {
+    message: 'a notice names the broken file',
+  });
+  assert.match(await text(page, notice), /tours\/raft-figure8\.json/);
+  assert.equal(await page.locator('[data-tour]').count(), 0);
+  await button(page, 'Pause').waitFor();
 });

@@ -1,6 +1,6 @@
 //! The few places the page talks to the browser: the clock for the play loop, the URL
 //! fragment, downloads, the page's style rules (for exports), reading an uploaded file,
-//! and the console.
+//! fetching a file served beside the page (a guided tour), and the console.
 //!
 //! Everything else in the app is plain Rust. On a native build (the unit tests) these
 //! functions do nothing, so the state layer stays testable without a browser.
@@ -104,6 +104,31 @@ mod imp {
         text.as_string()
             .ok_or_else(|| "the file is not text".to_owned())
     }
+
+    pub(super) async fn fetch_text(url: &str) -> Result<String, String> {
+        use wasm_bindgen_futures::JsFuture;
+        let window = web_sys::window().ok_or("no window")?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(|_| "the request failed (offline?)".to_owned())?
+            .dyn_into()
+            .map_err(|_| "the answer is not an HTTP response".to_owned())?;
+        if !response.ok() {
+            return Err(format!(
+                "HTTP {} {}",
+                response.status(),
+                response.status_text()
+            ));
+        }
+        let body = response
+            .text()
+            .map_err(|_| "the answer could not be read".to_owned())?;
+        JsFuture::from(body)
+            .await
+            .map_err(|_| "the answer could not be read".to_owned())?
+            .as_string()
+            .ok_or_else(|| "the answer is not text".to_owned())
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -132,6 +157,11 @@ mod imp {
     pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
         let _ = file;
         Err("reading files needs a browser".into())
+    }
+    #[allow(clippy::unused_async)]
+    pub(super) async fn fetch_text(url: &str) -> Result<String, String> {
+        let _ = url;
+        Err("fetching needs a browser".into())
     }
 }
 
@@ -183,4 +213,13 @@ pub fn style_rules(keep: &dyn Fn(&str) -> bool) -> String {
 /// The file could not be read or is not text.
 pub async fn read_file(file: web_sys::File) -> Result<String, String> {
     imp::read_file(file).await
+}
+
+/// The text of `url` (relative to the page), fetched.
+///
+/// # Errors
+/// The request failed, the server answered with an error status (named: `HTTP 404
+/// Not Found`), or the body is not text.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    imp::fetch_text(url).await
 }

@@ -586,14 +586,20 @@ impl Reducible for AppState {
             Action::OpenLink(hash) => match crate::share::parse_fragment(&hash) {
                 Ok(None) => {}
                 Ok(Some(v)) => {
-                    let opened = match crate::tour::open_link(&mut s, &v) {
-                        Some(tour) => tour.map(drop).map_err(|e| format!("tour: {e}")),
-                        None => s.open_scenario(&v, Opening::Link).map(|_| {
+                    let opened = s
+                        .open_scenario(&v, Opening::Link)
+                        .map(|_| {
                             // A link made by the CLI (a counterexample, a failing chaos
                             // seed) says what it shows; the page's own links carry no title.
                             s.notice = link_notice(&v);
-                        }),
-                    };
+                        })
+                        .and_then(|()| {
+                            // A tour's link: its run shows now, the tour once its file
+                            // has loaded (the tour card fetches it).
+                            crate::tour::open_link(&mut s, &v)
+                                .unwrap_or(Ok(()))
+                                .map_err(|e| format!("tour: {e}"))
+                        });
                     if let Err(e) = opened {
                         s.notice = Some(Notice::error(format!(
                             "This link's run could not be opened: {e}"

@@ -2,13 +2,17 @@
 //! Previous/Next/Exit, plus the stop's highlight (a node halo, an RPC's messages) as a
 //! small generated style sheet, so the cluster view needs no tour-specific code.
 //!
+//! While the tour's file loads, the card says so and fetches it (the one place the
+//! tours touch the network: a tour started from the menu and one opened by a link
+//! both show this card), then hands the text, or why there is none, to the reducer.
+//!
 //! It renders a [`TourRun`] and dispatches tour actions; it must not move the lab
 //! itself.
 
-use yew::{Callback, Html, Properties, component, html};
+use yew::{Callback, Html, Properties, component, html, use_effect_with};
 
 use crate::state::Action;
-use crate::tour::{StopView, TourAction, TourRun};
+use crate::tour::{StopView, TourAction, TourRun, file_url};
 
 /// Props of [`TourCard`].
 #[derive(Properties, PartialEq)]
@@ -25,23 +29,51 @@ pub struct TourCardProps {
 #[component]
 pub fn TourCard(props: &TourCardProps) -> Html {
     let t = &props.tour;
+    {
+        // Fetch the file while the tour loads. An answer that arrives after the tour
+        // was closed or replaced is ignored by the reducer.
+        let on_action = props.on_action.clone();
+        use_effect_with((t.name, t.is_loading()), move |&(name, loading)| {
+            if loading {
+                yew::platform::spawn_local(async move {
+                    let text = crate::browser::fetch_text(&file_url(name)).await;
+                    on_action.emit(Action::Tour(TourAction::Loaded(name.to_owned(), text)));
+                });
+            }
+        });
+    }
     let send = |a: TourAction| {
         let cb = props.on_action.clone();
         Callback::from(move |_| cb.emit(Action::Tour(a.clone())))
     };
+    let exit = html! {
+        <button class="btn btn--ghost btn--small tour__exit" onclick={send(TourAction::Exit)}
+            title="Leave the tour; the run stays where it is">{ "Exit tour" }</button>
+    };
+    let Some(stop) = t.stop() else {
+        return html! {
+            <section class="tour tour--loading" aria-label={format!("Tour: {}", t.title)} aria-busy="true"
+                data-tour={t.name} data-tour-loading="true">
+                <header class="tour__head">
+                    <span class="tour__badge">{ "Tour" }</span>
+                    <h2 class="tour__title">{ t.title }</h2>
+                    { exit }
+                </header>
+                <p class="tour__caption" role="status" data-testid="tour-caption">{ "Loading tour…" }</p>
+            </section>
+        };
+    };
     let k = t.current;
     let n = t.stops.len();
-    let stop = t.stop();
     let away = !t.left && props.cursor != stop.event;
     html! {
         <section class={if t.left { "tour tour--left" } else { "tour" }} aria-label={format!("Tour: {}", t.title)}
             data-tour={t.name} data-tour-stop={(k + 1).to_string()} data-tour-left={t.left.to_string()}>
             <header class="tour__head">
                 <span class="tour__badge">{ "Tour" }</span>
-                <h2 class="tour__title">{ t.title.clone() }</h2>
+                <h2 class="tour__title">{ t.title }</h2>
                 <span class="tour__count" data-testid="tour-count">{ format!("Stop {} of {n}", k + 1) }</span>
-                <button class="btn btn--ghost btn--small tour__exit" onclick={send(TourAction::Exit)}
-                    title="Leave the tour; the run stays where it is">{ "Exit tour" }</button>
+                { exit }
             </header>
             if t.left {
                 <p class="tour__caption" role="status" data-testid="tour-caption">
@@ -89,7 +121,7 @@ fn dot_class(i: usize, current: usize) -> &'static str {
 }
 
 /// The style sheet that points at the stop's nodes and RPC. Names come from the
-/// compiled-in tour files; anything but letters, digits, `-` and `_` is dropped, so a
+/// fetched tour files; anything but letters, digits, `-` and `_` is dropped, so a
 /// name can never break out of its attribute selector.
 fn highlight_css(stop: &StopView) -> String {
     let safe = |s: &str| {

@@ -1,5 +1,6 @@
 //! The "Tours" button in the top bar and its list of guided tours, grouped by
-//! protocol. Choosing one starts it (in its tab, paused at the first stop).
+//! protocol, from the compiled-in catalog (titles and summaries show without a fetch).
+//! Choosing one starts it (in its tab, paused at the first stop once its file loads).
 //!
 //! It owns whether the list is open; it must not start a tour itself (it dispatches).
 
@@ -23,7 +24,7 @@ pub struct TourMenuProps {
 #[component]
 pub fn TourMenu(props: &TourMenuProps) -> Html {
     let open = use_state(|| false);
-    // Parsed once (the top bar re-renders on every frame while playing).
+    // Built once (the top bar re-renders on every frame while playing).
     let tours: Rc<Vec<TourEntry>> = use_memo((), |()| entries());
     let toggle = {
         let open = open.clone();
@@ -52,8 +53,8 @@ pub fn TourMenu(props: &TourMenuProps) -> Html {
                 <li>
                     <button class={if current { "tours__item tours__item--on" } else { "tours__item" }}
                         data-tour-item={name} aria-current={current.then_some("true")} onclick={onclick}>
-                        <span class="tours__name">{ t.title.clone() }</span>
-                        <span class="tours__summary">{ t.summary.clone() }</span>
+                        <span class="tours__name">{ t.title }</span>
+                        <span class="tours__summary">{ t.summary }</span>
                     </button>
                 </li>
             }

@@ -1,14 +1,15 @@
 //! Guided tours (`faultlab-tour/1`): a scenario plus an ordered list of *stops*, each a
 //! caption pinned to one event of the run. A tour is data: a JSON file in
-//! `crates/sim/tours/`, compiled in by [`catalog`]. The page walks the stops with
-//! Next/Previous; the tests walk them natively and check what the captions claim.
+//! `crates/sim/tours/`, listed in [`catalog`]. The page fetches a tour's file when the
+//! user opens it and walks the stops with Next/Previous; the tests walk them natively
+//! and check what the captions claim.
 //!
 //! ```json
 //! { "format": "faultlab-tour/1", "title": "Raft: leader election", "protocol": "raft",
 //!   "summary": "…", "scenario": "figure8",
 //!   "stops": [
 //!     { "title": "Node 3 times out", "caption": "… (Raft §5.2)",
-//!       "at": {"note": "became_candidate", "node": "3"},
+//!       "at": {"note": "became_candidate", "node": "3"}, "event": 57,
 //!       "highlight": {"nodes": ["3"], "rpc": "RequestVote"},
 //!       "expect": {"nodes": {"3": {"role": "candidate", "term": 1}}} } ] }
 //! ```
@@ -17,10 +18,23 @@
 //!   or an inline `faultlab-scenario/1` object.
 //! - `at` is an [`anchor::Anchor`]: a predicate over the trace that resolves to exactly
 //!   one world step (event number), searched strictly after the previous stop's event.
+//!   It is what the author writes: it says *what happened*, so it survives engine
+//!   changes that renumber events.
+//! - `event` is the event number `at` resolves to, stored so that the page can seek
+//!   straight to it without the anchor machinery. It is derived data: [`verify`]
+//!   refuses a stored number that differs from what `at` resolves to and names the
+//!   right one, and the shipped tours' test requires it on every stop (a new stop is
+//!   written without it; `cargo test -p faultlab-sim --test tours` prints the numbers to
+//!   paste in).
 //! - `expect` ([`expect::Expect`]) is what the caption claims about the world at that
 //!   event; [`verify`] checks it, so a tour that drifts from the engine fails a test.
 //! - `violation` (optional) names the invariant the tour ends on: its last stop must be
 //!   `{"violation": <it>}`.
+//!
+//! Two readings of one file: [`Tour`] is the whole of it (anchors and claims, for the
+//! tests and native tools); [`PinnedTour`] is what the page needs to show it (captions,
+//! highlights and the stored events), and skips `at` and `expect`, so the page links
+//! neither the anchor grammar nor the walk.
 //!
 //! This module owns the format, its parsing and the walk that resolves stops. It must
 //! not render anything (captions are plain text the page shows as is) and must not
@@ -30,6 +44,7 @@ pub mod anchor;
 pub mod catalog;
 pub mod expect;
 mod pattern;
+mod pinned;
 mod walk;
 
 use serde_json::{Map, Value};
@@ -38,6 +53,7 @@ use crate::scenario::{Scenario, ScenarioError};
 
 pub use anchor::Anchor;
 pub use expect::Expect;
+pub use pinned::{PinnedStop, PinnedTour};
 pub use walk::{ResolvedStop, resolve, verify};
 
 /// The format tag every tour file carries.
@@ -53,7 +69,7 @@ const TOP_KEYS: &[&str] = &[
     "violation",
     "stops",
 ];
-const STOP_KEYS: &[&str] = &["title", "caption", "at", "highlight", "expect"];
+const STOP_KEYS: &[&str] = &["title", "caption", "at", "event", "highlight", "expect"];
 
 /// A parsed tour.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +103,9 @@ pub struct Stop {
     pub caption: String,
     /// Which event the caption is about.
     pub at: Anchor,
+    /// The event number `at` resolves to, as stored in the file (derived data that
+    /// [`verify`] checks; the page seeks to it).
+    pub event: Option<u64>,
     /// What the page should point at.
     pub highlight: Highlight,
     /// What the caption claims about the world at that event.
@@ -127,78 +146,13 @@ impl Tour {
     /// # Errors
     /// A [`ScenarioError`] naming the offending field.
     pub fn from_value(name: &str, value: &Value) -> Result<Tour, ScenarioError> {
-        let obj = value
-            .as_object()
-            .ok_or_else(|| ScenarioError::new("", "a tour must be a JSON object"))?;
-        check_keys(obj, TOP_KEYS)?;
-        match obj.get("format").and_then(Value::as_str) {
-            Some(FORMAT) => {}
-            Some(f) => {
-                return Err(ScenarioError::new(
-                    "format",
-                    format!("unsupported format \"{f}\" (expected \"{FORMAT}\")"),
-                ));
-            }
-            None => {
-                return Err(ScenarioError::new(
-                    "format",
-                    format!("missing (expected \"{FORMAT}\")"),
-                ));
-            }
-        }
-        let title = text_field(obj, "title")?;
-        let protocol = text_field(obj, "protocol")?;
-        let summary = text_field(obj, "summary")?;
-        let source = optional_text(obj, "source")?;
-        let violation = optional_text(obj, "violation")?;
-        let (scenario, scenario_name) = match obj.get("scenario") {
-            Some(Value::String(n)) => {
-                let text = catalog::named_scenario(&protocol, n).ok_or_else(|| {
-                    ScenarioError::new(
-                        "scenario",
-                        format!("no {protocol} scenario is called \"{n}\""),
-                    )
-                })?;
-                let sc = Scenario::parse(text).map_err(|e| e.under("scenario"))?;
-                (sc, Some(n.clone()))
-            }
-            Some(v @ Value::Object(_)) => {
-                let sc = Scenario::from_value(v).map_err(|e| e.under("scenario"))?;
-                (sc, None)
-            }
-            Some(_) => {
-                return Err(ScenarioError::new(
-                    "scenario",
-                    "must be a scenario name or an inline faultlab-scenario/1 object",
-                ));
-            }
-            None => {
-                return Err(ScenarioError::new(
-                    "scenario",
-                    "missing (a scenario name or an inline object)",
-                ));
-            }
-        };
-        if scenario.protocol != protocol {
-            return Err(ScenarioError::new(
-                "scenario.protocol",
-                format!(
-                    "the scenario is a {} scenario but the tour is about {protocol}",
-                    scenario.protocol
-                ),
-            ));
-        }
-        let items = match obj.get("stops") {
-            Some(Value::Array(items)) if !items.is_empty() => items,
-            Some(Value::Array(_)) => return Err(ScenarioError::new("stops", "a tour needs stops")),
-            _ => return Err(ScenarioError::new("stops", "missing or not an array")),
-        };
+        let (head, items) = parse_head(value)?;
         let stops = items
             .iter()
             .enumerate()
             .map(|(i, s)| parse_stop(s, i == 0).map_err(|e| e.under(&format!("stops[{i}]"))))
             .collect::<Result<Vec<_>, _>>()?;
-        if let Some(inv) = &violation {
+        if let Some(inv) = &head.violation {
             let last = stops.len() - 1;
             if stops[last].at.violation() != Some(inv.as_str()) {
                 return Err(ScenarioError::new(
@@ -212,13 +166,13 @@ impl Tour {
         }
         Ok(Tour {
             name: name.to_owned(),
-            title,
-            protocol,
-            summary,
-            scenario,
-            scenario_name,
-            source,
-            violation,
+            title: head.title,
+            protocol: head.protocol,
+            summary: head.summary,
+            scenario: head.scenario,
+            scenario_name: head.scenario_name,
+            source: head.source,
+            violation: head.violation,
             stops,
         })
     }
@@ -226,13 +180,7 @@ impl Tour {
     /// The scenario as a JSON value, titled for the lab (the tour's title unless the
     /// scenario is a named one with its own).
     pub fn scenario_value(&self) -> Value {
-        let mut v = self.scenario.to_value();
-        if let Value::Object(o) = &mut v
-            && !o.contains_key("title")
-        {
-            o.insert("title".into(), Value::String(self.title.clone()));
-        }
-        v
+        titled_scenario(&self.scenario, &self.title)
     }
 
     /// Every node name the tour mentions, with the field that mentions it.
@@ -255,6 +203,119 @@ impl Tour {
     }
 }
 
+/// What both readings of a tour file share: everything but the stops.
+struct Head {
+    title: String,
+    protocol: String,
+    summary: String,
+    scenario: Scenario,
+    scenario_name: Option<String>,
+    source: Option<String>,
+    violation: Option<String>,
+}
+
+/// Parse everything but the stops, and hand back the (non-empty) stop list.
+fn parse_head(value: &Value) -> Result<(Head, &Vec<Value>), ScenarioError> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| ScenarioError::new("", "a tour must be a JSON object"))?;
+    check_keys(obj, TOP_KEYS)?;
+    match obj.get("format").and_then(Value::as_str) {
+        Some(FORMAT) => {}
+        Some(f) => {
+            return Err(ScenarioError::new(
+                "format",
+                format!("unsupported format \"{f}\" (expected \"{FORMAT}\")"),
+            ));
+        }
+        None => {
+            return Err(ScenarioError::new(
+                "format",
+                format!("missing (expected \"{FORMAT}\")"),
+            ));
+        }
+    }
+    let title = text_field(obj, "title")?;
+    let protocol = text_field(obj, "protocol")?;
+    let summary = text_field(obj, "summary")?;
+    let source = optional_text(obj, "source")?;
+    let violation = optional_text(obj, "violation")?;
+    let (scenario, scenario_name) = match obj.get("scenario") {
+        Some(Value::String(n)) => {
+            let text = catalog::named_scenario(&protocol, n).ok_or_else(|| {
+                ScenarioError::new(
+                    "scenario",
+                    format!("no {protocol} scenario is called \"{n}\""),
+                )
+            })?;
+            let sc = Scenario::parse(text).map_err(|e| e.under("scenario"))?;
+            (sc, Some(n.clone()))
+        }
+        Some(v @ Value::Object(_)) => {
+            let sc = Scenario::from_value(v).map_err(|e| e.under("scenario"))?;
+            (sc, None)
+        }
+        Some(_) => {
+            return Err(ScenarioError::new(
+                "scenario",
+                "must be a scenario name or an inline faultlab-scenario/1 object",
+            ));
+        }
+        None => {
+            return Err(ScenarioError::new(
+                "scenario",
+                "missing (a scenario name or an inline object)",
+            ));
+        }
+    };
+    if scenario.protocol != protocol {
+        return Err(ScenarioError::new(
+            "scenario.protocol",
+            format!(
+                "the scenario is a {} scenario but the tour is about {protocol}",
+                scenario.protocol
+            ),
+        ));
+    }
+    let items = match obj.get("stops") {
+        Some(Value::Array(items)) if !items.is_empty() => items,
+        Some(Value::Array(_)) => return Err(ScenarioError::new("stops", "a tour needs stops")),
+        _ => return Err(ScenarioError::new("stops", "missing or not an array")),
+    };
+    let head = Head {
+        title,
+        protocol,
+        summary,
+        scenario,
+        scenario_name,
+        source,
+        violation,
+    };
+    Ok((head, items))
+}
+
+/// The tour's scenario as a JSON value, titled for the lab (the tour's title unless the
+/// scenario is a named one with its own).
+fn titled_scenario(scenario: &Scenario, title: &str) -> Value {
+    let mut v = scenario.to_value();
+    if let Value::Object(o) = &mut v
+        && !o.contains_key("title")
+    {
+        o.insert("title".into(), Value::String(title.to_owned()));
+    }
+    v
+}
+
+/// A stop's stored event number, if it has one.
+fn stored_event(obj: &Map<String, Value>) -> Result<Option<u64>, ScenarioError> {
+    match obj.get("event") {
+        None => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+            ScenarioError::new("event", "must be an event number (a whole number ≥ 0)")
+        }),
+    }
+}
+
 fn parse_stop(value: &Value, first: bool) -> Result<Stop, ScenarioError> {
     let obj = value
         .as_object()
@@ -267,6 +328,7 @@ fn parse_stop(value: &Value, first: bool) -> Result<Stop, ScenarioError> {
             .ok_or_else(|| ScenarioError::new("at", "missing (which event is this stop?)"))?,
     )
     .map_err(|e| e.under("at"))?;
+    let event = stored_event(obj)?;
     if at.is_start() && !first {
         return Err(ScenarioError::new(
             "at.start",
@@ -285,6 +347,7 @@ fn parse_stop(value: &Value, first: bool) -> Result<Stop, ScenarioError> {
         title,
         caption,
         at,
+        event,
         highlight,
         expect,
     })

@@ -2,12 +2,17 @@
 //! its scenario builds, every stop resolves to an event in increasing order, every
 //! claim a stop makes (`expect`) holds at that event — in the walk and in the world
 //! the page shows there (a `History` replay) — and the as-submitted tours end on the
-//! violation their explorer counterexample found. A tour that drifts from the engine
-//! fails here. Broken tours fail with errors that name the stop.
+//! violation their explorer counterexample found. Every stop stores the event its
+//! anchor resolves to (the page seeks to it without resolving anchors); a missing or
+//! stale number fails here with the right one printed. A tour that drifts from the
+//! engine fails here. Broken tours fail with errors that name the stop.
+
+// The tours' texts are compiled in for native builds only (`catalog::all`).
+#![cfg(not(target_arch = "wasm32"))]
 
 use faultlab_sim::raft::Raft;
 use faultlab_sim::scenario::{ScenarioError, ScenarioProtocol};
-use faultlab_sim::tour::{self, ResolvedStop, Tour, catalog};
+use faultlab_sim::tour::{self, PinnedTour, ResolvedStop, Tour, catalog};
 use faultlab_sim::twopc::TwoPc;
 use faultlab_sim::{History, Tick};
 use serde_json::{Value, json};
@@ -16,6 +21,14 @@ fn verify(tour: &Tour) -> Result<Vec<ResolvedStop>, ScenarioError> {
     match tour.protocol.as_str() {
         "raft" => tour::verify::<Raft>(tour),
         "2pc" => tour::verify::<TwoPc>(tour),
+        p => panic!("{}: unknown protocol {p}", tour.name),
+    }
+}
+
+fn resolve(tour: &Tour) -> Result<Vec<ResolvedStop>, ScenarioError> {
+    match tour.protocol.as_str() {
+        "raft" => tour::resolve::<Raft>(tour),
+        "2pc" => tour::resolve::<TwoPc>(tour),
         p => panic!("{}: unknown protocol {p}", tour.name),
     }
 }
@@ -96,6 +109,63 @@ fn every_tour_resolves_in_order_and_its_claims_hold() {
             _ => check_on_history::<TwoPc>(&t, &stops),
         }
     }
+}
+
+/// The page reads each stop's stored `event` (`PinnedTour`) instead of resolving its
+/// anchor: every stop must store one, equal to what its anchor resolves to, and the
+/// page's reading must agree with the full one.
+#[test]
+fn every_stop_stores_the_event_its_anchor_resolves_to() {
+    let mut wrong = Vec::new();
+    for (name, text) in catalog::all() {
+        let t = Tour::parse(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let stops = resolve(&t).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (k, (stop, at)) in t.stops.iter().zip(&stops).enumerate() {
+            if stop.event != Some(at.event) {
+                let title = stop.title.as_deref().unwrap_or("");
+                wrong.push(format!(
+                    "{name} stops[{k}] ({title}): stored {:?}, write \"event\": {}",
+                    stop.event, at.event
+                ));
+            }
+        }
+        if wrong.is_empty() {
+            let pinned = PinnedTour::parse(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(pinned.title, t.title);
+            assert_eq!(pinned.scenario, t.scenario, "{name}");
+            assert_eq!(pinned.scenario_value(), t.scenario_value(), "{name}");
+            assert_eq!(pinned.stops.len(), t.stops.len());
+            for (p, s) in pinned.stops.iter().zip(&t.stops) {
+                assert_eq!(
+                    (&p.title, &p.caption, Some(p.event), &p.highlight),
+                    (&s.title, &s.caption, s.event, &s.highlight),
+                    "{name}"
+                );
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "stored stop events are missing or stale:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// A stored event that is not the anchor's is refused by `verify`, naming the number.
+#[test]
+fn a_stale_stored_event_names_the_right_one() {
+    let v = tour_with(&json!([
+        {"caption": "c", "at": {"start": true}, "event": 0},
+        {"caption": "c", "at": {"note": "became_leader"}, "event": 1}
+    ]));
+    let e = verify_value(&v).expect_err("the leader is not elected at event 1");
+    assert_eq!(e.field, "stops[1].event");
+    let right = verify_value(&tour_with(
+        &json!([{"caption": "c", "at": {"note": "became_leader"}}]),
+    ))
+    .expect("resolves")[0]
+        .event;
+    assert!(e.message.contains(&format!("\"event\": {right}")), "{e}");
 }
 
 #[test]

@@ -1,11 +1,15 @@
 //! The walk: run a tour's scenario step by step and pin each stop to the first step
 //! (after the previous stop's) that satisfies its anchor. The result is a list of
-//! event numbers the page seeks to; [`verify`] also checks each stop's claims on the
-//! world right after its event, which is exactly the world the page shows there.
+//! event numbers, the ones each stop stores in its file for the page to seek to;
+//! [`verify`] also checks each stop's claims on the world right after its event, which
+//! is exactly the world the page shows there.
 //!
 //! It must not change the run: it builds its own world from the scenario and only
 //! reads it. The search is bounded by the scenario's `until_ms`, so an anchor that
 //! never matches is an error naming the stop, never a hang.
+//!
+//! [`verify`] also holds each stop's stored `event` (what the page seeks to) to the
+//! number its anchor resolves to, and names the right number when they differ.
 
 use crate::protocol::Protocol;
 use crate::scenario::{ScenarioError, ScenarioProtocol};
@@ -17,7 +21,7 @@ use super::Tour;
 /// A stop pinned to the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResolvedStop {
-    /// The world step (event number) the stop shows: the page seeks to it.
+    /// The world step (event number) the stop shows (the file stores it as `event`).
     pub event: u64,
     /// Its virtual time.
     pub at_ms: u64,
@@ -32,10 +36,11 @@ pub fn resolve<P: ScenarioProtocol>(tour: &Tour) -> Result<Vec<ResolvedStop>, Sc
     walk::<P>(tour, false)
 }
 
-/// [`resolve`], and check every stop's `expect` claims at its event.
+/// [`resolve`], and check every stop's `expect` claims and stored `event` at its event.
 ///
 /// # Errors
-/// As [`resolve`], or a claim that does not hold (the error names the stop and claim).
+/// As [`resolve`], a claim that does not hold (the error names the stop and claim), or
+/// a stored event that is not the one the anchor resolves to.
 pub fn verify<P: ScenarioProtocol>(tour: &Tour) -> Result<Vec<ResolvedStop>, ScenarioError> {
     walk::<P>(tour, true)
 }
@@ -79,6 +84,19 @@ fn walk<P: ScenarioProtocol>(tour: &Tour, check: bool) -> Result<Vec<ResolvedSto
             if !advance(&mut world, until) {
                 return Err(unresolved::<P>(tour, k, &world));
             }
+        }
+        if check
+            && let Some(stored) = stop.event
+            && stored != world.events()
+        {
+            return Err(ScenarioError::new(
+                format!("stops[{k}].event"),
+                format!(
+                    "is {stored}, but the anchor resolves to event {} (write \"event\": {})",
+                    world.events(),
+                    world.events()
+                ),
+            ));
         }
         if check && let Some(expect) = &stop.expect {
             expect.check(&world).map_err(|e| {
