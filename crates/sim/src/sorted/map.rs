@@ -413,8 +413,10 @@ mod tests {
                         *b = b.wrapping_add(1);
                     }
                     Op::Retain(m) => {
-                        map.retain(|k, v| (*k + (*v % 7) as u8) % m != 0);
-                        model.retain(|k, v| (*k + (*v % 7) as u8) % m != 0);
+                        let keep =
+                            |k: &u8, v: &mut u16| !(u16::from(*k) + *v % 7).is_multiple_of(u16::from(m));
+                        map.retain(keep);
+                        model.retain(keep);
                     }
                     Op::Range(a, b) => {
                         let (lo, hi) = (a.min(b), a.max(b));
