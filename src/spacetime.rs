@@ -20,9 +20,7 @@ pub mod notes;
 pub mod svg;
 pub mod timescale;
 
-use std::collections::BTreeMap;
-
-use faultlab_sim::{DropReason, MsgId, NodeId};
+use faultlab_sim::{DropReason, MsgId, NodeId, SortedMap};
 
 use happening::{Happened, Happening, NetChange, Wire};
 pub use happening::{SpacetimeProtocol, StateMark};
@@ -445,7 +443,7 @@ impl Flight {
     }
 
     /// Record a message's end (its send may lie before what was laid out).
-    fn end(flights: &mut BTreeMap<MsgId, Flight>, wire: Wire, end: (f64, u64, End)) {
+    fn end(flights: &mut SortedMap<MsgId, Flight>, wire: Wire, end: (f64, u64, End)) {
         let f = flights.entry(wire.msg).or_insert(Flight {
             wire,
             copy: false,
@@ -618,7 +616,7 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
     let visible = |a: f64, b: f64| a.max(b) >= top - 2.0 && a.min(b) <= bottom + 2.0;
     let cursor = src.cursor;
 
-    let mut flights: BTreeMap<MsgId, Flight> = BTreeMap::new();
+    let mut flights: SortedMap<MsgId, Flight> = SortedMap::new();
     let mut marks: Vec<Mark> = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
     let mut up = (src.up_before)(span.start);

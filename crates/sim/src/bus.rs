@@ -6,7 +6,7 @@
 //! [`Envelope`] with its id and its `sent_at`/`deliver_at`, so the page can draw it
 //! moving and the user can drop it, deliver it now or duplicate it.
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +88,7 @@ pub struct Topology {
     /// `group[i]` is node i's partition group.
     group: Vec<u16>,
     /// Cut links, stored as `(min, max)` pairs.
-    cut: BTreeSet<(NodeId, NodeId)>,
+    cut: SortedSet<(NodeId, NodeId)>,
 }
 
 impl Topology {
@@ -96,7 +96,7 @@ impl Topology {
     pub fn connected(n: usize) -> Self {
         Topology {
             group: vec![0; n],
-            cut: BTreeSet::new(),
+            cut: SortedSet::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 //!
 //! Why not `std`'s `HashSet`: its `RandomState` seeds itself from the OS, and the engine
 //! reads no OS randomness, even where iteration order would not leak out. Sets that are
-//! iterated must still be `BTreeSet`s.
+//! iterated must still be ordered ([`crate::sorted::SortedSet`] or `BTreeSet`).
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -11,7 +11,8 @@
 //! 1. never reads a clock (`std::time`, `Instant`, `SystemTime`): time is [`Tick`];
 //! 2. never uses OS or thread randomness: the [`World`] owns one seeded
 //!    `Xoshiro256PlusPlus` ([`SimRng`]) and protocol nodes never see it;
-//! 3. iterates only ordered collections (`Vec`, `BTreeMap`, `BTreeSet`);
+//! 3. iterates only ordered collections (`Vec`, [`SortedMap`], [`SortedSet`], `BTreeMap`,
+//!    `BTreeSet`);
 //! 4. draws random numbers as explicit `u64` ranges, never through `usize`;
 //! 5. depends on nothing web (no yew, web-sys, js-sys, gloo, wasm-bindgen) and starts
 //!    no thread.
@@ -40,6 +41,7 @@ pub mod protocol;
 pub mod raft;
 pub mod rng;
 pub mod scenario;
+pub mod sorted;
 pub mod text;
 pub mod time;
 pub mod tour;
@@ -58,6 +60,7 @@ pub use log::LogLine;
 pub use protocol::{Lost, Message, Node, Protocol};
 pub use rng::{Seed, SimRng};
 pub use scenario::{BugInfo, Scenario, ScenarioError, ScenarioProtocol};
+pub use sorted::{SortedMap, SortedSet};
 pub use time::{Tick, Ticks};
 pub use trace::{EventKind, TraceEvent};
 pub use world::{NodeSlot, World};

@@ -10,7 +10,9 @@
 //! clock, or iterate an unordered collection.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
+
+use crate::sorted::SortedMap;
 
 use serde::Serialize;
 
@@ -119,8 +121,8 @@ pub struct World<P: Protocol> {
     next_request: u64,
     queue: BinaryHeap<Reverse<QueueItem>>,
     slots: Vec<NodeSlot<P>>,
-    in_flight: BTreeMap<MsgId, Envelope<P::Msg>>,
-    pending_requests: BTreeMap<RequestId, (NodeId, P::Request)>,
+    in_flight: SortedMap<MsgId, Envelope<P::Msg>>,
+    pending_requests: SortedMap<RequestId, (NodeId, P::Request)>,
     inputs: Vec<ScheduledInput<P>>,
     last_fault_at: Option<Tick>,
     checker: P::Checker,
@@ -156,8 +158,8 @@ impl<P: Protocol> World<P> {
             next_request: 0,
             queue: BinaryHeap::new(),
             slots,
-            in_flight: BTreeMap::new(),
-            pending_requests: BTreeMap::new(),
+            in_flight: SortedMap::new(),
+            pending_requests: SortedMap::new(),
             inputs: Vec::new(),
             last_fault_at: None,
             checker: P::Checker::default(),

@@ -14,8 +14,7 @@ mod clients;
 mod election;
 pub(crate) mod replication;
 
-use std::collections::BTreeMap;
-use std::collections::BTreeSet;
+use crate::sorted::{SortedMap, SortedSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -115,8 +114,8 @@ pub struct Server {
     vote_count: usize,
     // The state machine, and the client requests it has applied (§8).
     machine: MusicQueue,
-    applied_requests: BTreeSet<RequestId>,
-    write_results: BTreeMap<RequestId, Result<OpResult, Rejection>>,
+    applied_requests: SortedSet<RequestId>,
+    write_results: SortedMap<RequestId, Result<OpResult, Rejection>>,
     // Clients being served.
     waiters: Vec<Waiter>,
     forwards: Vec<PendingForward>,
@@ -153,8 +152,8 @@ impl Server {
             votes: 0,
             vote_count: 0,
             machine: MusicQueue::new(),
-            applied_requests: BTreeSet::new(),
-            write_results: BTreeMap::new(),
+            applied_requests: SortedSet::new(),
+            write_results: SortedMap::new(),
             waiters: Vec::new(),
             forwards: Vec::new(),
             deadline_armed: None,
@@ -228,7 +227,7 @@ impl Server {
         &self.machine
     }
     /// Client requests this server's state machine has applied.
-    pub fn applied_requests(&self) -> &BTreeSet<RequestId> {
+    pub fn applied_requests(&self) -> &SortedSet<RequestId> {
         &self.applied_requests
     }
     /// How many client requests this server holds (waiting for commit or forwarded).

@@ -7,7 +7,7 @@
 //! This file must not touch participant state or the picture store (except the
 //! as-submitted P-7 flaw, which deletes the coordinator's own copy).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use crate::ctx::Ctx;
 use crate::id::{NodeId, RequestId};
@@ -82,8 +82,8 @@ impl TwoPcNode {
                 body: body.clone(),
                 participants: participants.clone(),
                 state: CoordinatorState::Wait,
-                votes: BTreeMap::new(),
-                acked: BTreeSet::new(),
+                votes: SortedMap::new(),
+                acked: SortedSet::new(),
                 handed_off: false,
                 cursor: 0,
                 ended: false,

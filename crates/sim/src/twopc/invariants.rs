@@ -20,7 +20,7 @@ pub mod picture_integrity;
 pub mod termination;
 pub mod validity;
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::id::NodeId;
 use crate::invariant::{Checker, Finding};
@@ -46,7 +46,7 @@ pub struct TxInfo {
 /// Every transaction started so far.
 #[derive(Clone, Debug, Default)]
 pub struct TxBook {
-    txs: BTreeMap<TxId, TxInfo>,
+    txs: SortedMap<TxId, TxInfo>,
 }
 
 impl TxBook {

@@ -6,7 +6,7 @@
 //! The rules themselves live in `coordinator`, `participant`, `termination` and
 //! `store`; this file must not decide anything about a transaction.
 
-use std::collections::BTreeMap;
+use crate::sorted::{SortedMap, SortedSet};
 
 use crate::ctx::Ctx;
 use crate::id::{NodeId, RequestId};
@@ -29,13 +29,13 @@ pub struct TwoPcNode {
     pub(crate) id: NodeId,
     pub(crate) http: bool,
     pub(crate) wal: Vec<WalRecord>,
-    pub(crate) pictures: BTreeMap<String, Picture>,
+    pub(crate) pictures: SortedMap<String, Picture>,
     pub(crate) next_tx: u32,
     pub(crate) store_version: u64,
-    pub(crate) coordinated: BTreeMap<TxId, CoordinatorTx>,
-    pub(crate) participating: BTreeMap<TxId, ParticipantTx>,
-    pub(crate) locks: BTreeMap<String, TxId>,
-    pub(crate) clients: BTreeMap<TxId, RequestId>,
+    pub(crate) coordinated: SortedMap<TxId, CoordinatorTx>,
+    pub(crate) participating: SortedMap<TxId, ParticipantTx>,
+    pub(crate) locks: SortedMap<String, TxId>,
+    pub(crate) clients: SortedMap<TxId, RequestId>,
     pub(crate) last_tx: Option<TxId>,
     restarted: bool,
 }
@@ -59,22 +59,22 @@ impl TwoPcNode {
     }
 
     /// The pictures this node stores (durable), by filename.
-    pub fn pictures(&self) -> &BTreeMap<String, Picture> {
+    pub fn pictures(&self) -> &SortedMap<String, Picture> {
         &self.pictures
     }
 
     /// Locks held: filename → the transaction holding it.
-    pub fn locks(&self) -> &BTreeMap<String, TxId> {
+    pub fn locks(&self) -> &SortedMap<String, TxId> {
         &self.locks
     }
 
     /// Transactions this node coordinates, with their state.
-    pub fn coordinated(&self) -> &BTreeMap<TxId, CoordinatorTx> {
+    pub fn coordinated(&self) -> &SortedMap<TxId, CoordinatorTx> {
         &self.coordinated
     }
 
     /// Transactions this node takes part in, with their state.
-    pub fn participating(&self) -> &BTreeMap<TxId, ParticipantTx> {
+    pub fn participating(&self) -> &SortedMap<TxId, ParticipantTx> {
         &self.participating
     }
 
@@ -186,8 +186,8 @@ impl TwoPcNode {
                             body: body.clone(),
                             participants: participants.clone(),
                             state: CoordinatorState::Wait,
-                            votes: BTreeMap::new(),
-                            acked: std::collections::BTreeSet::new(),
+                            votes: SortedMap::new(),
+                            acked: SortedSet::new(),
                             handed_off: false,
                             cursor: 0,
                             ended: false,
@@ -286,7 +286,7 @@ impl ParticipantTx {
             handed_off: false,
             blocked: false,
             asking: false,
-            answers: BTreeMap::new(),
+            answers: SortedMap::new(),
         }
     }
 }
@@ -297,13 +297,13 @@ impl Node<TwoPc> for TwoPcNode {
             id,
             http: config.is_http(id),
             wal: Vec::new(),
-            pictures: BTreeMap::new(),
+            pictures: SortedMap::new(),
             next_tx: 0,
             store_version: 0,
-            coordinated: BTreeMap::new(),
-            participating: BTreeMap::new(),
-            locks: BTreeMap::new(),
-            clients: BTreeMap::new(),
+            coordinated: SortedMap::new(),
+            participating: SortedMap::new(),
+            locks: SortedMap::new(),
+            clients: SortedMap::new(),
             last_tx: None,
             restarted: false,
         };

@@ -4,7 +4,7 @@
 //!
 //! Data and small queries only; transitions are made by `coordinator` and `participant`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -126,9 +126,9 @@ pub struct CoordinatorTx {
     /// Where it is.
     pub state: CoordinatorState,
     /// Votes received (true = `VoteCommit`).
-    pub votes: BTreeMap<NodeId, bool>,
+    pub votes: SortedMap<NodeId, bool>,
     /// Participants that acknowledged the decision.
-    pub acked: BTreeSet<NodeId>,
+    pub acked: SortedSet<NodeId>,
     /// Whether the Decision phase has received the decision from the Voting phase.
     pub handed_off: bool,
     /// Sequential mode (P-8): the index of the participant being called.
@@ -153,5 +153,5 @@ pub struct ParticipantTx {
     /// Whether a termination round is running.
     pub asking: bool,
     /// Answers in the current termination round.
-    pub answers: BTreeMap<NodeId, PeerState>,
+    pub answers: SortedMap<NodeId, PeerState>,
 }

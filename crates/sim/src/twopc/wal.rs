@@ -6,7 +6,7 @@
 //! Reuter). This module owns the record shapes only; which records a mode writes is the
 //! node's business.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -92,7 +92,7 @@ pub struct TwoPcDurable {
     /// The write-ahead log, oldest first.
     pub wal: Vec<WalRecord>,
     /// The pictures on disk.
-    pub pictures: BTreeMap<String, Picture>,
+    pub pictures: SortedMap<String, Picture>,
     /// The last transaction number this node used as a coordinator.
     pub next_tx: u32,
 }

@@ -2,7 +2,7 @@
 //! given term. The checker remembers the first leader it saw for each term and flags
 //! any other server that is leader in the same term.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::invariant::Finding;
 
@@ -16,7 +16,7 @@ pub const NAME: &str = "election_safety";
 /// Leaders seen, by term.
 #[derive(Clone, Debug, Default)]
 pub struct ElectionSafety {
-    leaders: BTreeMap<Term, Participant>,
+    leaders: SortedMap<Term, Participant>,
 }
 
 impl ElectionSafety {
@@ -45,7 +45,7 @@ impl ElectionSafety {
     }
 
     /// The leader of each term seen so far.
-    pub fn leaders(&self) -> &BTreeMap<Term, Participant> {
+    pub fn leaders(&self) -> &SortedMap<Term, Participant> {
         &self.leaders
     }
 }

@@ -36,7 +36,7 @@
 //! history is recorded as the run goes. A step budget bounds pathological histories:
 //! past it the verdict is "inconclusive", not a violation.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::hash::ProbeSet;
 use crate::id::RequestId;
@@ -96,7 +96,7 @@ pub struct Linearizability {
     /// Client requests applied by some replica, with where they were first applied:
     /// the trace index of the step's first event (so the point precedes every answer
     /// given in that step) and the log index.
-    applied_anywhere: BTreeMap<RequestId, (u64, u64)>,
+    applied_anywhere: SortedMap<RequestId, (u64, u64)>,
     /// Per participant: `lastApplied` at the last look.
     applied_seen: Vec<LogIndex>,
 }

@@ -5,7 +5,7 @@
 //! Incremental: remembers the first decision announced for each transaction and
 //! compares every later one with it.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::id::NodeId;
 use crate::invariant::Finding;
@@ -18,7 +18,7 @@ use crate::world::World;
 /// The atomicity checker.
 #[derive(Clone, Debug, Default)]
 pub struct Atomicity {
-    first: BTreeMap<TxId, (Decision, NodeId)>,
+    first: SortedMap<TxId, (Decision, NodeId)>,
 }
 
 impl Atomicity {

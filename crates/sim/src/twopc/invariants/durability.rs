@@ -7,7 +7,7 @@
 //! Incremental: the promises per (node, transaction); on each restart the restarted
 //! node's rebuilt state is compared with them.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::id::NodeId;
 use crate::invariant::Finding;
@@ -30,7 +30,7 @@ const TX_MAX: TxId = TxId {
 /// The durability checker.
 #[derive(Clone, Debug, Default)]
 pub struct Durability {
-    promised: BTreeMap<(NodeId, TxId), Announced>,
+    promised: SortedMap<(NodeId, TxId), Announced>,
 }
 
 impl Durability {

@@ -8,7 +8,7 @@
 //! Incremental: a snapshot per READY (node, transaction), checked on steps that touch
 //! that node.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::id::NodeId;
 use crate::invariant::Finding;
@@ -28,7 +28,7 @@ struct Snapshot {
 /// The isolation checker.
 #[derive(Clone, Debug, Default)]
 pub struct Isolation {
-    ready: BTreeMap<(NodeId, TxId), Snapshot>,
+    ready: SortedMap<(NodeId, TxId), Snapshot>,
 }
 
 impl Isolation {

@@ -7,7 +7,7 @@
 //! Incremental: a store is compared only when its version counter moved or the node
 //! restarted.
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 use crate::invariant::Finding;
 use crate::trace::{EventKind, TraceEvent};
@@ -22,7 +22,7 @@ use crate::world::World;
 /// The picture-integrity checker.
 #[derive(Clone, Debug, Default)]
 pub struct PictureIntegrity {
-    model: Vec<BTreeSet<String>>,
+    model: Vec<SortedSet<String>>,
     seen: Vec<Option<u64>>,
 }
 
@@ -37,7 +37,7 @@ impl PictureIntegrity {
     ) {
         let n = world.node_count();
         if self.model.len() != n {
-            self.model.resize_with(n, BTreeSet::new);
+            self.model.resize_with(n, SortedSet::new);
             self.seen.resize(n, Some(0));
         }
         for ev in events {

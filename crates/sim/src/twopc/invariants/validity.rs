@@ -5,7 +5,7 @@
 //!
 //! Incremental: the set of READY votes per transaction, from the trace.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use crate::id::NodeId;
 use crate::invariant::Finding;
@@ -20,7 +20,7 @@ use crate::world::World;
 /// The validity checker.
 #[derive(Clone, Debug, Default)]
 pub struct Validity {
-    voted: BTreeMap<TxId, BTreeSet<NodeId>>,
+    voted: SortedMap<TxId, SortedSet<NodeId>>,
 }
 
 impl Validity {
