@@ -254,6 +254,91 @@ struct PanelProps {
     on_action: Callback<Action>,
 }
 
+/// Props of a panel's body: the lab it reads, and `shown`, everything the body draws
+/// from it in a form cheap to compare. The body re-renders only when `shown` (or the
+/// run) changes, not on every frame of the play loop that moves the lab's version.
+#[derive(Properties)]
+struct BodyProps<K: PartialEq + 'static> {
+    lab: Lab<Raft>,
+    on_action: Callback<Action>,
+    shown: K,
+}
+
+impl<K: PartialEq + 'static> PartialEq for BodyProps<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.shown == other.shown
+            && self.lab.same_run(&other.lab)
+            && self.on_action == other.on_action
+    }
+}
+
+/// What the log grid draws: the leader, then per node whether it is up, its commit
+/// index, the leader's `matchIndex`/`nextIndex` for it, its log length, and each
+/// entry's term and request (an entry is its index, term and command; a command is
+/// told apart by its request id, the leader's no-op by `u64::MAX`).
+fn grid_shown(w: &World<Raft>) -> Vec<u64> {
+    let leader = Raft::leader(w);
+    let leader_node = leader.map(|l| w.node(l));
+    let mut out = vec![leader.map_or(u64::MAX, |l| u64::from(l.0))];
+    for id in w.node_ids() {
+        let node = w.node(id);
+        let (m, nx) = match leader_node {
+            Some(ln) => (
+                ln.match_index()[id.index()].0,
+                ln.next_index()[id.index()].0,
+            ),
+            None => (0, 0),
+        };
+        let log = node.log();
+        out.extend([
+            u64::from(w.is_up(id)),
+            node.commit_index().0,
+            m,
+            nx,
+            log.len() as u64,
+        ]);
+        for e in log.entries() {
+            let request = match &*e.command {
+                Command::Noop => u64::MAX,
+                Command::Client { request, .. } => request.0,
+            };
+            out.extend([e.term.0, request]);
+        }
+    }
+    out
+}
+
+/// The log grid, redrawn when what it shows changes.
+#[component]
+fn LogGrid(props: &PanelProps) -> Html {
+    let shown = props.lab.with_world(grid_shown);
+    html! { <LogGridBody lab={props.lab.clone()} on_action={props.on_action.clone()} shown={shown} /> }
+}
+
+/// One replica as the queue panel draws it: up, role, `lastApplied`, queue, history.
+type ReplicaShown = (bool, Role, u64, Vec<Track>, Vec<Track>);
+
+/// The music queues, redrawn when a replica's state machine (or role) changes.
+#[component]
+fn Queues(props: &PanelProps) -> Html {
+    let shown: Vec<ReplicaShown> = props.lab.with_world(|w| {
+        w.node_ids()
+            .map(|id| {
+                let node = w.node(id);
+                let m = node.machine();
+                (
+                    w.is_up(id),
+                    node.role(),
+                    node.last_applied().0,
+                    m.queue.clone(),
+                    m.history.clone(),
+                )
+            })
+            .collect()
+    });
+    html! { <QueuesBody lab={props.lab.clone()} on_action={props.on_action.clone()} shown={shown} /> }
+}
+
 fn entry_text(cmd: &Command) -> String {
     match cmd {
         Command::Noop => "no-op (a new leader's first entry)".to_owned(),
@@ -275,7 +360,7 @@ fn entry_text(cmd: &Command) -> String {
 
 /// The log grid: one row per node, one column per index (Raft Figure 6/7).
 #[component]
-fn LogGrid(props: &PanelProps) -> Html {
+fn LogGridBody(props: &BodyProps<Vec<u64>>) -> Html {
     let scroller = use_node_ref();
     let (rows, cols, leader) = props.lab.with_world(|w| {
         let leader = Raft::leader(w);
@@ -423,7 +508,7 @@ fn majority<'a>(lists: &[&'a [Track]]) -> Vec<Option<(&'a str, i64)>> {
 
 /// Each replica's music queue and history, rows that differ from the majority marked.
 #[component]
-fn Queues(props: &PanelProps) -> Html {
+fn QueuesBody(props: &BodyProps<Vec<ReplicaShown>>) -> Html {
     props.lab.with_world(|w| {
         let live: Vec<NodeId> = w.node_ids().filter(|&id| w.is_up(id)).collect();
         let queues: Vec<&[Track]> = live.iter().map(|&id| w.node(id).machine().queue.as_slice()).collect();
