@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::{
     Callback, Html, Properties, component, html, use_callback, use_effect_with, use_memo,
-    use_reducer, use_state,
+    use_mut_ref, use_reducer, use_state,
 };
 
 use crate::browser::{self, FrameLoop};
@@ -20,7 +20,7 @@ use crate::components::log_panel::LogPanel;
 use crate::components::message_panel::MessagePanel;
 use crate::components::node_panel::NodePanel;
 use crate::components::protocol_view::ProtocolView;
-use crate::components::requests_panel::RequestsPanel;
+use crate::components::requests_panel::{self, requests_panel};
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
@@ -313,6 +313,8 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     };
     let partitioned = lab.with_world(|w| w.topology().is_partitioned());
     let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
+    // The requests panel's rows and what they were read from (see its module).
+    let requests = use_mut_ref(|| None::<requests_panel::Cache<P>>);
     // Parsed once per tab (the picker compares them by value on every frame).
     let scenarios = use_memo((), |()| Rc::new(P::scenarios()));
     // The stage shows the cluster ring or the space-time diagram.
@@ -348,7 +350,7 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
                         None => Html::default(),
                     } }
                     <ScenarioPicker tab_name={lab.tab_name} scenarios={(*scenarios).clone()} current={lab.title.clone()} on_action={props.on_action.clone()} />
-                    <RequestsPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
+                    { requests_panel(lab, &requests, &props.on_action) }
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <Settings net={net} nodes={nodes} recipe={lab.recipe.clone()} modes={P::modes()} bugs={P::bugs()} on_action={props.on_action.clone()} />

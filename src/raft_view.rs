@@ -238,24 +238,20 @@ fn ballot(world: &World<Raft>, id: NodeId) -> Vec<(NodeId, VoteDot)> {
 
 impl ProtocolView for Raft {
     fn panels(lab: &Lab<Self>, on_action: &Callback<Action>) -> Html {
+        // Each panel gets what it draws in a form cheap to compare, so that it is not
+        // redrawn on the frames that do not change it.
+        let (grid, queues) = lab.with_world(|w| (grid_shown(w), queues_shown(w)));
         html! {
             <>
-                <LogGrid lab={lab.clone()} on_action={on_action.clone()} />
-                <Queues lab={lab.clone()} on_action={on_action.clone()} />
+                <LogGrid lab={lab.clone()} on_action={on_action.clone()} shown={grid} />
+                <Queues lab={lab.clone()} on_action={on_action.clone()} shown={queues} />
             </>
         }
     }
 }
 
-/// Props of the Raft panels.
-#[derive(Properties, PartialEq)]
-struct PanelProps {
-    lab: Lab<Raft>,
-    on_action: Callback<Action>,
-}
-
-/// Props of a panel's body: the lab it reads, and `shown`, everything the body draws
-/// from it in a form cheap to compare. The body re-renders only when `shown` (or the
+/// Props of a Raft panel: the lab it reads, and `shown`, everything the panel draws
+/// from it in a form cheap to compare. The panel re-renders only when `shown` (or the
 /// run) changes, not on every frame of the play loop that moves the lab's version.
 #[derive(Properties)]
 struct BodyProps<K: PartialEq + 'static> {
@@ -308,35 +304,24 @@ fn grid_shown(w: &World<Raft>) -> Vec<u64> {
     out
 }
 
-/// The log grid, redrawn when what it shows changes.
-#[component]
-fn LogGrid(props: &PanelProps) -> Html {
-    let shown = props.lab.with_world(grid_shown);
-    html! { <LogGridBody lab={props.lab.clone()} on_action={props.on_action.clone()} shown={shown} /> }
-}
-
 /// One replica as the queue panel draws it: up, role, `lastApplied`, queue, history.
 type ReplicaShown = (bool, Role, u64, Vec<Track>, Vec<Track>);
 
-/// The music queues, redrawn when a replica's state machine (or role) changes.
-#[component]
-fn Queues(props: &PanelProps) -> Html {
-    let shown: Vec<ReplicaShown> = props.lab.with_world(|w| {
-        w.node_ids()
-            .map(|id| {
-                let node = w.node(id);
-                let m = node.machine();
-                (
-                    w.is_up(id),
-                    node.role(),
-                    node.last_applied().0,
-                    m.queue.clone(),
-                    m.history.clone(),
-                )
-            })
-            .collect()
-    });
-    html! { <QueuesBody lab={props.lab.clone()} on_action={props.on_action.clone()} shown={shown} /> }
+/// What the queue panel draws, per replica.
+fn queues_shown(w: &World<Raft>) -> Vec<ReplicaShown> {
+    w.node_ids()
+        .map(|id| {
+            let node = w.node(id);
+            let m = node.machine();
+            (
+                w.is_up(id),
+                node.role(),
+                node.last_applied().0,
+                m.queue.clone(),
+                m.history.clone(),
+            )
+        })
+        .collect()
 }
 
 fn entry_text(cmd: &Command) -> String {
@@ -358,9 +343,10 @@ fn entry_text(cmd: &Command) -> String {
     }
 }
 
-/// The log grid: one row per node, one column per index (Raft Figure 6/7).
+/// The log grid: one row per node, one column per index (Raft Figure 6/7), redrawn
+/// when what it shows changes.
 #[component]
-fn LogGridBody(props: &BodyProps<Vec<u64>>) -> Html {
+fn LogGrid(props: &BodyProps<Vec<u64>>) -> Html {
     let scroller = use_node_ref();
     let (rows, cols, leader) = props.lab.with_world(|w| {
         let leader = Raft::leader(w);
@@ -506,9 +492,10 @@ fn majority<'a>(lists: &[&'a [Track]]) -> Vec<Option<(&'a str, i64)>> {
         .collect()
 }
 
-/// Each replica's music queue and history, rows that differ from the majority marked.
+/// Each replica's music queue and history, rows that differ from the majority marked;
+/// redrawn when a replica's state machine (or role) changes.
 #[component]
-fn QueuesBody(props: &BodyProps<Vec<ReplicaShown>>) -> Html {
+fn Queues(props: &BodyProps<Vec<ReplicaShown>>) -> Html {
     props.lab.with_world(|w| {
         let live: Vec<NodeId> = w.node_ids().filter(|&id| w.is_up(id)).collect();
         let queues: Vec<&[Track]> = live.iter().map(|&id| w.node(id).machine().queue.as_slice()).collect();

@@ -7,8 +7,6 @@
 //! drag is a click). Only the gesture's line lives here; the split itself is
 //! [`cut_sides`], and the partition an input like any other.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use faultlab_sim::{DropReason, EventKind, Message, MsgId, NodeId, RequestId};
 use wasm_bindgen::JsCast;
 use yew::{
@@ -80,48 +78,52 @@ struct MsgDraw {
 /// order from frame to frame.
 #[derive(Default)]
 struct Lanes {
-    of: BTreeMap<MsgId, usize>,
-    /// The kind each lane last drew.
-    kind: Vec<u16>,
-    /// Free lanes, by kind and lane.
-    free: BTreeSet<(u16, usize)>,
+    /// Per lane: the message it draws (none: free) and the kind it last drew.
+    lanes: Vec<(Option<MsgId>, u16)>,
 }
 
 impl Lanes {
-    /// Give every message of `msgs` its lane, releasing those of messages gone.
-    fn assign(&mut self, msgs: &mut [MsgDraw]) {
-        let live: BTreeSet<MsgId> = msgs.iter().map(|m| m.id).collect();
-        let (free, kind) = (&mut self.free, &self.kind);
-        self.of.retain(|id, lane| {
-            let keep = live.contains(id);
-            if !keep {
-                free.insert((kind[*lane], *lane));
-            }
-            keep
-        });
+    /// Give every message of `msgs` its lane, releasing those of messages gone, and
+    /// return the messages' indices in lane order. (Plain vectors and linear searches:
+    /// a few hundred lanes, and no map or sort code in the bundle for them.)
+    fn assign(&mut self, msgs: &mut [MsgDraw]) -> Vec<usize> {
+        let mut by_lane: Vec<Option<usize>> = vec![None; self.lanes.len()];
         for m in msgs.iter_mut() {
-            let k = dense_kind(m);
-            m.lane = if let Some(&lane) = self.of.get(&m.id) {
-                lane
-            } else {
-                let same = self.free.range((k, 0)..=(k, usize::MAX)).next().copied();
-                let lane = if let Some(entry) = same.or_else(|| self.free.first().copied()) {
-                    self.free.remove(&entry);
-                    entry.1
-                } else {
-                    self.kind.push(k);
-                    self.kind.len() - 1
-                };
-                self.kind[lane] = k;
-                self.of.insert(m.id, lane);
-                lane
-            };
+            m.lane = usize::MAX;
         }
-        msgs.sort_by_key(|m| m.lane);
+        for (lane, (held, _)) in self.lanes.iter_mut().enumerate() {
+            let Some(id) = *held else { continue };
+            if let Some(i) = msgs.iter().position(|m| m.id == id) {
+                msgs[i].lane = lane;
+                by_lane[lane] = Some(i);
+            } else {
+                *held = None;
+            }
+        }
+        for (i, m) in msgs.iter_mut().enumerate() {
+            if m.lane != usize::MAX {
+                continue;
+            }
+            let k = dense_kind(m);
+            let free = |same: bool| {
+                self.lanes
+                    .iter()
+                    .position(|&(held, kind)| held.is_none() && (!same || kind == k))
+            };
+            let lane = free(true).or_else(|| free(false)).unwrap_or_else(|| {
+                self.lanes.push((None, k));
+                by_lane.push(None);
+                self.lanes.len() - 1
+            });
+            self.lanes[lane] = (Some(m.id), k);
+            by_lane[lane] = Some(i);
+            m.lane = lane;
+        }
+        by_lane.into_iter().flatten().collect()
     }
 
     fn clear(&mut self) {
-        *self = Lanes::default();
+        self.lanes.clear();
     }
 }
 
@@ -140,6 +142,8 @@ struct ClusterModel {
     cuts: Vec<(NodeId, NodeId)>,
     nodes: Vec<NodeDraw>,
     msgs: Vec<MsgDraw>,
+    /// The order `msgs` are drawn in (by lane on a dense bus).
+    order: Vec<usize>,
     drops: Vec<DropMark>,
     selected: Option<Selection>,
     now: f64,
@@ -186,16 +190,18 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 lane: 0,
             })
             .collect(),
+        order: Vec::new(),
         drops,
         selected: lab.selected,
         now,
     });
     let lanes = use_mut_ref(Lanes::default);
-    if model.msgs.len() > DENSE_AT {
-        lanes.borrow_mut().assign(&mut model.msgs);
+    model.order = if model.msgs.len() > DENSE_AT {
+        lanes.borrow_mut().assign(&mut model.msgs)
     } else {
         lanes.borrow_mut().clear();
-    }
+        (0..model.msgs.len()).collect()
+    };
     let cut = use_state(|| None::<(Point, Point)>);
     let svg = use_node_ref();
     let gesture = CutGesture {
@@ -425,9 +431,10 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
         // glyph, not focusable one by one): a busy bus stays at the frame rate.
         let dense = model.msgs.len() > DENSE_AT;
         let messages = model
-            .msgs
+            .order
             .iter()
-            .map(|env| {
+            .map(|&i| {
+                let env = &model.msgs[i];
                 let from = pos[env.from.index()];
                 let to = pos[env.to.index()];
                 let t = flight_progress(env.sent_at, env.deliver_at, now);
@@ -742,16 +749,19 @@ mod tests {
         }
     }
 
-    fn lanes_of(msgs: &[MsgDraw]) -> Vec<(u64, usize)> {
-        msgs.iter().map(|m| (m.id.0, m.lane)).collect()
+    fn lanes_of(msgs: &[MsgDraw], order: &[usize]) -> Vec<(u64, usize)> {
+        order
+            .iter()
+            .map(|&i| (msgs[i].id.0, msgs[i].lane))
+            .collect()
     }
 
     #[test]
     fn messages_keep_their_lane_and_new_ones_reuse_a_lane_of_their_kind() {
         let mut lanes = Lanes::default();
         let mut a = vec![msg(1, 0, false), msg(2, 1, true), msg(3, 0, false)];
-        lanes.assign(&mut a);
-        assert_eq!(lanes_of(&a), vec![(1, 0), (2, 1), (3, 2)]);
+        let order = lanes.assign(&mut a);
+        assert_eq!(lanes_of(&a, &order), vec![(1, 0), (2, 1), (3, 2)]);
         // 1 and 2 delivered; 4 (a reply of slot 1) takes 2's lane, 5 takes 1's.
         let mut b = vec![
             msg(3, 0, false),
@@ -759,8 +769,8 @@ mod tests {
             msg(5, 0, false),
             msg(6, 3, false),
         ];
-        lanes.assign(&mut b);
-        assert_eq!(lanes_of(&b), vec![(5, 0), (4, 1), (3, 2), (6, 3)]);
+        let order = lanes.assign(&mut b);
+        assert_eq!(lanes_of(&b, &order), vec![(5, 0), (4, 1), (3, 2), (6, 3)]);
         // Every live message has its own lane.
         let mut seen: Vec<usize> = b.iter().map(|m| m.lane).collect();
         seen.dedup();

@@ -8,14 +8,14 @@
 //! long run costs the same per frame as a short one, and while playing it reads only
 //! the new events unless a request moved. It must not change the lab.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
 use faultlab_sim::{EventKind, MsgId, RequestId, TraceEvent};
 use serde_json::Value;
-use yew::{Callback, Html, Properties, component, html, use_mut_ref};
+use yew::{Callback, Html, Properties, component, html};
 
-use super::LabProps;
 use crate::lab::{Lab, Selection};
 use crate::plugin::LabProtocol;
 use crate::state::{Action, LabAction};
@@ -35,8 +35,8 @@ struct Row {
 }
 
 /// What the rows were read from, so that a later frame can tell whether they still
-/// hold without reading the trace again.
-struct Cache<P: LabProtocol> {
+/// hold without reading the trace again. The tab's view keeps it (a hook).
+pub struct Cache<P: LabProtocol> {
     lab: Lab<P>,
     inputs: usize,
     trace_len: usize,
@@ -54,10 +54,11 @@ struct Cache<P: LabProtocol> {
 /// response was recorded since, a request is pending, or the oldest row left the
 /// window. Otherwise only the new trace events are looked at, and the list itself is
 /// not re-rendered.
-#[component]
-pub fn RequestsPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
-    let lab = &props.lab;
-    let cache = use_mut_ref(|| None::<Cache<P>>);
+pub fn requests_panel<P: LabProtocol>(
+    lab: &Lab<P>,
+    cache: &RefCell<Option<Cache<P>>>,
+    on_action: &Callback<Action>,
+) -> Html {
     let inputs = lab.with_head(|w| w.inputs().len());
     let rows = lab.with_trace(|trace| {
         let mut cache = cache.borrow_mut();
@@ -97,7 +98,7 @@ pub fn RequestsPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
             }
         }
     });
-    html! { <RequestList rows={rows} on_action={props.on_action.clone()} /> }
+    html! { <RequestList rows={rows} on_action={on_action.clone()} /> }
 }
 
 /// The rows from the trace up to the cursor, newest first, and the trace index of the
