@@ -4,14 +4,13 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::{
     Callback, Html, Properties, component, html, use_callback, use_effect_with, use_memo,
-    use_reducer, use_state,
+    use_mut_ref, use_reducer, use_state,
 };
 
-use crate::browser;
+use crate::browser::{self, FrameLoop};
 use crate::components::LabProps;
 use crate::components::cluster::ClusterView;
 use crate::components::controls::{ControlBar, Transport};
@@ -21,7 +20,7 @@ use crate::components::log_panel::LogPanel;
 use crate::components::message_panel::MessagePanel;
 use crate::components::node_panel::NodePanel;
 use crate::components::protocol_view::ProtocolView;
-use crate::components::requests_panel::requests_panel;
+use crate::components::requests_panel::{self, requests_panel};
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings::Settings;
 use crate::components::share_bar::{Export, ShareBar};
@@ -35,8 +34,11 @@ use crate::spacetime::SpacetimeProtocol;
 use crate::state::{Action, AppState, LabAction, Notice, RaftP, Tab, TwoPcP};
 use crate::tour::TourAction;
 
-/// The play loop's period (about one frame).
-const FRAME_MS: u32 = 16;
+/// Real ms per frame the play loop gives the engine (the page's own work and the
+/// browser's style, layout and paint take the rest of a 16.7 ms frame).
+const ENGINE_MS: f64 = 4.0;
+/// The engine-event budget of the first frame, before the engine's speed is known.
+const FIRST_BUDGET: f64 = 500.0;
 /// While playing, the URL is refreshed this often (virtual ms) even without inputs.
 const URL_REFRESH_MS: f64 = 2_000.0;
 
@@ -66,19 +68,29 @@ pub fn App() -> Html {
         use_callback((), move |a: Action, ()| d.dispatch(a))
     };
 
-    // The play loop: an interval that lives exactly as long as the active tab plays.
+    // The play loop: one tick per animation frame, for exactly as long as the active
+    // tab plays. (A 16 ms interval drifts against the display's frames and now and then
+    // lands twice in one, which then does two frames' work and misses its deadline.)
     {
         let d = state.dispatcher();
         use_effect_with((state.tab, state.active_playing()), move |&(_, playing)| {
-            let interval = playing.then(|| {
-                let last = Rc::new(Cell::new(browser::now_ms()));
-                Interval::new(FRAME_MS, move || {
+            let frames = playing.then(|| {
+                let last = Cell::new(browser::now_ms());
+                // Events per frame the engine may run: sized from the last frames' tick
+                // times so that a tick takes about ENGINE_MS. (A tick that ran fewer
+                // events than allowed was quicker, which only raises the budget.)
+                let budget = Cell::new(FIRST_BUDGET);
+                FrameLoop::start(move || {
                     let t = browser::now_ms();
                     let dt = t - last.replace(t);
-                    d.dispatch(Action::Tick(dt));
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    d.dispatch(Action::TickWithin(dt, budget.get() as u64));
+                    let took = (browser::now_ms() - t).max(0.1);
+                    let next = (budget.get() * ENGINE_MS / took).clamp(50.0, 1_000_000.0);
+                    budget.set(0.5 * budget.get() + 0.5 * next);
                 })
             });
-            move || drop(interval)
+            move || drop(frames)
         });
     }
 
@@ -301,6 +313,8 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     };
     let partitioned = lab.with_world(|w| w.topology().is_partitioned());
     let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
+    // The requests panel's rows and what they were read from (see its module).
+    let requests = use_mut_ref(|| None::<requests_panel::Cache<P>>);
     // Parsed once per tab (the picker compares them by value on every frame).
     let scenarios = use_memo((), |()| Rc::new(P::scenarios()));
     // The stage shows the cluster ring or the space-time diagram.
@@ -336,7 +350,7 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
                         None => Html::default(),
                     } }
                     <ScenarioPicker tab_name={lab.tab_name} scenarios={(*scenarios).clone()} current={lab.title.clone()} on_action={props.on_action.clone()} />
-                    { requests_panel(lab, &props.on_action) }
+                    { requests_panel(lab, &requests, &props.on_action) }
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                     <Settings net={net} nodes={nodes} recipe={lab.recipe.clone()} modes={P::modes()} bugs={P::bugs()} on_action={props.on_action.clone()} />

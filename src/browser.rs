@@ -1,9 +1,58 @@
-//! The few places the page talks to the browser: the clock for the play loop, the URL
-//! fragment, downloads, the page's style rules (for exports), reading an uploaded file,
-//! fetching a file served beside the page (a guided tour), and the console.
+//! The few places the page talks to the browser: the clock and the animation-frame
+//! loop that drive playback and the hunt, the URL fragment, downloads, the page's style
+//! rules (for exports), reading an uploaded file, fetching a file served beside the
+//! page (a guided tour), and the console.
 //!
 //! Everything else in the app is plain Rust. On a native build (the unit tests) these
 //! functions do nothing, so the state layer stays testable without a browser.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+/// A `requestAnimationFrame` loop that calls `tick` once per frame until dropped (the
+/// wasm-bindgen guide's pattern: the callback re-arms itself and frees itself when
+/// told to stop).
+pub struct FrameLoop {
+    stop: Rc<Cell<bool>>,
+}
+
+type Frame = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
+
+fn request(frame: &Frame) {
+    if let (Some(w), Some(c)) = (web_sys::window(), frame.borrow().as_ref()) {
+        let _ = w.request_animation_frame(c.as_ref().unchecked_ref());
+    }
+}
+
+impl FrameLoop {
+    /// Start the loop: `tick` runs at the start of every animation frame.
+    pub fn start(mut tick: impl FnMut() + 'static) -> Self {
+        let stop = Rc::new(Cell::new(false));
+        let frame: Frame = Rc::new(RefCell::new(None));
+        let again = Rc::clone(&frame);
+        let stopped = Rc::clone(&stop);
+        *frame.borrow_mut() = Some(Closure::new(move || {
+            if stopped.get() {
+                // Break the cycle: the closure is freed once it returns.
+                drop(again.borrow_mut().take());
+                return;
+            }
+            tick();
+            request(&again);
+        }));
+        request(&frame);
+        FrameLoop { stop }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        self.stop.set(true);
+    }
+}
 
 #[cfg(target_arch = "wasm32")]
 mod imp {

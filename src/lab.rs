@@ -308,6 +308,16 @@ impl<P: LabProtocol> Lab<P> {
     /// Advance playback by `real_ms` of wall time. Returns false when nothing changed
     /// (paused), so the reducer can skip a render.
     pub fn tick(&mut self, real_ms: f64) -> bool {
+        self.tick_within(real_ms, u64::MAX)
+    }
+
+    /// [`Lab::tick`], running at most about `max_events` engine events at the head.
+    ///
+    /// Why: at the top speed a busy run asks for more events per frame than the engine
+    /// can run in its share of a frame; the page then draws fewer virtual ms per frame
+    /// (it plays slower than asked) instead of missing frames. The head still runs
+    /// every event up to the time shown, so what is drawn is exact.
+    pub fn tick_within(&mut self, real_ms: f64, max_events: u64) -> bool {
         if !self.playing {
             return false;
         }
@@ -333,18 +343,37 @@ impl<P: LabProtocol> Lab<P> {
                 _ => {
                     // Caught up with the head: continue live.
                     self.past = None;
-                    self.advance_head();
+                    self.advance_head(max_events);
                 }
             }
         } else {
-            self.advance_head();
+            self.advance_head(max_events);
         }
         true
     }
 
-    fn advance_head(&mut self) {
+    /// Run the head up to the viewed time, in slices, stopping early (and holding the
+    /// view at the time reached) once `max_events` events have run.
+    fn advance_head(&mut self, max_events: u64) {
+        /// Slices per frame: the event budget is checked this often.
+        const SLICES: u64 = 32;
         let mut h = self.history.borrow_mut();
-        h.run_until(Tick(floor_ms(self.view_ms)));
+        let goal = floor_ms(self.view_ms);
+        let start_events = h.len();
+        let mut at = h.head().now().as_ms();
+        let slice = (goal.saturating_sub(at) / SLICES).max(1);
+        loop {
+            at = (at + slice).min(goal);
+            h.run_until(Tick(at));
+            if at >= goal {
+                break;
+            }
+            if h.len() - start_events >= max_events {
+                // Out of budget: show the time reached, not the time asked for.
+                self.view_ms = ms(Tick(at));
+                break;
+            }
+        }
         self.cursor = h.len();
     }
 
@@ -592,6 +621,31 @@ mod tests {
         assert!(l.at_head());
         l.playing = false;
         assert!(!l.tick(20.0));
+    }
+
+    #[test]
+    fn a_tick_out_of_engine_budget_shows_the_time_it_reached_exactly() {
+        let mut l = lab();
+        l.speed_log = 2.0;
+        l.playing = true;
+        assert!(l.tick_within(100.0, 5));
+        let view = l.view_ms();
+        assert!(view < 10_000.0, "held back: {view}");
+        assert!(view > 0.0, "but moving");
+        // What is shown is the run at that time, exactly.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let at = view as u64;
+        assert_eq!(l.with_world(|w| w.now().as_ms()), at);
+        let mut fresh = lab();
+        fresh.run_to_time(at);
+        assert_eq!(fingerprint(&l), fingerprint(&fresh));
+        // Without a budget the same tick reaches the time asked for.
+        let mut free = lab();
+        free.speed_log = 2.0;
+        free.playing = true;
+        free.tick(100.0);
+        assert!((free.view_ms() - 10_000.0).abs() < 1e-6);
+        assert!(free.cursor() > l.cursor());
     }
 
     #[test]

@@ -238,20 +238,90 @@ fn ballot(world: &World<Raft>, id: NodeId) -> Vec<(NodeId, VoteDot)> {
 
 impl ProtocolView for Raft {
     fn panels(lab: &Lab<Self>, on_action: &Callback<Action>) -> Html {
+        // Each panel gets what it draws in a form cheap to compare, so that it is not
+        // redrawn on the frames that do not change it.
+        let (grid, queues) = lab.with_world(|w| (grid_shown(w), queues_shown(w)));
         html! {
             <>
-                <LogGrid lab={lab.clone()} on_action={on_action.clone()} />
-                <Queues lab={lab.clone()} on_action={on_action.clone()} />
+                <LogGrid lab={lab.clone()} on_action={on_action.clone()} shown={grid} />
+                <Queues lab={lab.clone()} on_action={on_action.clone()} shown={queues} />
             </>
         }
     }
 }
 
-/// Props of the Raft panels.
-#[derive(Properties, PartialEq)]
-struct PanelProps {
+/// Props of a Raft panel: the lab it reads, and `shown`, everything the panel draws
+/// from it in a form cheap to compare. The panel re-renders only when `shown` (or the
+/// run) changes, not on every frame of the play loop that moves the lab's version.
+#[derive(Properties)]
+struct BodyProps<K: PartialEq + 'static> {
     lab: Lab<Raft>,
     on_action: Callback<Action>,
+    shown: K,
+}
+
+impl<K: PartialEq + 'static> PartialEq for BodyProps<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.shown == other.shown
+            && self.lab.same_run(&other.lab)
+            && self.on_action == other.on_action
+    }
+}
+
+/// What the log grid draws: the leader, then per node whether it is up, its commit
+/// index, the leader's `matchIndex`/`nextIndex` for it, its log length, and each
+/// entry's term and request (an entry is its index, term and command; a command is
+/// told apart by its request id, the leader's no-op by `u64::MAX`).
+fn grid_shown(w: &World<Raft>) -> Vec<u64> {
+    let leader = Raft::leader(w);
+    let leader_node = leader.map(|l| w.node(l));
+    let mut out = vec![leader.map_or(u64::MAX, |l| u64::from(l.0))];
+    for id in w.node_ids() {
+        let node = w.node(id);
+        let (m, nx) = match leader_node {
+            Some(ln) => (
+                ln.match_index()[id.index()].0,
+                ln.next_index()[id.index()].0,
+            ),
+            None => (0, 0),
+        };
+        let log = node.log();
+        out.extend([
+            u64::from(w.is_up(id)),
+            node.commit_index().0,
+            m,
+            nx,
+            log.len() as u64,
+        ]);
+        for e in log.entries() {
+            let request = match &*e.command {
+                Command::Noop => u64::MAX,
+                Command::Client { request, .. } => request.0,
+            };
+            out.extend([e.term.0, request]);
+        }
+    }
+    out
+}
+
+/// One replica as the queue panel draws it: up, role, `lastApplied`, queue, history.
+type ReplicaShown = (bool, Role, u64, Vec<Track>, Vec<Track>);
+
+/// What the queue panel draws, per replica.
+fn queues_shown(w: &World<Raft>) -> Vec<ReplicaShown> {
+    w.node_ids()
+        .map(|id| {
+            let node = w.node(id);
+            let m = node.machine();
+            (
+                w.is_up(id),
+                node.role(),
+                node.last_applied().0,
+                m.queue.clone(),
+                m.history.clone(),
+            )
+        })
+        .collect()
 }
 
 fn entry_text(cmd: &Command) -> String {
@@ -273,9 +343,10 @@ fn entry_text(cmd: &Command) -> String {
     }
 }
 
-/// The log grid: one row per node, one column per index (Raft Figure 6/7).
+/// The log grid: one row per node, one column per index (Raft Figure 6/7), redrawn
+/// when what it shows changes.
 #[component]
-fn LogGrid(props: &PanelProps) -> Html {
+fn LogGrid(props: &BodyProps<Vec<u64>>) -> Html {
     let scroller = use_node_ref();
     let (rows, cols, leader) = props.lab.with_world(|w| {
         let leader = Raft::leader(w);
@@ -421,9 +492,10 @@ fn majority<'a>(lists: &[&'a [Track]]) -> Vec<Option<(&'a str, i64)>> {
         .collect()
 }
 
-/// Each replica's music queue and history, rows that differ from the majority marked.
+/// Each replica's music queue and history, rows that differ from the majority marked;
+/// redrawn when a replica's state machine (or role) changes.
 #[component]
-fn Queues(props: &PanelProps) -> Html {
+fn Queues(props: &BodyProps<Vec<ReplicaShown>>) -> Html {
     props.lab.with_world(|w| {
         let live: Vec<NodeId> = w.node_ids().filter(|&id| w.is_up(id)).collect();
         let queues: Vec<&[Track]> = live.iter().map(|&id| w.node(id).machine().queue.as_slice()).collect();

@@ -160,8 +160,11 @@ pub enum Action {
     SelectTab(Tab),
     /// Act on the active tab's lab.
     Lab(LabAction),
-    /// The play loop: this many real milliseconds passed.
+    /// This many real milliseconds passed.
     Tick(f64),
+    /// The play loop: this many real milliseconds passed; run at most about this many
+    /// engine events (see [`Lab::tick_within`]).
+    TickWithin(f64, u64),
     /// Hide the notice.
     Dismiss,
     /// Show or hide the keyboard help.
@@ -531,11 +534,15 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        if let Action::Tick(real_ms) = action {
+        if let Action::Tick(real_ms) | Action::TickWithin(real_ms, _) = action {
+            let max_events = match action {
+                Action::TickWithin(_, n) => n,
+                _ => u64::MAX,
+            };
             let mut s = (*self).clone();
             let changed = match s.tab {
-                Tab::Raft => s.raft.tick(real_ms),
-                Tab::TwoPc => s.twopc.tick(real_ms),
+                Tab::Raft => s.raft.tick_within(real_ms, max_events),
+                Tab::TwoPc => s.twopc.tick_within(real_ms, max_events),
             };
             if !changed {
                 return self;
@@ -554,7 +561,7 @@ impl Reducible for AppState {
         let touring = matches!(action, Action::Tour(_));
         let mark = crate::tour::mark(&self);
         match action {
-            Action::Tick(_) => {}
+            Action::Tick(_) | Action::TickWithin(..) => {}
             Action::SelectTab(tab) => s.tab = tab,
             Action::Lab(a) => {
                 let result = match s.tab {

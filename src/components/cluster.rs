@@ -11,7 +11,7 @@ use faultlab_sim::{DropReason, EventKind, Message, MsgId, NodeId, RequestId};
 use wasm_bindgen::JsCast;
 use yew::{
     Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, UseStateHandle, classes,
-    component, html, use_node_ref, use_state,
+    component, html, use_mut_ref, use_node_ref, use_state,
 };
 
 use super::LabProps;
@@ -63,6 +63,74 @@ struct MsgDraw {
     copy: bool,
     glyph: Option<&'static str>,
     request: Option<RequestId>,
+    /// The element slot it is drawn in while the bus is dense (see [`Lanes`]).
+    lane: usize,
+}
+
+/// Stable element slots for the dots of a dense bus.
+///
+/// Why: at the top speed a message lives less than a frame, so keying the dots by
+/// message id replaced every SVG element on every frame (create, style, remove: most of
+/// the frame). A message keeps its lane while it is in flight, and a delivered
+/// message's lane goes to a new one, preferably of the same kind (RPC and direction),
+/// so that a frame mostly moves and renumbers the elements it already has rather than
+/// restyling them. The dots are drawn in lane order, so the element list keeps its
+/// order from frame to frame.
+#[derive(Default)]
+struct Lanes {
+    /// Per lane: the message it draws (none: free) and the kind it last drew.
+    lanes: Vec<(Option<MsgId>, u16)>,
+}
+
+impl Lanes {
+    /// Give every message of `msgs` its lane, releasing those of messages gone, and
+    /// return the messages' indices in lane order. (Plain vectors and linear searches:
+    /// a few hundred lanes, and no map or sort code in the bundle for them.)
+    fn assign(&mut self, msgs: &mut [MsgDraw]) -> Vec<usize> {
+        let mut by_lane: Vec<Option<usize>> = vec![None; self.lanes.len()];
+        for m in msgs.iter_mut() {
+            m.lane = usize::MAX;
+        }
+        for (lane, (held, _)) in self.lanes.iter_mut().enumerate() {
+            let Some(id) = *held else { continue };
+            if let Some(i) = msgs.iter().position(|m| m.id == id) {
+                msgs[i].lane = lane;
+                by_lane[lane] = Some(i);
+            } else {
+                *held = None;
+            }
+        }
+        for (i, m) in msgs.iter_mut().enumerate() {
+            if m.lane != usize::MAX {
+                continue;
+            }
+            let k = dense_kind(m);
+            let free = |same: bool| {
+                self.lanes
+                    .iter()
+                    .position(|&(held, kind)| held.is_none() && (!same || kind == k))
+            };
+            let lane = free(true).or_else(|| free(false)).unwrap_or_else(|| {
+                self.lanes.push((None, k));
+                by_lane.push(None);
+                self.lanes.len() - 1
+            });
+            self.lanes[lane] = (Some(m.id), k);
+            by_lane[lane] = Some(i);
+            m.lane = lane;
+        }
+        by_lane.into_iter().flatten().collect()
+    }
+
+    fn clear(&mut self) {
+        self.lanes.clear();
+    }
+}
+
+/// What a dense dot's class and `data-rpc` depend on: its RPC and direction.
+fn dense_kind(m: &MsgDraw) -> u16 {
+    let rpc = u16::try_from(m.slot).unwrap_or(u16::MAX / 2);
+    rpc * 2 + u16::from(m.reply)
 }
 
 /// Everything the cluster view draws, read from a world. The SVG is built from this by
@@ -74,6 +142,8 @@ struct ClusterModel {
     cuts: Vec<(NodeId, NodeId)>,
     nodes: Vec<NodeDraw>,
     msgs: Vec<MsgDraw>,
+    /// The order `msgs` are drawn in (by lane on a dense bus).
+    order: Vec<usize>,
     drops: Vec<DropMark>,
     selected: Option<Selection>,
     now: f64,
@@ -85,7 +155,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
     let lab = &props.lab;
     let now = lab.view_ms();
     let drops = recent_drops(lab, now);
-    let model = lab.with_world(|w| ClusterModel {
+    let mut model = lab.with_world(|w| ClusterModel {
         names: w.node_ids().map(|id| w.node_name(id)).collect(),
         groups: w.topology().groups(),
         cuts: w.topology().cut_links().collect(),
@@ -117,12 +187,21 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 copy: env.copy_of.is_some(),
                 glyph: P::msg_glyph(&env.msg),
                 request: P::msg_request(&env.msg),
+                lane: 0,
             })
             .collect(),
+        order: Vec::new(),
         drops,
         selected: lab.selected,
         now,
     });
+    let lanes = use_mut_ref(Lanes::default);
+    model.order = if model.msgs.len() > DENSE_AT {
+        lanes.borrow_mut().assign(&mut model.msgs)
+    } else {
+        lanes.borrow_mut().clear();
+        (0..model.msgs.len()).collect()
+    };
     let cut = use_state(|| None::<(Point, Point)>);
     let svg = use_node_ref();
     let gesture = CutGesture {
@@ -352,9 +431,10 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
         // glyph, not focusable one by one): a busy bus stays at the frame rate.
         let dense = model.msgs.len() > DENSE_AT;
         let messages = model
-            .msgs
+            .order
             .iter()
-            .map(|env| {
+            .map(|&i| {
+                let env = &model.msgs[i];
                 let from = pos[env.from.index()];
                 let to = pos[env.to.index()];
                 let t = flight_progress(env.sent_at, env.deliver_at, now);
@@ -365,16 +445,16 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
                 let rpc = env.rpc;
                 let reply = env.reply;
                 if dense {
-                    let class = classes!(
-                        "msg",
-                        "msg--dense",
-                        format!("rpc-{}", env.slot),
-                        reply.then_some("msg--reply"),
-                        (selected == Some(Selection::Message(env.id))).then_some("msg--selected"),
-                    );
+                    let class: yew::AttrValue = if selected == Some(Selection::Message(env.id)) {
+                        format!("{} msg--selected", dense_class(env.slot, reply)).into()
+                    } else {
+                        dense_class(env.slot, reply).into()
+                    };
+                    #[allow(clippy::cast_possible_truncation)]
+                    let (dx, dy) = (at.x.round() as i64, at.y.round() as i64);
                     return html! {
-                        <circle class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
-                            transform={format!("translate({} {})", fixed(at.x, 0), fixed(at.y, 0))} r="7" onclick={select(Selection::Message(env.id))} />
+                        <circle class={class} key={env.lane} data-msg={env.id.0.to_string()} data-rpc={rpc}
+                            transform={format!("translate({dx} {dy})")} r="7" />
                     };
                 }
                 let ahead = path((t + 0.06).min(1.0));
@@ -400,8 +480,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
                 html! {
                     <g class={class} key={format!("m{}", env.id.0)} data-msg={env.id.0.to_string()} data-rpc={rpc}
                         data-request={request.map(|q| q.0.to_string())}
-                        role="button" tabindex="0" aria-label={aria}
-                        onclick={select(Selection::Message(env.id))} onkeydown={select_key(Selection::Message(env.id))}>
+                        role="button" tabindex="0" aria-label={aria}>
                         <line class="msg__trail" x1={fmt(behind.x)} y1={fmt(behind.y)} x2={fmt(at.x)} y2={fmt(at.y)} />
                         <g transform={format!("translate({} {}) rotate({})", fmt(at.x), fmt(at.y), fmt(angle))}>
                             <circle class="msg__hit" r="16" />
@@ -437,6 +516,29 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
             })
             .collect::<Html>();
 
+        // One pair of handlers for every message (they are found by their `data-msg`):
+        // the elements are reused from frame to frame and carry no listener of their own.
+        let on_msg_click = {
+            let cb = on_action.clone();
+            Callback::from(move |e: MouseEvent| {
+                if let Some(id) = msg_target(&e) {
+                    e.stop_propagation();
+                    cb.emit(Action::Lab(LabAction::Select(Some(Selection::Message(id)))));
+                }
+            })
+        };
+        let on_msg_key = {
+            let cb = on_action.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if (e.key() == "Enter" || e.key() == " ")
+                    && let Some(id) = msg_target(&e)
+                {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    cb.emit(Action::Lab(LabAction::Select(Some(Selection::Message(id)))));
+                }
+            })
+        };
         let deselect = {
             let cb = on_action.clone();
             Callback::from(move |_: MouseEvent| cb.emit(Action::Lab(LabAction::Select(None))))
@@ -452,7 +554,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
                 <g class="cluster__cuts">{ cuts }</g>
                 <g class="cluster__nodes">{ nodes }</g>
                 <g class="cluster__drops">{ drop_marks }</g>
-                <g class="cluster__msgs">{ messages }</g>
+                <g class="cluster__msgs" onclick={on_msg_click} onkeydown={on_msg_key}>{ messages }</g>
                 { cut_line }
             </svg>
         }
@@ -512,6 +614,43 @@ fn recent_drops<P: LabProtocol>(lab: &crate::lab::Lab<P>, now: f64) -> Vec<DropM
             out
         })
     })
+}
+
+/// The message an event happened on: the nearest element with a `data-msg`.
+fn msg_target(e: &web_sys::Event) -> Option<MsgId> {
+    let el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let msg = el.closest("[data-msg]").ok()??;
+    msg.get_attribute("data-msg")?.parse().ok().map(MsgId)
+}
+
+/// The class of a dot on a dense bus (static strings: hundreds are set per frame).
+fn dense_class(slot: usize, reply: bool) -> &'static str {
+    const PLAIN: [&str; 10] = [
+        "msg msg--dense rpc-0",
+        "msg msg--dense rpc-1",
+        "msg msg--dense rpc-2",
+        "msg msg--dense rpc-3",
+        "msg msg--dense rpc-4",
+        "msg msg--dense rpc-5",
+        "msg msg--dense rpc-6",
+        "msg msg--dense rpc-7",
+        "msg msg--dense rpc-8",
+        "msg msg--dense rpc-9",
+    ];
+    const REPLY: [&str; 10] = [
+        "msg msg--dense rpc-0 msg--reply",
+        "msg msg--dense rpc-1 msg--reply",
+        "msg msg--dense rpc-2 msg--reply",
+        "msg msg--dense rpc-3 msg--reply",
+        "msg msg--dense rpc-4 msg--reply",
+        "msg msg--dense rpc-5 msg--reply",
+        "msg msg--dense rpc-6 msg--reply",
+        "msg msg--dense rpc-7 msg--reply",
+        "msg msg--dense rpc-8 msg--reply",
+        "msg msg--dense rpc-9 msg--reply",
+    ];
+    let table = if reply { &REPLY } else { &PLAIN };
+    table[slot % 10]
 }
 
 /// A candidate's ballot as small dots on an arc above its circle, one per peer.
@@ -587,4 +726,54 @@ fn ms(v: u64) -> f64 {
 /// A node's id from its index (re-exported for the panels).
 pub fn node_at(i: usize) -> NodeId {
     NodeId::from_index(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(id: u64, slot: usize, reply: bool) -> MsgDraw {
+        MsgDraw {
+            id: MsgId(id),
+            from: NodeId(0),
+            to: NodeId(1),
+            sent_at: 0,
+            deliver_at: 1,
+            rpc: "AppendEntries",
+            slot,
+            reply,
+            copy: false,
+            glyph: None,
+            request: None,
+            lane: 0,
+        }
+    }
+
+    fn lanes_of(msgs: &[MsgDraw], order: &[usize]) -> Vec<(u64, usize)> {
+        order
+            .iter()
+            .map(|&i| (msgs[i].id.0, msgs[i].lane))
+            .collect()
+    }
+
+    #[test]
+    fn messages_keep_their_lane_and_new_ones_reuse_a_lane_of_their_kind() {
+        let mut lanes = Lanes::default();
+        let mut a = vec![msg(1, 0, false), msg(2, 1, true), msg(3, 0, false)];
+        let order = lanes.assign(&mut a);
+        assert_eq!(lanes_of(&a, &order), vec![(1, 0), (2, 1), (3, 2)]);
+        // 1 and 2 delivered; 4 (a reply of slot 1) takes 2's lane, 5 takes 1's.
+        let mut b = vec![
+            msg(3, 0, false),
+            msg(4, 1, true),
+            msg(5, 0, false),
+            msg(6, 3, false),
+        ];
+        let order = lanes.assign(&mut b);
+        assert_eq!(lanes_of(&b, &order), vec![(5, 0), (4, 1), (3, 2), (6, 3)]);
+        // Every live message has its own lane.
+        let mut seen: Vec<usize> = b.iter().map(|m| m.lane).collect();
+        seen.dedup();
+        assert_eq!(seen.len(), b.len());
+    }
 }

@@ -7,14 +7,11 @@
 //! frame, in chunks, so the page keeps drawing at its frame rate. It owns that loop and its clock readings; the sweep itself and what it
 //! finds belong to the reducer.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::Cell;
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::{Callback, Html, Properties, component, html, use_effect_with};
 
-use crate::browser;
+use crate::browser::{self, FrameLoop};
 use crate::hunt::session::{Session, Status};
 use crate::hunt::{SEEDS, UNTIL_MS};
 use crate::layout::time_label;
@@ -42,47 +39,6 @@ pub struct HuntBarProps {
     pub hunt: Option<Session>,
     /// Where actions go.
     pub on_action: Callback<Action>,
-}
-
-/// A `requestAnimationFrame` loop that calls `tick` once per frame until dropped (the
-/// wasm-bindgen guide's pattern: the callback re-arms itself and frees itself when
-/// told to stop).
-struct FrameLoop {
-    stop: Rc<Cell<bool>>,
-}
-
-type Frame = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
-
-fn request(frame: &Frame) {
-    if let (Some(w), Some(c)) = (web_sys::window(), frame.borrow().as_ref()) {
-        let _ = w.request_animation_frame(c.as_ref().unchecked_ref());
-    }
-}
-
-impl FrameLoop {
-    fn start(mut tick: impl FnMut() + 'static) -> Self {
-        let stop = Rc::new(Cell::new(false));
-        let frame: Frame = Rc::new(RefCell::new(None));
-        let again = Rc::clone(&frame);
-        let stopped = Rc::clone(&stop);
-        *frame.borrow_mut() = Some(Closure::new(move || {
-            if stopped.get() {
-                // Break the cycle: the closure is freed once it returns.
-                drop(again.borrow_mut().take());
-                return;
-            }
-            tick();
-            request(&again);
-        }));
-        request(&frame);
-        FrameLoop { stop }
-    }
-}
-
-impl Drop for FrameLoop {
-    fn drop(&mut self) {
-        self.stop.set(true);
-    }
 }
 
 /// Real elapsed time, to a tenth of a second.

@@ -5,13 +5,16 @@
 //! (a follower's forward to the leader), which a click selects.
 //!
 //! It reads the trace backwards from the cursor and stops after a bounded window, so a
-//! long run costs the same per frame as a short one. It must not change the lab.
+//! long run costs the same per frame as a short one, and while playing it reads only
+//! the new events unless a request moved. It must not change the lab.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
-use faultlab_sim::{EventKind, MsgId, RequestId};
+use faultlab_sim::{EventKind, MsgId, RequestId, TraceEvent};
 use serde_json::Value;
-use yew::{Callback, Html, html};
+use yew::{Callback, Html, Properties, component, html};
 
 use crate::lab::{Lab, Selection};
 use crate::plugin::LabProtocol;
@@ -31,52 +34,137 @@ struct Row {
     carried_by: Vec<MsgId>,
 }
 
-/// The recent client requests and their outcomes (a plain function, not a component:
-/// it re-renders with its tab anyway, and only the row extraction is per protocol).
-pub fn requests_panel<P: LabProtocol>(lab: &Lab<P>, on_action: &Callback<Action>) -> Html {
-    let rows: Vec<Row> = lab.with_world(|w| {
-        lab.with_trace(|trace| {
-            let start = trace.len().saturating_sub(LOOKBACK);
-            let mut responses: Vec<(RequestId, &P::Response)> = Vec::new();
-            let mut out = Vec::new();
-            for ev in trace[start..].iter().rev() {
-                match &ev.kind {
-                    EventKind::Response { id, response, .. } => responses.push((*id, response)),
-                    EventKind::Request { id, node, request } => {
-                        let response = responses.iter().find(|(r, _)| r == id).map(|(_, r)| *r);
-                        let carried_by = if response.is_none() {
-                            w.in_flight()
-                                .filter(|e| P::msg_request(&e.msg) == Some(*id))
-                                .map(|e| e.id)
-                                .collect()
-                        } else {
-                            Vec::new()
-                        };
-                        out.push(Row {
-                            id: *id,
-                            node: w.node_name(*node),
-                            at_ms: ev.at.as_ms(),
-                            report: P::client_report(request, response),
-                            answered: response.is_some(),
-                            carried_by,
-                        });
-                        if out.len() == SHOWN {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
+/// What the rows were read from, so that a later frame can tell whether they still
+/// hold without reading the trace again. The tab's view keeps it (a hook).
+pub struct Cache<P: LabProtocol> {
+    lab: Lab<P>,
+    inputs: usize,
+    trace_len: usize,
+    /// The trace index of the oldest row's request (rows leave the window from there).
+    oldest: Option<usize>,
+    /// A row still waits for its answer (its carriers move with every frame).
+    pending: bool,
+    rows: Rc<Vec<Row>>,
+}
+
+/// The recent client requests and their outcomes.
+///
+/// While playing, the cursor moves on every frame but the rows rarely change: they are
+/// read again only when the run, the inputs or the direction changed, a request or a
+/// response was recorded since, a request is pending, or the oldest row left the
+/// window. Otherwise only the new trace events are looked at, and the list itself is
+/// not re-rendered.
+pub fn requests_panel<P: LabProtocol>(
+    lab: &Lab<P>,
+    cache: &RefCell<Option<Cache<P>>>,
+    on_action: &Callback<Action>,
+) -> Html {
+    let inputs = lab.with_head(|w| w.inputs().len());
+    let rows = lab.with_trace(|trace| {
+        let mut cache = cache.borrow_mut();
+        let reusable = cache.as_ref().is_some_and(|c| {
+            c.lab.same_run(lab)
+                && c.inputs == inputs
+                && !c.pending
+                && c.trace_len <= trace.len()
+                && lab.cursor() >= c.lab.cursor()
+                && c.oldest
+                    .is_none_or(|i| i >= trace.len().saturating_sub(LOOKBACK))
+                && !trace[c.trace_len..].iter().any(|e| {
+                    matches!(
+                        e.kind,
+                        EventKind::Request { .. } | EventKind::Response { .. }
+                    )
+                })
+        });
+        match cache.as_mut() {
+            Some(c) if reusable => {
+                c.lab = lab.clone();
+                c.trace_len = trace.len();
+                Rc::clone(&c.rows)
             }
-            out
-        })
+            _ => {
+                let (rows, oldest) = read_rows(lab, trace);
+                let rows = Rc::new(rows);
+                *cache = Some(Cache {
+                    lab: lab.clone(),
+                    inputs,
+                    trace_len: trace.len(),
+                    oldest,
+                    pending: rows.iter().any(|r| !r.answered),
+                    rows: Rc::clone(&rows),
+                });
+                rows
+            }
+        }
     });
-    render(rows, on_action)
+    html! { <RequestList rows={rows} on_action={on_action.clone()} /> }
+}
+
+/// The rows from the trace up to the cursor, newest first, and the trace index of the
+/// oldest row's request.
+fn read_rows<P: LabProtocol>(lab: &Lab<P>, trace: &[TraceEvent<P>]) -> (Vec<Row>, Option<usize>) {
+    lab.with_world(|w| {
+        let start = trace.len().saturating_sub(LOOKBACK);
+        let mut responses: Vec<(RequestId, &P::Response)> = Vec::new();
+        let mut out = Vec::new();
+        let mut oldest = None;
+        for (i, ev) in trace.iter().enumerate().skip(start).rev() {
+            match &ev.kind {
+                EventKind::Response { id, response, .. } => responses.push((*id, response)),
+                EventKind::Request { id, node, request } => {
+                    let response = responses.iter().find(|(r, _)| r == id).map(|(_, r)| *r);
+                    let carried_by = if response.is_none() {
+                        w.in_flight()
+                            .filter(|e| P::msg_request(&e.msg) == Some(*id))
+                            .map(|e| e.id)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    out.push(Row {
+                        id: *id,
+                        node: w.node_name(*node),
+                        at_ms: ev.at.as_ms(),
+                        report: P::client_report(request, response),
+                        answered: response.is_some(),
+                        carried_by,
+                    });
+                    oldest = Some(i);
+                    if out.len() == SHOWN {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        (out, oldest)
+    })
+}
+
+/// Props of [`RequestList`].
+#[derive(Properties)]
+struct ListProps {
+    rows: Rc<Vec<Row>>,
+    on_action: Callback<Action>,
+}
+
+impl PartialEq for ListProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.rows, &other.rows) && self.on_action == other.on_action
+    }
+}
+
+/// The list, re-rendered only when its rows were read again.
+#[component]
+fn RequestList(props: &ListProps) -> Html {
+    render(&props.rows, &props.on_action)
 }
 
 /// The panel's markup.
-fn render(rows: Vec<Row>, on_action: &Callback<Action>) -> Html {
+fn render(rows: &[Row], on_action: &Callback<Action>) -> Html {
     let items = rows
-        .into_iter()
+        .iter()
         .map(|row| {
             let op = row.report.get("op").and_then(Value::as_str).unwrap_or("?").to_owned();
             let outcome = if row.answered {
