@@ -237,7 +237,10 @@ fn f2(v: f64) -> String {
 /// screen coordinates. Fewer than three points are returned as they are.
 pub fn convex_hull(points: &[Point]) -> Vec<Point> {
     let mut pts: Vec<Point> = points.to_vec();
-    pts.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    // A partition group's few node positions.
+    faultlab_sim::sorted::sort_small_by(&mut pts, |a, b| {
+        a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y))
+    });
     pts.dedup_by(|a, b| (a.x - b.x).abs() < 1e-9 && (a.y - b.y).abs() < 1e-9);
     if pts.len() < 3 {
         return pts;

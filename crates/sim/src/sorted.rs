@@ -1,6 +1,7 @@
 //! Small ordered collections: [`SortedMap`] and [`SortedSet`], a `Vec` kept sorted by
 //! key and searched by binary search. They stand in for `BTreeMap`/`BTreeSet` in engine
-//! and checker state that the page ships.
+//! and checker state that the page ships. [`sort_small_by_key`] stands in for `std`'s
+//! stable sort on short lists, for the same reason.
 //!
 //! Why not `std`'s B-trees: every key/value type gets its own copy of the B-tree's
 //! insert, remove, rebalancing, clone and drop code, about 4–5 KB of wasm each, and the
@@ -21,6 +22,8 @@
 
 mod map;
 mod set;
+mod small_sort;
 
 pub use map::{Entry, Iter, IterMut, SortedMap};
 pub use set::SortedSet;
+pub use small_sort::{sort_small_by, sort_small_by_key};

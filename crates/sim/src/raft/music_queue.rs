@@ -303,9 +303,9 @@ impl MusicQueue {
                     .position(id)
                     .ok_or_else(|| Rejection::UnknownId(id.clone()))?;
                 self.queue[pos].votes += if *up { 1 } else { -1 };
-                // `sort_by` is stable: equal votes keep their queue order.
-                // Stable: equal votes keep their order (the original service's sort).
-                self.queue.sort_by_key(|t| std::cmp::Reverse(t.votes));
+                // Stable: equal votes keep their queue order (the original service's
+                // sort). One entry moved by one vote, so the queue is nearly sorted.
+                crate::sorted::sort_small_by_key(&mut self.queue, |t| std::cmp::Reverse(t.votes));
                 Ok(OpResult::Done)
             }
             Op::Play => {

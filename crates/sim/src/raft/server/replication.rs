@@ -287,7 +287,8 @@ impl Server {
                 }
             })
             .collect();
-        matched.sort_unstable_by(|a, b| b.cmp(a));
+        // One entry per node (at most nine).
+        crate::sorted::sort_small_by_key(&mut matched, |m| std::cmp::Reverse(*m));
         // The highest index held by a majority.
         let n = matched[quorum - 1];
         if n <= self.commit_index {
