@@ -544,6 +544,14 @@ impl<P: Protocol> World<P> {
             let mut ctx = Ctx::new(self.now, id, &self.config, &mut effects);
             f(&mut self.slots[id.index()].node, &mut ctx);
         }
+        self.apply_effects(id, effects);
+    }
+
+    /// Apply a handler's effects in order, then keep the (emptied) buffer for the next
+    /// handler. Out of line: `run_handler` is instantiated once per handler kind, and
+    /// this loop need not be copied into each.
+    #[inline(never)]
+    fn apply_effects(&mut self, id: NodeId, mut effects: Vec<Effect<P>>) {
         for effect in effects.drain(..) {
             self.apply_effect(id, effect);
         }
