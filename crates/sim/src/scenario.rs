@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::bus::NetConfig;
 use crate::id::{MsgId, NodeId};
@@ -430,7 +430,9 @@ impl Scenario {
             .collect();
         let mut inputs = Vec::with_capacity(self.steps.len());
         for (i, step) in self.steps.iter().enumerate() {
-            let input = resolve_action::<P>(&step.action, &names)
+            // Step by step, so that the first bad step is the one reported.
+            let input = resolve_action(&step.action, &names)
+                .and_then(Resolving::into_input::<P>)
                 .map_err(|e| e.under(&format!("steps[{i}]")))?;
             inputs.push((Tick(step.at_ms), input));
         }
@@ -454,20 +456,20 @@ impl Scenario {
     /// The scenario as JSON (the format the page exports and the URL encodes).
     pub fn to_value(&self) -> Value {
         let mut obj = Map::new();
-        obj.insert("format".into(), json!(FORMAT));
+        obj.insert("format".into(), Value::from(FORMAT));
         for (k, v) in &self.meta {
             obj.insert(k.clone(), v.clone());
         }
-        obj.insert("protocol".into(), json!(self.protocol));
-        obj.insert("mode".into(), json!(self.mode));
+        obj.insert("protocol".into(), Value::from(self.protocol.as_str()));
+        obj.insert("mode".into(), Value::from(self.mode.as_str()));
         if !self.bugs.is_empty() {
-            obj.insert("bugs".into(), json!(self.bugs));
+            obj.insert("bugs".into(), strings(&self.bugs));
         }
-        obj.insert("seed".into(), json!(self.seed));
+        obj.insert("seed".into(), Value::from(self.seed));
         if let Some(n) = self.nodes {
-            obj.insert("nodes".into(), json!(n));
+            obj.insert("nodes".into(), Value::from(n));
         }
-        obj.insert("until_ms".into(), json!(self.until_ms));
+        obj.insert("until_ms".into(), Value::from(self.until_ms));
         if let Some(c) = &self.config {
             obj.insert("config".into(), c.clone());
         }
@@ -545,27 +547,40 @@ fn action_of<P: ScenarioProtocol>(world: &World<P>, input: &Input<P>) -> Option<
 
 fn step_json(step: &Step) -> Value {
     let mut obj = Map::new();
-    obj.insert("at_ms".into(), json!(step.at_ms));
+    obj.insert("at_ms".into(), Value::from(step.at_ms));
     let (key, value) = match &step.action {
-        Action::Crash(n) => ("crash", json!(n)),
-        Action::Restart(n) => ("restart", json!(n)),
-        Action::Partition(g) => ("partition", json!(g)),
-        Action::Isolate(n) => ("isolate", json!(n)),
-        Action::Link(a, b, up) => ("link", json!({"a": a, "b": b, "up": up})),
-        Action::Heal => ("heal", json!(true)),
-        Action::DropRate(p) => ("drop_rate", json!(p)),
-        Action::DuplicateRate(p) => ("duplicate_rate", json!(p)),
-        Action::LatencyMs(lo, hi) => ("latency_ms", json!([lo, hi])),
-        Action::Timeout(n) => ("timeout", json!(n)),
-        Action::Fire(n, t) => ("fire", json!({"node": n, "timer": t})),
-        Action::AlignTimers => ("align_timers", json!(true)),
-        Action::SpreadTimers => ("spread_timers", json!(true)),
-        Action::Drop(m) => ("drop", json!(m)),
-        Action::DeliverNow(m) => ("deliver_now", json!(m)),
-        Action::Duplicate(m) => ("duplicate", json!(m)),
+        Action::Crash(n) => ("crash", Value::from(n.as_str())),
+        Action::Restart(n) => ("restart", Value::from(n.as_str())),
+        Action::Partition(g) => (
+            "partition",
+            Value::Array(g.iter().map(|group| strings(group)).collect()),
+        ),
+        Action::Isolate(n) => ("isolate", Value::from(n.as_str())),
+        Action::Link(a, b, up) => (
+            "link",
+            object([
+                ("a", Value::from(a.as_str())),
+                ("b", Value::from(b.as_str())),
+                ("up", Value::Bool(*up)),
+            ]),
+        ),
+        Action::Heal => ("heal", Value::Bool(true)),
+        Action::DropRate(p) => ("drop_rate", Value::from(*p)),
+        Action::DuplicateRate(p) => ("duplicate_rate", Value::from(*p)),
+        Action::LatencyMs(lo, hi) => ("latency_ms", Value::from(vec![*lo, *hi])),
+        Action::Timeout(n) => ("timeout", Value::from(n.as_str())),
+        Action::Fire(n, t) => (
+            "fire",
+            object([("node", Value::from(n.as_str())), ("timer", t.clone())]),
+        ),
+        Action::AlignTimers => ("align_timers", Value::Bool(true)),
+        Action::SpreadTimers => ("spread_timers", Value::Bool(true)),
+        Action::Drop(m) => ("drop", Value::from(*m)),
+        Action::DeliverNow(m) => ("deliver_now", Value::from(*m)),
+        Action::Duplicate(m) => ("duplicate", Value::from(*m)),
         Action::Client(node, op) => {
             let mut c = Map::new();
-            c.insert("node".into(), json!(node));
+            c.insert("node".into(), Value::from(node.as_str()));
             for (k, v) in op {
                 c.insert(k.clone(), v.clone());
             }
@@ -574,6 +589,21 @@ fn step_json(step: &Step) -> Value {
     };
     obj.insert(key.into(), value);
     Value::Object(obj)
+}
+
+/// A JSON object of `fields`. Built by hand rather than with `json!`, which serialises
+/// every value through serde (a generic call and a panic path each) to the same result.
+fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    let mut obj = Map::new();
+    for (k, v) in fields {
+        obj.insert(k.to_owned(), v);
+    }
+    Value::Object(obj)
+}
+
+/// A JSON array of strings.
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| Value::from(s.as_str())).collect())
 }
 
 fn parse_step(value: &Value, until_ms: u64) -> Result<Step, ScenarioError> {
@@ -812,25 +842,75 @@ fn resolve_node(name: &str, names: &[String]) -> Result<NodeId, ScenarioError> {
         })
 }
 
-fn resolve_action<P: ScenarioProtocol>(
-    action: &Action,
+/// A step's action with its nodes resolved: an [`Input`] whose protocol parts (a
+/// timer, a client operation) are still JSON. Resolving this far is the same for every
+/// protocol, so it is compiled once; only [`Resolving::into_input`] is per protocol.
+enum Resolving<'a> {
+    Crash(NodeId),
+    Restart(NodeId),
+    Partition(Vec<Vec<NodeId>>),
+    Isolate(NodeId),
+    Link(NodeId, NodeId, bool),
+    Heal,
+    DropRate(f64),
+    DuplicateRate(f64),
+    Latency(Ticks, Ticks),
+    Timeout(NodeId),
+    Fire(NodeId, &'a Value),
+    AlignTimers,
+    SpreadTimers,
+    DropMessage(MsgId),
+    DeliverNow(MsgId),
+    DuplicateMessage(MsgId),
+    Client(NodeId, &'a Map<String, Value>),
+}
+
+impl Resolving<'_> {
+    /// The input, with the timer or client operation parsed by protocol `P`.
+    fn into_input<P: ScenarioProtocol>(self) -> Result<Input<P>, ScenarioError> {
+        Ok(match self {
+            Resolving::Crash(n) => Input::Crash(n),
+            Resolving::Restart(n) => Input::Restart(n),
+            Resolving::Partition(groups) => Input::Partition(groups),
+            Resolving::Isolate(n) => Input::Isolate(n),
+            Resolving::Link(a, b, up) => Input::Link(a, b, up),
+            Resolving::Heal => Input::Heal,
+            Resolving::DropRate(p) => Input::DropRate(p),
+            Resolving::DuplicateRate(p) => Input::DuplicateRate(p),
+            Resolving::Latency(lo, hi) => Input::Latency(lo, hi),
+            Resolving::Timeout(n) => Input::Timeout(n),
+            Resolving::Fire(n, t) => Input::FireTimer(
+                n,
+                serde_json::from_value(t.clone()).map_err(|e| {
+                    ScenarioError::new("fire.timer", format!("not a timer of this protocol: {e}"))
+                })?,
+            ),
+            Resolving::AlignTimers => Input::AlignTimers,
+            Resolving::SpreadTimers => Input::SpreadTimers,
+            Resolving::DropMessage(m) => Input::DropMessage(m),
+            Resolving::DeliverNow(m) => Input::DeliverNow(m),
+            Resolving::DuplicateMessage(m) => Input::DuplicateMessage(m),
+            Resolving::Client(n, op) => {
+                Input::Request(n, P::parse_request(op).map_err(|e| e.under("client"))?)
+            }
+        })
+    }
+}
+
+fn resolve_action<'a>(
+    action: &'a Action,
     names: &[String],
-) -> Result<Input<P>, ScenarioError> {
+) -> Result<Resolving<'a>, ScenarioError> {
     let node = |key: &str, n: &str| resolve_node(n, names).map_err(|e| e.under(key));
     Ok(match action {
-        Action::Crash(n) => Input::Crash(node("crash", n)?),
-        Action::Restart(n) => Input::Restart(node("restart", n)?),
-        Action::Timeout(n) => Input::Timeout(node("timeout", n)?),
-        Action::Fire(n, t) => Input::FireTimer(
-            node("fire.node", n)?,
-            serde_json::from_value(t.clone()).map_err(|e| {
-                ScenarioError::new("fire.timer", format!("not a timer of this protocol: {e}"))
-            })?,
-        ),
-        Action::Isolate(n) => Input::Isolate(node("isolate", n)?),
-        Action::Heal => Input::Heal,
-        Action::AlignTimers => Input::AlignTimers,
-        Action::SpreadTimers => Input::SpreadTimers,
+        Action::Crash(n) => Resolving::Crash(node("crash", n)?),
+        Action::Restart(n) => Resolving::Restart(node("restart", n)?),
+        Action::Timeout(n) => Resolving::Timeout(node("timeout", n)?),
+        Action::Fire(n, t) => Resolving::Fire(node("fire.node", n)?, t),
+        Action::Isolate(n) => Resolving::Isolate(node("isolate", n)?),
+        Action::Heal => Resolving::Heal,
+        Action::AlignTimers => Resolving::AlignTimers,
+        Action::SpreadTimers => Resolving::SpreadTimers,
         Action::Partition(groups) => {
             let mut seen = vec![false; names.len()];
             let mut out = Vec::new();
@@ -850,19 +930,15 @@ fn resolve_action<P: ScenarioProtocol>(
                 }
                 out.push(group);
             }
-            Input::Partition(out)
+            Resolving::Partition(out)
         }
-        Action::Link(a, b, up) => Input::Link(node("link.a", a)?, node("link.b", b)?, *up),
-        Action::DropRate(p) => Input::DropRate(*p),
-        Action::DuplicateRate(p) => Input::DuplicateRate(*p),
-        Action::LatencyMs(lo, hi) => Input::Latency(Ticks(*lo), Ticks(*hi)),
-        Action::Drop(m) => Input::DropMessage(MsgId(*m)),
-        Action::DeliverNow(m) => Input::DeliverNow(MsgId(*m)),
-        Action::Duplicate(m) => Input::DuplicateMessage(MsgId(*m)),
-        Action::Client(n, op) => {
-            let id = node("client.node", n)?;
-            let request = P::parse_request(op).map_err(|e| e.under("client"))?;
-            Input::Request(id, request)
-        }
+        Action::Link(a, b, up) => Resolving::Link(node("link.a", a)?, node("link.b", b)?, *up),
+        Action::DropRate(p) => Resolving::DropRate(*p),
+        Action::DuplicateRate(p) => Resolving::DuplicateRate(*p),
+        Action::LatencyMs(lo, hi) => Resolving::Latency(Ticks(*lo), Ticks(*hi)),
+        Action::Drop(m) => Resolving::DropMessage(MsgId(*m)),
+        Action::DeliverNow(m) => Resolving::DeliverNow(MsgId(*m)),
+        Action::Duplicate(m) => Resolving::DuplicateMessage(MsgId(*m)),
+        Action::Client(n, op) => Resolving::Client(node("client.node", n)?, op),
     })
 }

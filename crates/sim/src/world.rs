@@ -106,7 +106,7 @@ pub struct ScheduledInput<P: Protocol> {
 }
 
 /// A simulated cluster running protocol `P`.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct World<P: Protocol> {
     seed: Seed,
     config: P::Config,
@@ -130,6 +130,39 @@ pub struct World<P: Protocol> {
     step_events: Vec<TraceEvent<P>>,
     effects: Vec<Effect<P>>,
     check: bool,
+}
+
+// By hand, to leave out `effects`: it is empty between steps (a handler's effects are
+// drained before the step ends), so a clone starts with an empty one instead of
+// carrying a clone of every effect kind per protocol.
+impl<P: Protocol> Clone for World<P> {
+    fn clone(&self) -> Self {
+        debug_assert!(self.effects.is_empty(), "worlds are cloned between steps");
+        World {
+            seed: self.seed,
+            config: self.config.clone(),
+            net: self.net.clone(),
+            topology: self.topology.clone(),
+            rng: self.rng.clone(),
+            now: self.now,
+            seq: self.seq,
+            events: self.events,
+            next_index: self.next_index,
+            next_msg: self.next_msg,
+            next_request: self.next_request,
+            queue: self.queue.clone(),
+            slots: self.slots.clone(),
+            in_flight: self.in_flight.clone(),
+            pending_requests: self.pending_requests.clone(),
+            inputs: self.inputs.clone(),
+            last_fault_at: self.last_fault_at,
+            checker: self.checker.clone(),
+            violations: self.violations.clone(),
+            step_events: self.step_events.clone(),
+            effects: Vec::new(),
+            check: self.check,
+        }
+    }
 }
 
 impl<P: Protocol> World<P> {
@@ -511,6 +544,14 @@ impl<P: Protocol> World<P> {
             let mut ctx = Ctx::new(self.now, id, &self.config, &mut effects);
             f(&mut self.slots[id.index()].node, &mut ctx);
         }
+        self.apply_effects(id, effects);
+    }
+
+    /// Apply a handler's effects in order, then keep the (emptied) buffer for the next
+    /// handler. Out of line: `run_handler` is instantiated once per handler kind, and
+    /// this loop need not be copied into each.
+    #[inline(never)]
+    fn apply_effects(&mut self, id: NodeId, mut effects: Vec<Effect<P>>) {
         for effect in effects.drain(..) {
             self.apply_effect(id, effect);
         }
@@ -817,16 +858,25 @@ impl<P: Protocol> World<P> {
     }
 
     fn record_findings(&mut self, found: Vec<Finding>) {
-        for f in found {
-            if self.violations.iter().any(|v| v.invariant == f.invariant) {
-                continue;
-            }
-            self.violations.push(Violation {
-                invariant: f.invariant.to_owned(),
-                event: self.events,
-                at_ms: self.now.as_ms(),
-                detail: f.detail,
-            });
+        if !found.is_empty() {
+            record_findings(&mut self.violations, self.events, self.now, found);
         }
+    }
+}
+
+/// Keep the first finding of each invariant as a violation at event `event`. Not
+/// generic, so that every protocol shares it.
+#[inline(never)]
+fn record_findings(violations: &mut Vec<Violation>, event: u64, now: Tick, found: Vec<Finding>) {
+    for f in found {
+        if violations.iter().any(|v| v.invariant == f.invariant) {
+            continue;
+        }
+        violations.push(Violation {
+            invariant: f.invariant.to_owned(),
+            event,
+            at_ms: now.as_ms(),
+            detail: f.detail,
+        });
     }
 }

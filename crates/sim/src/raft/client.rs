@@ -83,7 +83,15 @@ impl Response {
 }
 
 fn track_json(t: &Track) -> Value {
-    json!({"id": &*t.id, "title": &*t.title, "artist": &*t.artist, "votes": t.votes, "duration": t.duration})
+    // Inserted by hand: `json!` would serialise each field through serde to the same
+    // value, at the cost of a generic call and a panic path per field in the page.
+    let mut m = Map::new();
+    m.insert("id".into(), Value::from(&*t.id));
+    m.insert("title".into(), Value::from(&*t.title));
+    m.insert("artist".into(), Value::from(&*t.artist));
+    m.insert("votes".into(), Value::from(t.votes));
+    m.insert("duration".into(), Value::from(t.duration));
+    Value::Object(m)
 }
 
 /// A list of tracks as JSON.
@@ -220,20 +228,20 @@ pub fn parse_request(client: &Map<String, Value>) -> Result<Op, ScenarioError> {
 /// The request as a scenario `client` object (without `node`).
 pub fn request_json(op: &Op) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("op".into(), json!(op.name()));
+    m.insert("op".into(), Value::from(op.name()));
     match op {
         Op::Add(t) => {
-            m.insert("id".into(), json!(&*t.id));
-            m.insert("title".into(), json!(&*t.title));
-            m.insert("artist".into(), json!(&*t.artist));
-            m.insert("duration".into(), json!(t.duration));
+            m.insert("id".into(), Value::from(&*t.id));
+            m.insert("title".into(), Value::from(&*t.title));
+            m.insert("artist".into(), Value::from(&*t.artist));
+            m.insert("duration".into(), Value::from(t.duration));
         }
         Op::Remove { id } | Op::Metadata { id } => {
-            m.insert("id".into(), json!(&**id));
+            m.insert("id".into(), Value::from(&**id));
         }
         Op::Vote { id, up } => {
-            m.insert("id".into(), json!(&**id));
-            m.insert("up".into(), json!(up));
+            m.insert("id".into(), Value::from(&**id));
+            m.insert("up".into(), Value::Bool(*up));
         }
         Op::Play | Op::Queue | Op::History => {}
     }

@@ -204,9 +204,9 @@ impl ScenarioProtocol for TwoPc {
 
     fn request_json(request: &TwoPcRequest) -> Map<String, Value> {
         let mut m = Map::new();
-        m.insert("op".into(), json!(request.op()));
+        m.insert("op".into(), Value::from(request.op()));
         if let Some(f) = request.filename() {
-            m.insert("filename".into(), json!(f));
+            m.insert("filename".into(), Value::from(f));
         }
         m
     }
