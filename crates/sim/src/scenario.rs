@@ -387,11 +387,12 @@ impl Scenario {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(ScenarioError::new("steps", "must be an array of steps")),
         };
-        let meta = obj
-            .iter()
-            .filter(|(k, _)| META_KEYS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        // Inserted one by one: `collect` into a `Map` would sort the pairs first (a
+        // stable sort's code in the page for at most four keys).
+        let mut meta = Map::new();
+        for (k, v) in obj.iter().filter(|(k, _)| META_KEYS.contains(&k.as_str())) {
+            meta.insert(k.clone(), v.clone());
+        }
         Ok(Scenario {
             protocol,
             mode,

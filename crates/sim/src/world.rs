@@ -786,7 +786,8 @@ impl<P: Protocol> World<P> {
                 armed.push((t.fires_at, NodeId::from_index(i)));
             }
         }
-        armed.sort();
+        // One timer per up node.
+        crate::sorted::sort_small_by_key(&mut armed, |a| *a);
         let Some(&(first, _)) = armed.first() else {
             return;
         };
