@@ -86,7 +86,8 @@ pub fn App() -> Html {
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     d.dispatch(Action::TickWithin(dt, budget.get() as u64));
                     let took = (browser::now_ms() - t).max(0.1);
-                    let next = (budget.get() * ENGINE_MS / took).clamp(50.0, 1_000_000.0);
+                    let next =
+                        crate::num::clamp(budget.get() * ENGINE_MS / took, 50.0, 1_000_000.0);
                     budget.set(0.5 * budget.get() + 0.5 * next);
                 })
             });

@@ -114,7 +114,7 @@ mod imp {
         let count = |v: &wasm_bindgen::JsValue| {
             get(v, "length")
                 .and_then(|l| l.as_f64())
-                .map_or(0, |l| l.clamp(0.0, f64::from(u32::MAX)) as u32)
+                .map_or(0, |l| l.max(0.0).min(f64::from(u32::MAX)) as u32)
         };
         let mut out = String::new();
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {

@@ -321,7 +321,7 @@ impl<P: LabProtocol> Lab<P> {
         if !self.playing {
             return false;
         }
-        let dt = real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed();
+        let dt = crate::num::clamp(real_ms, 0.0, MAX_FRAME_MS) * self.speed();
         self.view_ms += dt;
         if self.past.is_some() {
             let target = {

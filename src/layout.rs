@@ -118,7 +118,11 @@ pub fn flight_progress(sent_at: u64, deliver_at: u64, now: f64) -> f64 {
     if deliver_at <= sent_at {
         return 1.0;
     }
-    ((now - sent_at as f64) / (deliver_at - sent_at) as f64).clamp(0.0, 1.0)
+    crate::num::clamp(
+        (now - sent_at as f64) / (deliver_at - sent_at) as f64,
+        0.0,
+        1.0,
+    )
 }
 
 /// Where a message from `from` to `to` is drawn at progress `t`. The path starts and
@@ -157,7 +161,7 @@ pub fn self_message_position(node: Point, node_r: f64, t: f64) -> Point {
     };
     // Start on the node side of the loop and go round clockwise.
     let start = crate::num::atan2(-uy, -ux);
-    let a = start + 2.0 * PI * t.clamp(0.0, 1.0);
+    let a = start + 2.0 * PI * crate::num::clamp(t, 0.0, 1.0);
     polar(c, loop_r, a)
 }
 
@@ -190,13 +194,17 @@ pub fn timer_remaining(set_at: u64, fires_at: u64, now: f64) -> f64 {
     if fires_at <= set_at {
         return 0.0;
     }
-    ((fires_at as f64 - now) / (fires_at - set_at) as f64).clamp(0.0, 1.0)
+    crate::num::clamp(
+        (fires_at as f64 - now) / (fires_at - set_at) as f64,
+        0.0,
+        1.0,
+    )
 }
 
 /// An SVG path for an arc of radius `r` around `c`, starting at 12 o'clock and running
 /// clockwise over `fraction` of the circle. Empty when nothing is left.
 pub fn arc_path(c: Point, r: f64, fraction: f64) -> String {
-    let f = fraction.clamp(0.0, 1.0);
+    let f = crate::num::clamp(fraction, 0.0, 1.0);
     if f <= 0.0005 {
         return String::new();
     }
@@ -284,7 +292,7 @@ pub const SPEED_LOG_MAX: f64 = 2.0;
 /// The speed factor (virtual ms per real ms) for a slider value in
 /// `[SPEED_LOG_MIN, SPEED_LOG_MAX]`.
 pub fn speed_from_log(v: f64) -> f64 {
-    crate::num::pow10(v.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX))
+    crate::num::pow10(crate::num::clamp(v, SPEED_LOG_MIN, SPEED_LOG_MAX))
 }
 
 /// A speed factor as people read it: `0.25×`, `1×`, `40×`.

@@ -130,6 +130,15 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     Some(m / p)
 }
 
+/// `v` limited to `lo..=hi` (`lo` for NaN), like `f64::clamp` for ordered bounds.
+///
+/// Why not `f64::clamp`: it asserts `lo <= hi` with a message that formats both bounds
+/// with `Debug`, and that one assertion links core's whole float printer (about 5 KB
+/// of gzip) into the page, whose numbers are otherwise printed by [`Dec`].
+pub fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
+    v.max(lo).min(hi)
+}
+
 /// The length of `(x, y)`.
 pub fn hypot(x: f64, y: f64) -> f64 {
     // sqrt is a wasm instruction; hypot's overflow care is not needed for pixels.

@@ -387,10 +387,7 @@ impl Diagram {
 
     /// The view after panning by `dy` px (positive: later).
     pub fn panned(&self, view: View, dy: f64) -> View {
-        let t = self
-            .scale
-            .time_at(self.anchor.y + dy)
-            .clamp(0.0, self.end_ms);
+        let t = crate::num::clamp(self.scale.time_at(self.anchor.y + dy), 0.0, self.end_ms);
         View {
             pin: Some(t),
             ..view
@@ -666,7 +663,7 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                 let crashed = matches!(what, Happening::Crashed(_));
                 let li = node.index();
                 if li < n {
-                    let my = y(at).clamp(top, bottom);
+                    let my = crate::num::clamp(y(at), top, bottom);
                     if up[li] == crashed {
                         lifelines.push(Segment {
                             lane: li,
@@ -759,7 +756,8 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
     let mut arrows: Vec<Arrow> = Vec::new();
     for f in flights.values() {
         let (x0, x1) = (lane_x(f.wire.from), lane_x(f.wire.to));
-        let bulge = (f.wire.from == f.wire.to).then(|| x0 + (lane_w * 0.4).clamp(10.0, 26.0));
+        let bulge =
+            (f.wire.from == f.wire.to).then(|| x0 + crate::num::clamp(lane_w * 0.4, 10.0, 26.0));
         let start = match f.sent {
             Some((t, _)) => Point { x: x0, y: y(t) },
             None => Point {
@@ -770,7 +768,7 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
         // Where the message is at time `t`, by the fraction of its flight.
         let along = |t: f64| {
             let frac = match f.sent {
-                Some((ts, _)) if f.due > ts => ((t - ts) / (f.due - ts)).clamp(0.0, 1.0),
+                Some((ts, _)) if f.due > ts => crate::num::clamp((t - ts) / (f.due - ts), 0.0, 1.0),
                 _ => 1.0,
             };
             let x = if bulge.is_some() {

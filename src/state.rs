@@ -426,7 +426,11 @@ fn reduce_lab<P: LabProtocol>(
         LabAction::StepBack => lab.step_back(),
         LabAction::Seek(n) => lab.seek(n),
         LabAction::SetSpeedLog(v) => {
-            lab.speed_log = v.clamp(crate::layout::SPEED_LOG_MIN, crate::layout::SPEED_LOG_MAX);
+            lab.speed_log = crate::num::clamp(
+                v,
+                crate::layout::SPEED_LOG_MIN,
+                crate::layout::SPEED_LOG_MAX,
+            );
         }
         LabAction::Reset => {
             let playing = lab.playing;

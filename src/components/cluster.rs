@@ -503,7 +503,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
             .drops
             .iter()
             .map(|d| {
-                let opacity = (1.0 - d.age / DROP_FLASH_MS).clamp(0.15, 1.0);
+                let opacity = crate::num::clamp(1.0 - d.age / DROP_FLASH_MS, 0.15, 1.0);
                 html! {
                     <g class="drop" key={format!("d{}", d.id.0)} data-dropped={d.id.0.to_string()} data-rpc={d.rpc.clone()}
                         data-reason={format!("{:?}", d.reason).to_ascii_lowercase()}
@@ -689,7 +689,7 @@ fn name_style(name: &str, r: f64) -> Option<String> {
         return None;
     }
     #[allow(clippy::cast_precision_loss)]
-    let size = (2.9 * r / len as f64).clamp(9.0, 20.0);
+    let size = crate::num::clamp(2.9 * r / len as f64, 9.0, 20.0);
     Some(format!("font-size:{}px", fixed(size, 1)))
 }
 

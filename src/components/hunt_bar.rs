@@ -85,8 +85,11 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
                         }));
                         let t1 = browser::now_ms();
                         // Events per ms in this chunk, aimed at CHUNK_MS, smoothed.
-                        let next =
-                            (chunk.get() / (t1 - t0).max(0.05) * CHUNK_MS).clamp(20.0, 50_000.0);
+                        let next = crate::num::clamp(
+                            chunk.get() / (t1 - t0).max(0.05) * CHUNK_MS,
+                            20.0,
+                            50_000.0,
+                        );
                         chunk.set(0.7 * chunk.get() + 0.3 * next);
                         if t1 - frame + CHUNK_MS > SLICE_MS {
                             break;

@@ -334,7 +334,7 @@ impl TimeScale {
             .windows(2)
             .filter_map(|w| {
                 let (a, b) = (w[0], w[1]);
-                let idle_from = a.busy_until.clamp(a.t, b.t);
+                let idle_from = crate::num::clamp(a.busy_until, a.t, b.t);
                 let idle = b.t - idle_from;
                 if idle * k - idle_px(idle, k) < BREAK_MIN_SAVED_PX {
                     return None;

@@ -76,7 +76,9 @@ impl NetConfig {
 }
 
 fn clamp_rate(p: f64) -> f64 {
-    if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) }
+    // Not `f64::clamp`: its NaN/order assertion formats floats with `Debug`, which
+    // would pull core's float printer into the page.
+    if p.is_nan() { 0.0 } else { p.max(0.0).min(1.0) }
 }
 
 /// Who can talk to whom: partition groups plus individually cut links.
