@@ -78,6 +78,7 @@ impl NetConfig {
 fn clamp_rate(p: f64) -> f64 {
     // Not `f64::clamp`: its NaN/order assertion formats floats with `Debug`, which
     // would pull core's float printer into the page.
+    #[allow(clippy::manual_clamp)]
     if p.is_nan() { 0.0 } else { p.max(0.0).min(1.0) }
 }
 
