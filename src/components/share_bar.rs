@@ -4,6 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::{Callback, Html, Properties, TargetCast, component, html};
 
+use super::parts::{Btn, button};
 use crate::state::{Action, Notice, Opening};
 
 /// What to export.
@@ -27,9 +28,17 @@ pub struct ShareProps {
 /// The export/import buttons.
 #[component]
 pub fn ShareBar(props: &ShareProps) -> Html {
-    let export = |what: Export| {
+    let export = |text, title: &'static str, what: Export| {
         let cb = props.on_export.clone();
-        Callback::from(move |_| cb.emit(what))
+        button(
+            "btn btn--ghost",
+            text,
+            Btn {
+                title: Some(title.into()),
+                ..Btn::default()
+            },
+            Callback::from(move |_| cb.emit(what)),
+        )
     };
     let on_file = {
         let cb = props.on_action.clone();
@@ -52,12 +61,8 @@ pub fn ShareBar(props: &ShareProps) -> Html {
     };
     html! {
         <div class="share" role="group" aria-label="Share">
-            <button class="btn btn--ghost" onclick={export(Export::Scenario)} title="Download the run as a faultlab-scenario/1 file">
-                { "Export scenario" }
-            </button>
-            <button class="btn btn--ghost" onclick={export(Export::Trace)} title="Download the trace up to the viewed event">
-                { "Export trace" }
-            </button>
+            { export("Export scenario", "Download the run as a faultlab-scenario/1 file", Export::Scenario) }
+            { export("Export trace", "Download the trace up to the viewed event", Export::Trace) }
             <label class="btn btn--ghost file-btn" title="Open a scenario or trace JSON file">
                 { "Import…" }
                 <input type="file" accept=".json,application/json" aria-label="Import scenario or trace" onchange={on_file} />

@@ -18,6 +18,7 @@ use yew::{
     use_mut_ref, use_node_ref, use_state, use_state_eq,
 };
 
+use super::parts::{Btn, button};
 use crate::browser;
 use crate::lab::Lab;
 use crate::num::Dec;
@@ -274,26 +275,26 @@ fn Panel(props: &PanelProps) -> Html {
         })
     };
     let page = (d.frame.height - d.top()) * 0.8;
-    let button = |f: Rc<dyn Fn()>| Callback::from(move |_: MouseEvent| f());
+    let clicked = |f: Rc<dyn Fn()>| Callback::from(move |_: MouseEvent| f());
     let on_zoom_out = {
         let zoom = Rc::clone(&zoom);
-        button(Rc::new(move || zoom(false)))
+        clicked(Rc::new(move || zoom(false)))
     };
     let on_zoom_in = {
         let zoom = Rc::clone(&zoom);
-        button(Rc::new(move || zoom(true)))
+        clicked(Rc::new(move || zoom(true)))
     };
     let on_earlier = {
         let pan = Rc::clone(&pan);
-        button(Rc::new(move || pan(-page)))
+        clicked(Rc::new(move || pan(-page)))
     };
     let on_later = {
         let pan = Rc::clone(&pan);
-        button(Rc::new(move || pan(page)))
+        clicked(Rc::new(move || pan(page)))
     };
     let on_follow = {
         let set_view = Rc::clone(&set_view);
-        button(Rc::new(move || set_view(View { pin: None, ..view })))
+        clicked(Rc::new(move || set_view(View { pin: None, ..view })))
     };
     let on_export = {
         let svg = svg.clone();
@@ -478,20 +479,22 @@ fn Panel(props: &PanelProps) -> Html {
         <div class="spacetime">
             <div class="st-bar" role="toolbar" aria-label="Space-time diagram">
                 <div class="st-group">
-                    <button class="btn btn--small btn--icon" aria-label="Zoom out" title="Zoom out (−)"
-                        disabled={view.zoom == 0} onclick={on_zoom_out}>{ "−" }</button>
+                    { tool("btn btn--small btn--icon", "Zoom out", "−", "Zoom out (−)", view.zoom == 0, on_zoom_out) }
                     <span class="st-zoom" aria-live="polite">{ zoom_label }</span>
-                    <button class="btn btn--small btn--icon" aria-label="Zoom in" title="Zoom in (+)"
-                        disabled={view.zoom + 1 >= ZOOMS.len()} onclick={on_zoom_in}>{ "+" }</button>
+                    { tool("btn btn--small btn--icon", "Zoom in", "+", "Zoom in (+)", view.zoom + 1 >= ZOOMS.len(), on_zoom_in) }
                 </div>
                 <div class="st-group">
-                    <button class="btn btn--small" aria-label="Earlier" title="Scroll to earlier times (Page Up)" onclick={on_earlier}>{ "↑ Earlier" }</button>
-                    <button class="btn btn--small" aria-label="Later" title="Scroll to later times (Page Down)" onclick={on_later}>{ "↓ Later" }</button>
-                    <button class="btn btn--small" aria-label="Follow the cursor" title="Keep the cursor in view (End)"
-                        aria-pressed={following.to_string()} disabled={following} onclick={on_follow}>{ "Follow" }</button>
+                    { tool("btn btn--small", "Earlier", "↑ Earlier", "Scroll to earlier times (Page Up)", false, on_earlier) }
+                    { tool("btn btn--small", "Later", "↓ Later", "Scroll to later times (Page Down)", false, on_later) }
+                    { button("btn btn--small", "Follow", Btn {
+                        aria_label: Some("Follow the cursor"),
+                        title: Some("Keep the cursor in view (End)".into()),
+                        disabled: following,
+                        pressed: Some(if following { "true" } else { "false" }),
+                    }, on_follow) }
                 </div>
                 <span class="st-hint">{ "click an event to go there" }</span>
-                <button class="btn btn--small" aria-label="Export SVG" title="Download this diagram as an SVG file" onclick={on_export}>{ "Export SVG" }</button>
+                { tool("btn btn--small", "Export SVG", "Export SVG", "Download this diagram as an SVG file", false, on_export) }
             </div>
             <div class="st-viewport" ref={viewport} tabindex="0" title="Wheel or drag to scroll; click an event to go there"
                 aria-label="Space-time diagram: ↑ ↓ scroll, + − zoom, Enter on a mark goes to its event"
@@ -506,6 +509,28 @@ fn Panel(props: &PanelProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// A toolbar button.
+fn tool(
+    class: &'static str,
+    aria_label: &'static str,
+    text: &'static str,
+    title: &'static str,
+    disabled: bool,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    button(
+        class,
+        text,
+        Btn {
+            aria_label: Some(aria_label),
+            title: Some(title.into()),
+            disabled,
+            pressed: None,
+        },
+        onclick,
+    )
 }
 
 /// The focused element, if any.

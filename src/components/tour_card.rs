@@ -11,6 +11,8 @@
 
 use yew::{Callback, Html, Properties, component, html, use_effect_with};
 
+use super::parts::{Btn, button, send};
+
 use crate::state::Action;
 use crate::tour::{StopView, TourAction, TourRun, file_url};
 
@@ -42,14 +44,16 @@ pub fn TourCard(props: &TourCardProps) -> Html {
             }
         });
     }
-    let send = |a: TourAction| {
-        let cb = props.on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Tour(a.clone())))
-    };
-    let exit = html! {
-        <button class="btn btn--ghost btn--small tour__exit" onclick={send(TourAction::Exit)}
-            title="Leave the tour; the run stays where it is">{ "Exit tour" }</button>
-    };
+    let send = |a: TourAction| send(&props.on_action, Action::Tour(a));
+    let exit = button(
+        "btn btn--ghost btn--small tour__exit",
+        "Exit tour",
+        Btn {
+            title: Some("Leave the tour; the run stays where it is".into()),
+            ..Btn::default()
+        },
+        send(TourAction::Exit),
+    );
     let Some(stop) = t.stop() else {
         return html! {
             <section class="tour tour--loading" aria-label={format!("Tour: {}", t.title)} aria-busy="true"
@@ -80,7 +84,7 @@ pub fn TourCard(props: &TourCardProps) -> Html {
                     { "You changed the run (a crash, a request, a new seed or scenario), so it has left the tour: the stops no longer describe it. Restart the tour to see it again, or exit and keep exploring." }
                 </p>
                 <div class="tour__nav">
-                    <button class="btn btn--primary" onclick={send(TourAction::Restart)}>{ "Restart tour" }</button>
+                    { button("btn btn--primary", "Restart tour", Btn::default(), send(TourAction::Restart)) }
                 </div>
             } else {
                 if let Some(title) = &stop.title {
@@ -90,7 +94,7 @@ pub fn TourCard(props: &TourCardProps) -> Html {
                 if away {
                     <p class="tour__away small">
                         { format!("You are viewing event {}; this stop is event {}. ", props.cursor, stop.event) }
-                        <button class="btn btn--small" onclick={send(TourAction::Return)}>{ "Back to this stop" }</button>
+                        { button("btn btn--small", "Back to this stop", Btn::default(), send(TourAction::Return)) }
                     </p>
                 }
                 <nav class="tour__nav" aria-label="Tour stops">

@@ -4,6 +4,7 @@
 
 use yew::{Callback, Html, Properties, component, html};
 
+use super::parts::send;
 use crate::layout::time_label;
 use crate::state::{Action, LabAction};
 use faultlab_sim::Violation;
@@ -29,7 +30,6 @@ pub fn Violations(props: &ViolationsProps) -> Html {
     html! {
         <div class="violations" role="alert">
             { for violations.iter().map(|v| {
-                let cb = props.on_action.clone();
                 let event = v.event;
                 let here = props.cursor == event;
                 #[allow(clippy::cast_precision_loss)]
@@ -45,7 +45,7 @@ pub fn Violations(props: &ViolationsProps) -> Html {
                                 <span class="violation__here">{ " ◀ this event" }</span>
                             }
                         </div>
-                        <button class="btn btn--small" onclick={Callback::from(move |_| cb.emit(Action::Lab(LabAction::Seek(event))))}>
+                        <button class="btn btn--small" onclick={send(&props.on_action, Action::Lab(LabAction::Seek(event)))}>
                             { format!("Jump to event {event}") }
                         </button>
                     </div>
