@@ -209,7 +209,7 @@ fn render(m: &PanelModel, on_action: &Callback<Action>) -> Html {
 }
 
 /// Props of [`ClientForm`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ClientFormProps {
     /// The node the request goes to.
     pub node: NodeId,
@@ -217,6 +217,15 @@ pub struct ClientFormProps {
     pub ops: &'static [OpSpec],
     /// Where actions go.
     pub on_action: Callback<Action>,
+}
+
+impl PartialEq for ClientFormProps {
+    fn eq(&self, other: &Self) -> bool {
+        // A protocol's operations are one static table: the same table is the same ops.
+        self.node == other.node
+            && std::ptr::eq(self.ops, other.ops)
+            && self.on_action == other.on_action
+    }
 }
 
 /// A client request form: pick an operation, fill in its fields, send.
@@ -268,31 +277,40 @@ pub fn ClientForm(props: &ClientFormProps) -> Html {
                     }) }
                 </select>
             </label>
-            { for op.fields.iter().map(|f| match f.kind {
-                FieldKind::Bool => html! {
-                    <label class="field field--check" key={f.name}>
-                        <input type="checkbox" name={f.name} checked={f.default == "true"} />
-                        <span>{ f.label }</span>
-                    </label>
-                },
-                FieldKind::Int => html! {
-                    <label class="field" key={f.name}>
-                        <span>{ f.label }</span>
-                        <input class="input" name={f.name} inputmode="numeric" value={f.default} />
-                    </label>
-                },
-                FieldKind::Text => html! {
-                    <label class="field" key={f.name}>
-                        <span>{ f.label }</span>
-                        <input class="input" name={f.name} value={f.default} />
-                    </label>
-                },
-            }) }
+            { for op.fields.iter().map(field) }
             <button class="btn btn--primary" type="submit">{ "Send request" }</button>
             if let Some(e) = &*error {
                 <p class="field-error" role="alert">{ e.clone() }</p>
             }
         </form>
+    }
+}
+
+/// One labelled input of a client form (a checkbox before its label, a text box
+/// after).
+fn field(f: &FieldSpec) -> Html {
+    let (class, input) = match f.kind {
+        FieldKind::Bool => (
+            "field field--check",
+            html! { <input type="checkbox" name={f.name} checked={f.default == "true"} /> },
+        ),
+        FieldKind::Int => (
+            "field",
+            html! { <input class="input" name={f.name} inputmode="numeric" value={f.default} /> },
+        ),
+        FieldKind::Text => (
+            "field",
+            html! { <input class="input" name={f.name} value={f.default} /> },
+        ),
+    };
+    let label = html! { <span>{ f.label }</span> };
+    let (first, second) = if f.kind == FieldKind::Bool {
+        (input, label)
+    } else {
+        (label, input)
+    };
+    html! {
+        <label class={class} key={f.name}>{ first }{ second }</label>
     }
 }
 

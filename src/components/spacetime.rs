@@ -14,8 +14,8 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::{
     AttrValue, Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, Properties,
-    UseStateHandle, WheelEvent, component, html, use_effect, use_effect_with, use_memo,
-    use_mut_ref, use_node_ref, use_state, use_state_eq,
+    WheelEvent, component, html, use_effect, use_effect_with, use_memo, use_mut_ref, use_node_ref,
+    use_state, use_state_eq,
 };
 
 use super::parts::{Btn, button};
@@ -106,7 +106,9 @@ impl PartialEq for SpaceTimeProps {
     }
 }
 
-/// The diagram's view state and its layout, memoised.
+/// The toolbar and the drawing: the diagram's view state, its layout (memoised) and
+/// the handlers that scroll, zoom, seek and export it. (One component, not a layout
+/// component and a drawing one: every new layout redraws the drawing anyway.)
 #[component]
 pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     let viewing = use_state(|| Viewing {
@@ -146,38 +148,6 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             }
         });
     }
-    html! {
-        <Panel drawn={d} viewing={viewing} frame={frame} file_name={props.file_name.clone()}
-            playing={props.playing} on_action={props.on_action.clone()} />
-    }
-}
-
-/// Props of [`Panel`].
-#[derive(Properties)]
-struct PanelProps {
-    /// The laid-out diagram and its SVG markup.
-    drawn: Rc<(Diagram, AttrValue)>,
-    viewing: UseStateHandle<Viewing>,
-    frame: UseStateHandle<Frame>,
-    file_name: String,
-    playing: bool,
-    on_action: Callback<Action>,
-}
-
-impl PartialEq for PanelProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.drawn, &other.drawn)
-            && self.viewing == other.viewing
-            && self.frame == other.frame
-            && self.file_name == other.file_name
-            && self.playing == other.playing
-            && self.on_action == other.on_action
-    }
-}
-
-/// The toolbar and the drawing (not generic: one copy in the bundle).
-#[component]
-fn Panel(props: &PanelProps) -> Html {
     let viewport: NodeRef = use_node_ref();
     let svg: NodeRef = use_node_ref();
     let drag = use_mut_ref(|| None::<(f64, Rc<(Diagram, AttrValue)>, View)>);
@@ -187,10 +157,10 @@ fn Panel(props: &PanelProps) -> Html {
     // Kept as (its selector, its event, the cursor when it was chosen) until the run
     // moves elsewhere.
     let refocus = use_mut_ref(|| None::<(String, String, u64)>);
-    let drawn = &props.drawn;
+    let drawn = &d;
     let d = &drawn.0;
     let cursor = d.cursor;
-    let view = props.viewing.at(cursor);
+    let view = viewing.at(cursor);
 
     // Size the drawing to its box: on mount and whenever the window resizes. (Not
     // after every render: where the drawing's own size feeds back into its box, as
@@ -198,7 +168,7 @@ fn Panel(props: &PanelProps) -> Html {
     // just scales the drawing until the next resize.)
     let measure = {
         let viewport = viewport.clone();
-        let frame = props.frame.clone();
+        let frame = frame.clone();
         move || {
             if let Some(el) = viewport.cast::<Element>() {
                 let (w, h) = (el.client_width(), el.client_height());
@@ -242,7 +212,7 @@ fn Panel(props: &PanelProps) -> Html {
     }
 
     let set_view = {
-        let viewing = props.viewing.clone();
+        let viewing = viewing.clone();
         let on_action = props.on_action.clone();
         let playing = props.playing;
         Rc::new(move |v: View| {
@@ -317,7 +287,7 @@ fn Panel(props: &PanelProps) -> Html {
     // Seeking: a click (not the end of a drag) on anything with an event.
     let seek_from = {
         let on_action = props.on_action.clone();
-        let viewing = props.viewing.clone();
+        let viewing = viewing.clone();
         let anchor = d.anchor.t;
         Rc::new(move |target: Option<web_sys::EventTarget>| -> bool {
             let n = target
