@@ -4,7 +4,9 @@
 use faultlab_sim::{NodeId, Topology};
 use serde_json::{Map, Value, json};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state};
+use yew::{
+    Callback, Html, Properties, SubmitEvent, TargetCast, UseStateHandle, component, html, use_state,
+};
 
 use super::parts::{action_button, close_button, kv_rows, send};
 use crate::lab::{Fault, Lab};
@@ -68,6 +70,9 @@ struct NodeFacts {
 /// A node's panel.
 #[component]
 pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
+    // The client form's state: the chosen operation and the last problem found.
+    let op_index = use_state(|| 0usize);
+    let error = use_state(|| None::<String>);
     let id = props.node;
     let model = props.lab.with_world(|w| {
         (id.index() < w.node_count()).then(|| {
@@ -88,7 +93,13 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
             model(id, facts, w.topology(), props.lab.view_ms())
         })
     });
-    model.map_or_else(Html::default, |m| render(&m, &props.on_action))
+    model.map_or_else(Html::default, |m| {
+        render(
+            &m,
+            &props.on_action,
+            client_form(&m, &props.on_action, op_index, &error),
+        )
+    })
 }
 
 /// The panel's model from what the protocol told and the topology.
@@ -142,7 +153,7 @@ fn model(id: NodeId, facts: NodeFacts, topo: &Topology, now: f64) -> PanelModel 
 }
 
 /// The panel's markup.
-fn render(m: &PanelModel, on_action: &Callback<Action>) -> Html {
+fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
     let id = m.id;
     let fault = |label, disabled, f| {
         action_button(
@@ -203,42 +214,24 @@ fn render(m: &PanelModel, on_action: &Callback<Action>) -> Html {
                     <ul class="plain">{ for m.timers.iter().map(|t| html! { <li>{ t.clone() }</li> }) }</ul>
                 </div>
             }
-            <ClientForm node={id} ops={m.ops} on_action={on_action.clone()} />
+            { form }
         </section>
     }
 }
 
-/// Props of [`ClientForm`].
-#[derive(Properties)]
-pub struct ClientFormProps {
-    /// The node the request goes to.
-    pub node: NodeId,
-    /// The protocol's client operations.
-    pub ops: &'static [OpSpec],
-    /// Where actions go.
-    pub on_action: Callback<Action>,
-}
-
-impl PartialEq for ClientFormProps {
-    fn eq(&self, other: &Self) -> bool {
-        // A protocol's operations are one static table: the same table is the same ops.
-        self.node == other.node
-            && std::ptr::eq(self.ops, other.ops)
-            && self.on_action == other.on_action
-    }
-}
-
 /// A client request form: pick an operation, fill in its fields, send.
-#[component]
-pub fn ClientForm(props: &ClientFormProps) -> Html {
-    let ops = props.ops;
-    let op_index = use_state(|| 0usize);
-    let error = use_state(|| None::<String>);
+fn client_form(
+    m: &PanelModel,
+    on_action: &Callback<Action>,
+    op_index: UseStateHandle<usize>,
+    error: &UseStateHandle<Option<String>>,
+) -> Html {
+    let ops = m.ops;
     let Some(op) = ops.get(*op_index).or_else(|| ops.first()) else {
         return Html::default();
     };
+    let selected = *op_index;
     let on_op = {
-        let op_index = op_index.clone();
         let error = error.clone();
         Callback::from(move |e: yew::Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
@@ -247,8 +240,8 @@ pub fn ClientForm(props: &ClientFormProps) -> Html {
         })
     };
     let on_submit = {
-        let cb = props.on_action.clone();
-        let node = props.node;
+        let cb = on_action.clone();
+        let node = m.id;
         let op = *op;
         let error = error.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -273,13 +266,13 @@ pub fn ClientForm(props: &ClientFormProps) -> Html {
                 <span>{ "Operation" }</span>
                 <select class="input" onchange={on_op} aria-label="Operation">
                     { for ops.iter().enumerate().map(|(i, o)| html! {
-                        <option value={o.op} selected={i == *op_index}>{ o.label }</option>
+                        <option value={o.op} selected={i == selected}>{ o.label }</option>
                     }) }
                 </select>
             </label>
             { for op.fields.iter().map(field) }
             <button class="btn btn--primary" type="submit">{ "Send request" }</button>
-            if let Some(e) = &*error {
+            if let Some(e) = &**error {
                 <p class="field-error" role="alert">{ e.clone() }</p>
             }
         </form>
