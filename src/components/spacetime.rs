@@ -40,6 +40,17 @@ const KEY_STEP: f64 = 48.0;
 /// Movement (px) after which a press is a drag, not a click.
 const DRAG_SLOP: f64 = 4.0;
 
+/// A scroll or zoom of the drawing.
+#[derive(Clone, Copy)]
+enum Move {
+    /// Scroll by this many pixels (down: later).
+    Pan(f64),
+    /// Zoom in (`true`) or out.
+    Zoom(bool),
+    /// Follow the cursor again.
+    Follow,
+}
+
 /// What the user is looking at: the zoom and pin, and the cursor the pin was set at
 /// (when the cursor moves by other means, the view follows it again).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -226,45 +237,31 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             });
         })
     };
-    let pan = {
+    let page = (d.frame.height - d.top()) * 0.8;
+    // Every scroll and zoom (buttons, keys, wheel) goes through one function.
+    let go: Rc<dyn Fn(Move)> = {
         let set_view = Rc::clone(&set_view);
         let drawn = Rc::clone(drawn);
-        Rc::new(move |dy: f64| set_view(drawn.0.panned(view, dy)))
-    };
-    let zoom = {
-        let set_view = Rc::clone(&set_view);
         // Zooming keeps the moment at the anchor where it is.
         let anchor = d.anchor.t;
         let following = view.pin.is_none();
-        Rc::new(move |zoom_in: bool| {
-            let mut v = view.zoomed(zoom_in);
-            if !following {
-                v.pin = Some(anchor);
-            }
-            set_view(v);
+        Rc::new(move |m: Move| {
+            set_view(match m {
+                Move::Pan(dy) => drawn.0.panned(view, dy),
+                Move::Zoom(zoom_in) => {
+                    let mut v = view.zoomed(zoom_in);
+                    if !following {
+                        v.pin = Some(anchor);
+                    }
+                    v
+                }
+                Move::Follow => View { pin: None, ..view },
+            });
         })
     };
-    let page = (d.frame.height - d.top()) * 0.8;
-    let clicked = |f: Rc<dyn Fn()>| Callback::from(move |_: MouseEvent| f());
-    let on_zoom_out = {
-        let zoom = Rc::clone(&zoom);
-        clicked(Rc::new(move || zoom(false)))
-    };
-    let on_zoom_in = {
-        let zoom = Rc::clone(&zoom);
-        clicked(Rc::new(move || zoom(true)))
-    };
-    let on_earlier = {
-        let pan = Rc::clone(&pan);
-        clicked(Rc::new(move || pan(-page)))
-    };
-    let on_later = {
-        let pan = Rc::clone(&pan);
-        clicked(Rc::new(move || pan(page)))
-    };
-    let on_follow = {
-        let set_view = Rc::clone(&set_view);
-        clicked(Rc::new(move || set_view(View { pin: None, ..view })))
+    let click = |m: Move| {
+        let go = Rc::clone(&go);
+        Callback::from(move |_: MouseEvent| go(m))
     };
     let on_export = {
         let svg = svg.clone();
@@ -321,56 +318,39 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     };
     let on_key = {
         let refocus = refocus.clone();
-        let pan = Rc::clone(&pan);
-        let zoom = Rc::clone(&zoom);
+        let go = Rc::clone(&go);
         let seek_from = Rc::clone(&seek_from);
-        let set_view = Rc::clone(&set_view);
         Callback::from(move |e: KeyboardEvent| {
             // Any other key (Tab…) hands the focus back to the user.
             refocus.borrow_mut().take();
-            let handled = match e.key().as_str() {
-                "ArrowUp" => {
-                    pan(-KEY_STEP);
-                    true
-                }
-                "ArrowDown" => {
-                    pan(KEY_STEP);
-                    true
-                }
-                "PageUp" => {
-                    pan(-page);
-                    true
-                }
-                "PageDown" => {
-                    pan(page);
-                    true
-                }
-                "+" | "=" => {
-                    zoom(true);
-                    true
-                }
-                "-" | "_" => {
-                    zoom(false);
-                    true
-                }
-                "End" => {
-                    set_view(View { pin: None, ..view });
-                    true
-                }
-                "Enter" | " " => {
-                    let mark = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<Element>().ok())
-                        .filter(|el| el.has_attribute("data-mark"));
-                    *refocus.borrow_mut() = mark.and_then(|el| {
-                        let ev = el.get_attribute("data-spacetime-event")?;
-                        let kind = el.get_attribute("data-mark")?;
-                        let sel = format!("[data-mark=\"{kind}\"][data-spacetime-event=\"{ev}\"]");
-                        Some((sel, ev, cursor))
-                    });
-                    seek_from(e.target())
-                }
-                _ => false,
+            let key = e.key();
+            let step = match key.as_str() {
+                "ArrowUp" => Some(Move::Pan(-KEY_STEP)),
+                "ArrowDown" => Some(Move::Pan(KEY_STEP)),
+                "PageUp" => Some(Move::Pan(-page)),
+                "PageDown" => Some(Move::Pan(page)),
+                "+" | "=" => Some(Move::Zoom(true)),
+                "-" | "_" => Some(Move::Zoom(false)),
+                "End" => Some(Move::Follow),
+                _ => None,
+            };
+            let handled = if let Some(m) = step {
+                go(m);
+                true
+            } else if key == "Enter" || key == " " {
+                let mark = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .filter(|el| el.has_attribute("data-mark"));
+                *refocus.borrow_mut() = mark.and_then(|el| {
+                    let ev = el.get_attribute("data-spacetime-event")?;
+                    let kind = el.get_attribute("data-mark")?;
+                    let sel = format!("[data-mark=\"{kind}\"][data-spacetime-event=\"{ev}\"]");
+                    Some((sel, ev, cursor))
+                });
+                seek_from(e.target())
+            } else {
+                false
             };
             if handled {
                 e.prevent_default();
@@ -379,8 +359,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         })
     };
     let on_wheel = {
-        let pan = Rc::clone(&pan);
-        let zoom = Rc::clone(&zoom);
+        let go = Rc::clone(&go);
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
             let unit = match e.delta_mode() {
@@ -390,9 +369,9 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             };
             let dy = e.delta_y() * unit;
             if e.ctrl_key() {
-                zoom(dy < 0.0);
+                go(Move::Zoom(dy < 0.0));
             } else if dy != 0.0 {
-                pan(dy);
+                go(Move::Pan(dy));
             }
         })
     };
@@ -449,19 +428,19 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         <div class="spacetime">
             <div class="st-bar" role="toolbar" aria-label="Space-time diagram">
                 <div class="st-group">
-                    { tool("btn btn--small btn--icon", "Zoom out", "−", "Zoom out (−)", view.zoom == 0, on_zoom_out) }
+                    { tool("btn btn--small btn--icon", "Zoom out", "−", "Zoom out (−)", view.zoom == 0, click(Move::Zoom(false))) }
                     <span class="st-zoom" aria-live="polite">{ zoom_label }</span>
-                    { tool("btn btn--small btn--icon", "Zoom in", "+", "Zoom in (+)", view.zoom + 1 >= ZOOMS.len(), on_zoom_in) }
+                    { tool("btn btn--small btn--icon", "Zoom in", "+", "Zoom in (+)", view.zoom + 1 >= ZOOMS.len(), click(Move::Zoom(true))) }
                 </div>
                 <div class="st-group">
-                    { tool("btn btn--small", "Earlier", "↑ Earlier", "Scroll to earlier times (Page Up)", false, on_earlier) }
-                    { tool("btn btn--small", "Later", "↓ Later", "Scroll to later times (Page Down)", false, on_later) }
+                    { tool("btn btn--small", "Earlier", "↑ Earlier", "Scroll to earlier times (Page Up)", false, click(Move::Pan(-page))) }
+                    { tool("btn btn--small", "Later", "↓ Later", "Scroll to later times (Page Down)", false, click(Move::Pan(page))) }
                     { button("btn btn--small", "Follow", Btn {
                         aria_label: Some("Follow the cursor"),
                         title: Some("Keep the cursor in view (End)".into()),
                         disabled: following,
                         pressed: Some(if following { "true" } else { "false" }),
-                    }, on_follow) }
+                    }, click(Move::Follow)) }
                 </div>
                 <span class="st-hint">{ "click an event to go there" }</span>
                 { tool("btn btn--small", "Export SVG", "Export SVG", "Download this diagram as an SVG file", false, on_export) }
