@@ -71,8 +71,8 @@ struct NodeFacts {
 #[component]
 pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
     // The client form's state: the chosen operation and the last problem found.
-    let op_index = use_state(|| 0usize);
-    let error = use_state(|| None::<String>);
+    let op_index = use_state(usize::default);
+    let error = use_state(Option::<String>::default);
     let id = props.node;
     let model = props.lab.with_world(|w| {
         (id.index() < w.node_count()).then(|| {

@@ -96,25 +96,21 @@ pub fn Settings(props: &SettingsProps) -> Html {
         drop_pct: fmt_pct(net.drop_rate),
         dup_pct: fmt_pct(net.duplicate_rate),
     };
-    let error = use_state(|| None::<String>);
+    let error = use_state(Option::<String>::default);
     let recipe = &props.recipe;
 
-    let on_nodes = {
+    // Both selects: the chosen value, as an action (one handler type for both).
+    let on_select = |action: fn(String) -> Option<Action>| {
         let cb = props.on_action.clone();
         Callback::from(move |e: yew::Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(n) = s.value().parse::<usize>() {
-                cb.emit(Action::Lab(LabAction::SetNodes(n)));
+            if let Some(a) = action(s.value()) {
+                cb.emit(a);
             }
         })
     };
-    let on_mode = {
-        let cb = props.on_action.clone();
-        Callback::from(move |e: yew::Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            cb.emit(Action::Lab(LabAction::SetMode(s.value())));
-        })
-    };
+    let on_nodes = on_select(|v| Some(Action::Lab(LabAction::SetNodes(v.parse().ok()?))));
+    let on_mode = on_select(|v| Some(Action::Lab(LabAction::SetMode(v))));
     let on_net = {
         let cb = props.on_action.clone();
         let error = error.clone();

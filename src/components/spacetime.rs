@@ -40,6 +40,25 @@ const KEY_STEP: f64 = 48.0;
 /// Movement (px) after which a press is a drag, not a click.
 const DRAG_SLOP: f64 = 4.0;
 
+/// A laid-out diagram and its SVG markup.
+type Drawn = Rc<(Diagram, AttrValue)>;
+
+/// The drawing's pointer and focus state between renders.
+#[derive(Default)]
+struct Gestures {
+    /// A press: where (client y), on which drawing, at which view.
+    drag: Option<(f64, Drawn, View)>,
+    /// Whether the press moved far enough to be a drag (its click does not seek).
+    dragged: bool,
+    /// The mark to focus again after the drawing is redrawn (its markup is replaced as
+    /// a whole, so a mark chosen with the keyboard would lose the focus). Kept as (its
+    /// selector, its event, the cursor when it was chosen) until the run moves
+    /// elsewhere.
+    refocus: Option<(String, String, u64)>,
+    /// The cursor at the last render (to notice that it moved).
+    seen_cursor: Option<u64>,
+}
+
 /// A scroll or zoom of the drawing.
 #[derive(Clone, Copy)]
 enum Move {
@@ -143,31 +162,9 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             },
         )
     };
-    // A pin set at another cursor is forgotten, so that coming back to that event
-    // later follows the cursor too.
-    {
-        let viewing = viewing.clone();
-        use_effect_with(cursor, move |c| {
-            if viewing.pinned_at.is_some_and(|p| p != *c) {
-                viewing.set(Viewing {
-                    pinned_at: None,
-                    view: View {
-                        pin: None,
-                        ..viewing.view
-                    },
-                });
-            }
-        });
-    }
     let viewport: NodeRef = use_node_ref();
     let svg: NodeRef = use_node_ref();
-    let drag = use_mut_ref(|| None::<(f64, Rc<(Diagram, AttrValue)>, View)>);
-    let dragged = use_mut_ref(|| false);
-    // The event of the mark to focus again after the drawing is redrawn (its markup is
-    // replaced as a whole, so a mark chosen with the keyboard would lose the focus).
-    // Kept as (its selector, its event, the cursor when it was chosen) until the run
-    // moves elsewhere.
-    let refocus = use_mut_ref(|| None::<(String, String, u64)>);
+    let gestures = use_mut_ref(Gestures::default);
     let drawn = &d;
     let d = &drawn.0;
     let cursor = d.cursor;
@@ -193,16 +190,29 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         }
     };
     {
-        let refocus = refocus.clone();
+        let gestures = gestures.clone();
         let svg = svg.clone();
+        let viewing = viewing.clone();
         use_effect(move || {
+            // A pin set at another cursor is forgotten once the cursor moves, so that
+            // coming back to that event later follows the cursor too.
+            let moved = gestures.borrow_mut().seen_cursor.replace(cursor) != Some(cursor);
+            if moved && viewing.pinned_at.is_some_and(|p| p != cursor) {
+                viewing.set(Viewing {
+                    pinned_at: None,
+                    view: View {
+                        pin: None,
+                        ..viewing.view
+                    },
+                });
+            }
             // A redraw replaces the marks: give the focus back to the chosen one
             // while the run stays at its event (the view may redraw more than once).
-            let wanted = refocus.borrow().clone();
+            let wanted = gestures.borrow().refocus.clone();
             if let Some((sel, event, from)) = wanted {
                 if event != cursor.to_string() {
                     if cursor != from {
-                        refocus.borrow_mut().take();
+                        gestures.borrow_mut().refocus.take();
                     }
                 } else if let Some(root) = svg.cast::<Element>() {
                     let lost = active_element().is_none_or(|a| !root.contains(Some(&a)));
@@ -308,21 +318,21 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     };
     let on_click = {
         let seek_from = Rc::clone(&seek_from);
-        let dragged = dragged.clone();
+        let gestures = gestures.clone();
         Callback::from(move |e: MouseEvent| {
-            if std::mem::take(&mut *dragged.borrow_mut()) {
+            if std::mem::take(&mut gestures.borrow_mut().dragged) {
                 return;
             }
             seek_from(e.target());
         })
     };
     let on_key = {
-        let refocus = refocus.clone();
+        let gestures = gestures.clone();
         let go = Rc::clone(&go);
         let seek_from = Rc::clone(&seek_from);
         Callback::from(move |e: KeyboardEvent| {
             // Any other key (Tab…) hands the focus back to the user.
-            refocus.borrow_mut().take();
+            gestures.borrow_mut().refocus.take();
             let key = e.key();
             let step = match key.as_str() {
                 "ArrowUp" => Some(Move::Pan(-KEY_STEP)),
@@ -342,7 +352,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     .target()
                     .and_then(|t| t.dyn_into::<Element>().ok())
                     .filter(|el| el.has_attribute("data-mark"));
-                *refocus.borrow_mut() = mark.and_then(|el| {
+                gestures.borrow_mut().refocus = mark.and_then(|el| {
                     let ev = el.get_attribute("data-spacetime-event")?;
                     let kind = el.get_attribute("data-mark")?;
                     let sel = format!("[data-mark=\"{kind}\"][data-spacetime-event=\"{ev}\"]");
@@ -376,32 +386,31 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         })
     };
     let on_down = {
-        let drag = drag.clone();
-        let refocus = refocus.clone();
+        let gestures = gestures.clone();
         let drawn = Rc::clone(drawn);
         Callback::from(move |e: PointerEvent| {
-            refocus.borrow_mut().take();
+            let mut g = gestures.borrow_mut();
+            g.refocus = None;
             if e.pointer_type() == "mouse" && e.button() == 0 {
-                *drag.borrow_mut() = Some((f64::from(e.client_y()), Rc::clone(&drawn), view));
+                g.drag = Some((f64::from(e.client_y()), Rc::clone(&drawn), view));
             }
         })
     };
     let on_move = {
         let viewport = viewport.clone();
-        let drag = drag.clone();
-        let dragged = dragged.clone();
+        let gestures = gestures.clone();
         let set_view = Rc::clone(&set_view);
         Callback::from(move |e: PointerEvent| {
-            let Some((y0, start, v)) = drag.borrow().clone() else {
+            let Some((y0, start, v)) = gestures.borrow().drag.clone() else {
                 return;
             };
             let dy = f64::from(e.client_y()) - y0;
-            if dy.abs() < DRAG_SLOP && !*dragged.borrow() {
+            if dy.abs() < DRAG_SLOP && !gestures.borrow().dragged {
                 return;
             }
             // A drag holds the pointer on the viewport: the drawing under it is
             // replaced as it scrolls, and events must not follow a removed element.
-            if !std::mem::replace(&mut *dragged.borrow_mut(), true)
+            if !std::mem::replace(&mut gestures.borrow_mut().dragged, true)
                 && let Some(el) = viewport.cast::<Element>()
             {
                 let _ = el.set_pointer_capture(e.pointer_id());
@@ -411,9 +420,9 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         })
     };
     let on_up = {
-        let drag = drag.clone();
+        let gestures = gestures.clone();
         Callback::from(move |_: PointerEvent| {
-            drag.borrow_mut().take();
+            gestures.borrow_mut().drag.take();
         })
     };
 
