@@ -168,18 +168,8 @@ pub fn Settings(props: &SettingsProps) -> Html {
         <section class="panel settings" aria-label="Settings">
             <header class="panel__head"><h2>{ "Settings" }</h2></header>
             <div class="settings__row">
-                <label class="field">
-                    <span>{ "Mode" }</span>
-                    <select class="input" aria-label="Mode" onchange={on_mode}>
-                        { for props.modes.iter().map(|m| option(m, m, recipe.mode == *m)) }
-                    </select>
-                </label>
-                <label class="field">
-                    <span>{ "Nodes" }</span>
-                    <select class="input" aria-label="Nodes" onchange={on_nodes}>
-                        { for NODE_COUNTS.iter().enumerate().map(|(i, n)| option(n, n, i + 3 == nodes)) }
-                    </select>
-                </label>
+                { select_field("Mode", on_mode, props.modes.iter().map(|m| option(m, m, recipe.mode == *m)).collect()) }
+                { select_field("Nodes", on_nodes, NODE_COUNTS.iter().enumerate().map(|(i, n)| option(n, n, i + 3 == nodes)).collect()) }
             </div>
             if !props.bugs.is_empty() {
                 <fieldset class="bugs">
@@ -215,6 +205,16 @@ pub fn Settings(props: &SettingsProps) -> Html {
 
 /// The node counts offered.
 const NODE_COUNTS: [&str; 7] = ["3", "4", "5", "6", "7", "8", "9"];
+
+/// A labelled select (its accessible name is its label).
+fn select_field(label: &'static str, onchange: Callback<yew::Event>, options: Html) -> Html {
+    html! {
+        <label class="field">
+            <span>{ label }</span>
+            <select class="input" aria-label={label} onchange={onchange}>{ options }</select>
+        </label>
+    }
+}
 
 /// One labelled input of the network form.
 fn net_field(label: &'static str, name: &'static str, mode: &'static str, value: String) -> Html {
