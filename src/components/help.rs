@@ -35,12 +35,17 @@ const KEYS: &[(&str, &str)] = &[
 /// The overlay listing the keyboard shortcuts.
 #[component]
 pub fn Help(props: &HelpProps) -> Html {
+    help(&props.on_action)
+}
+
+/// [`Help`]'s markup, for a caller that draws it without a component of its own.
+pub fn help(on_action: &Callback<Action>) -> Html {
     html! {
         <div class="overlay">
             <section class="panel dialog help" role="dialog" aria-label="Keyboard shortcuts" aria-modal="true">
                 <header class="dialog__head">
                     <h2>{ "Keyboard shortcuts" }</h2>
-                    { close_button(send(&props.on_action, Action::Help(false))) }
+                    { close_button(send(on_action, Action::Help(false))) }
                 </header>
                 <table class="keys">
                     <tbody>

@@ -28,8 +28,13 @@ pub struct ShareProps {
 /// The export/import buttons.
 #[component]
 pub fn ShareBar(props: &ShareProps) -> Html {
+    share_bar(&props.on_export, &props.on_action)
+}
+
+/// [`ShareBar`]'s markup, for a caller that draws it without a component of its own.
+pub fn share_bar(on_export: &Callback<Export>, on_action: &Callback<Action>) -> Html {
     let export = |text, title: &'static str, what: Export| {
-        let cb = props.on_export.clone();
+        let cb = on_export.clone();
         button(
             "btn btn--ghost",
             text,
@@ -41,7 +46,7 @@ pub fn ShareBar(props: &ShareProps) -> Html {
         )
     };
     let on_file = {
-        let cb = props.on_action.clone();
+        let cb = on_action.clone();
         Callback::from(move |e: yew::Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else {

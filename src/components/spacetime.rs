@@ -541,9 +541,14 @@ pub struct StageSwitchProps {
 /// The stage's "Cluster | Space-time" switch.
 #[component]
 pub fn StageSwitch(props: &StageSwitchProps) -> Html {
+    stage_switch(props.spacetime, &props.on_change)
+}
+
+/// [`StageSwitch`]'s markup, for a caller that draws it without a component of its own.
+pub fn stage_switch(spacetime: bool, on_change: &Callback<bool>) -> Html {
     let choice = |label: &'static str, value: bool| {
-        let cb = props.on_change.clone();
-        let on = props.spacetime == value;
+        let cb = on_change.clone();
+        let on = spacetime == value;
         html! {
             <button class={if on { "st-switch__btn st-switch__btn--on" } else { "st-switch__btn" }}
                 aria-pressed={on.to_string()} onclick={Callback::from(move |_: MouseEvent| cb.emit(value))}>
