@@ -42,8 +42,18 @@ struct MsgModel {
 /// A message's panel.
 #[component]
 pub fn MessagePanel<P: LabProtocol>(props: &MessagePanelProps<P>) -> Html {
-    let model = props.lab.with_world(|w| {
-        w.message(props.msg).map(|env| {
+    message_panel(&props.lab, props.msg, &props.on_action)
+}
+
+/// [`MessagePanel`]'s markup, for a caller that draws it without a component of its
+/// own (it re-renders with the lab anyway).
+pub fn message_panel<P: LabProtocol>(
+    lab: &Lab<P>,
+    msg: MsgId,
+    on_action: &Callback<Action>,
+) -> Html {
+    let model = lab.with_world(|w| {
+        w.message(msg).map(|env| {
             let route = format!("{} → {}", w.node_name(env.from), w.node_name(env.to));
             model(
                 MsgModel {
@@ -59,7 +69,7 @@ pub fn MessagePanel<P: LabProtocol>(props: &MessagePanelProps<P>) -> Html {
             )
         })
     });
-    render(props.msg, model.as_ref(), &props.on_action)
+    render(msg, model.as_ref(), on_action)
 }
 
 /// The panel's rows, from the message's route, times and serialised value.

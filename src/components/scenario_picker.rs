@@ -30,18 +30,29 @@ fn title_of(v: &Value) -> Option<&str> {
 /// The picker; empty when the protocol has no named scenarios.
 #[component]
 pub fn ScenarioPicker(props: &PickerProps) -> Html {
-    let scenarios = &props.scenarios;
+    scenario_picker(
+        props.tab_name,
+        &props.scenarios,
+        props.current.as_deref(),
+        &props.on_action,
+    )
+}
+
+/// [`ScenarioPicker`]'s markup, for a caller that draws it without a component of its
+/// own.
+pub fn scenario_picker(
+    tab_name: &'static str,
+    scenarios: &Rc<Vec<Value>>,
+    current: Option<&str>,
+    on_action: &Callback<Action>,
+) -> Html {
     if scenarios.is_empty() {
         return Html::default();
     }
-    let chosen = props
-        .current
-        .as_deref()
-        .and_then(|t| scenarios.iter().position(|v| title_of(v) == Some(t)));
+    let chosen = current.and_then(|t| scenarios.iter().position(|v| title_of(v) == Some(t)));
     let on_change = {
-        let cb = props.on_action.clone();
+        let cb = on_action.clone();
         let scenarios = Rc::clone(scenarios);
-        let tab_name = props.tab_name;
         Callback::from(move |e: yew::Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
             let i = s.value().parse::<usize>().ok();
