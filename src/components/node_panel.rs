@@ -73,8 +73,28 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
     // The client form's state: the chosen operation and the last problem found.
     let op_index = use_state(usize::default);
     let error = use_state(Option::<String>::default);
-    let id = props.node;
-    let model = props.lab.with_world(|w| {
+    read(&props.lab, props.node).map_or_else(Html::default, |m| {
+        let form = client_form(m.id, m.ops, &props.on_action, op_index, &error);
+        render(&m, &props.on_action, form)
+    })
+}
+
+/// [`NodePanel`]'s markup, for a caller that draws it without a component of its own
+/// (it re-renders with the lab anyway); the client form is then a [`ClientForm`].
+pub fn node_panel<P: LabProtocol>(
+    lab: &Lab<P>,
+    node: NodeId,
+    on_action: &Callback<Action>,
+) -> Html {
+    read(lab, node).map_or_else(Html::default, |m| {
+        let form = html! { <ClientForm node={m.id} ops={m.ops} on_action={on_action.clone()} /> };
+        render(&m, on_action, form)
+    })
+}
+
+/// What the panel shows of node `id` (`None`: no such node).
+fn read<P: LabProtocol>(lab: &Lab<P>, id: NodeId) -> Option<PanelModel> {
+    lab.with_world(|w| {
         (id.index() < w.node_count()).then(|| {
             let facts = NodeFacts {
                 names: w.node_ids().map(|n| w.node_name(n)).collect(),
@@ -90,15 +110,8 @@ pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
                     .collect(),
                 ops: P::client_ops(),
             };
-            model(id, facts, w.topology(), props.lab.view_ms())
+            model(id, facts, w.topology(), lab.view_ms())
         })
-    });
-    model.map_or_else(Html::default, |m| {
-        render(
-            &m,
-            &props.on_action,
-            client_form(&m, &props.on_action, op_index, &error),
-        )
     })
 }
 
@@ -219,14 +232,43 @@ fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
     }
 }
 
+/// Props of [`ClientForm`].
+#[derive(Properties)]
+pub struct ClientFormProps {
+    /// The node the request goes to.
+    pub node: NodeId,
+    /// The protocol's client operations.
+    pub ops: &'static [OpSpec],
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+impl PartialEq for ClientFormProps {
+    fn eq(&self, other: &Self) -> bool {
+        // A protocol's operations are one static table: the same table is the same ops.
+        self.node == other.node
+            && std::ptr::eq(self.ops, other.ops)
+            && self.on_action == other.on_action
+    }
+}
+
+/// The client form as a component of its own (holding its state), for
+/// [`node_panel`].
+#[component]
+pub fn ClientForm(props: &ClientFormProps) -> Html {
+    let op_index = use_state(usize::default);
+    let error = use_state(Option::<String>::default);
+    client_form(props.node, props.ops, &props.on_action, op_index, &error)
+}
+
 /// A client request form: pick an operation, fill in its fields, send.
 fn client_form(
-    m: &PanelModel,
+    node: NodeId,
+    ops: &'static [OpSpec],
     on_action: &Callback<Action>,
     op_index: UseStateHandle<usize>,
     error: &UseStateHandle<Option<String>>,
 ) -> Html {
-    let ops = m.ops;
     let Some(op) = ops.get(*op_index).or_else(|| ops.first()) else {
         return Html::default();
     };
@@ -241,7 +283,6 @@ fn client_form(
     };
     let on_submit = {
         let cb = on_action.clone();
-        let node = m.id;
         let op = *op;
         let error = error.clone();
         Callback::from(move |e: SubmitEvent| {
