@@ -14,20 +14,20 @@ use crate::browser::{self, FrameLoop};
 use crate::components::LabProps;
 use crate::components::cluster::ClusterView;
 use crate::components::controls::{ControlBar, Transport};
-use crate::components::help::Help;
+use crate::components::help::help;
 use crate::components::hunt_bar::HuntBar;
 use crate::components::log_panel::LogPanel;
-use crate::components::message_panel::MessagePanel;
-use crate::components::node_panel::NodePanel;
+use crate::components::message_panel::message_panel;
+use crate::components::node_panel::node_panel;
 use crate::components::protocol_view::ProtocolView;
 use crate::components::requests_panel::{self, requests_panel};
-use crate::components::scenario_picker::ScenarioPicker;
+use crate::components::scenario_picker::scenario_picker;
 use crate::components::settings::Settings;
-use crate::components::share_bar::{Export, ShareBar};
-use crate::components::spacetime::{StageSwitch, space_time};
+use crate::components::share_bar::{Export, share_bar};
+use crate::components::spacetime::{space_time, stage_switch};
 use crate::components::tour_card::TourCard;
 use crate::components::tour_menu::TourMenu;
-use crate::components::violations::Violations;
+use crate::components::violations::violations;
 use crate::lab::{Fault, Lab, Selection};
 use crate::plugin::LabProtocol;
 use crate::spacetime::SpacetimeProtocol;
@@ -207,7 +207,7 @@ pub fn App() -> Html {
                 </nav>
                 <div class="topbar__right">
                     <TourMenu active={state.tour.as_ref().map(|t| t.name)} on_action={on_action.clone()} />
-                    <ShareBar on_export={on_export} on_action={on_action.clone()} />
+                    { share_bar(&on_export, &on_action) }
                     <button class="btn btn--ghost btn--icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={open_help}>{ "?" }</button>
                 </div>
             </header>
@@ -231,7 +231,7 @@ pub fn App() -> Html {
                 }
             </main>
             if state.help {
-                <Help on_action={on_action.clone()} />
+                { help(&on_action) }
             }
         </div>
     }
@@ -326,11 +326,11 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     };
     html! {
         <>
-            <Violations violations={lab.with_head(|w| w.violations().to_vec())} cursor={lab.cursor()} on_action={props.on_action.clone()} />
+            { lab.with_head(|w| violations(w.violations(), lab.cursor(), &props.on_action)) }
             <div class="grid">
                 <section class="card stage" aria-label={if *spacetime { "Space-time diagram" } else { "Cluster" }}>
                     <header class="panel__head">
-                        <StageSwitch spacetime={*spacetime} on_change={on_stage} />
+                        { stage_switch(*spacetime, &on_stage) }
                         <span class="muted small">{ if *spacetime { "messages over time" } else { "click a node or a message · drag across to partition" } }</span>
                         <button class="btn btn--small" disabled={!partitioned} onclick={heal}
                             title="Remove every partition and cut link (H)">{ "Heal" }</button>
@@ -346,11 +346,11 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
                 </section>
                 <div class="side">
                     { match lab.selected {
-                        Some(Selection::Node(id)) => html! { <NodePanel<P> lab={lab.clone()} node={id} on_action={props.on_action.clone()} /> },
-                        Some(Selection::Message(m)) => html! { <MessagePanel<P> lab={lab.clone()} msg={m} on_action={props.on_action.clone()} /> },
+                        Some(Selection::Node(id)) => node_panel(lab, id, &props.on_action),
+                        Some(Selection::Message(m)) => message_panel(lab, m, &props.on_action),
                         None => Html::default(),
                     } }
-                    <ScenarioPicker tab_name={lab.tab_name} scenarios={(*scenarios).clone()} current={lab.title.clone()} on_action={props.on_action.clone()} />
+                    { scenario_picker(lab.tab_name, &scenarios, lab.title.as_deref(), &props.on_action) }
                     { requests_panel(lab, &requests, &props.on_action) }
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />

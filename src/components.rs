@@ -9,6 +9,7 @@ pub mod hunt_bar;
 pub mod log_panel;
 pub mod message_panel;
 pub mod node_panel;
+pub mod parts;
 pub mod protocol_view;
 pub mod requests_panel;
 pub mod scenario_picker;

@@ -2,6 +2,7 @@
 
 use yew::{Callback, Html, Properties, component, html};
 
+use super::parts::{close_button, send};
 use crate::state::Action;
 
 /// Props of [`Help`].
@@ -34,16 +35,17 @@ const KEYS: &[(&str, &str)] = &[
 /// The overlay listing the keyboard shortcuts.
 #[component]
 pub fn Help(props: &HelpProps) -> Html {
-    let close = {
-        let cb = props.on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Help(false)))
-    };
+    help(&props.on_action)
+}
+
+/// [`Help`]'s markup, for a caller that draws it without a component of its own.
+pub fn help(on_action: &Callback<Action>) -> Html {
     html! {
         <div class="overlay">
             <section class="panel dialog help" role="dialog" aria-label="Keyboard shortcuts" aria-modal="true">
                 <header class="dialog__head">
                     <h2>{ "Keyboard shortcuts" }</h2>
-                    <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
+                    { close_button(send(on_action, Action::Help(false))) }
                 </header>
                 <table class="keys">
                     <tbody>

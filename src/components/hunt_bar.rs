@@ -11,6 +11,7 @@ use std::cell::Cell;
 
 use yew::{Callback, Html, Properties, component, html, use_effect_with};
 
+use super::parts::{Btn, button, send};
 use crate::browser::{self, FrameLoop};
 use crate::hunt::session::{Session, Status};
 use crate::hunt::{SEEDS, UNTIL_MS};
@@ -101,10 +102,7 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
         });
     }
 
-    let send = |a: HuntAction| {
-        let cb = props.on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Hunt(a)))
-    };
+    let send = |a: HuntAction| send(&props.on_action, Action::Hunt(a));
     let what = {
         let bugs = if props.bugs.is_empty() {
             String::new()
@@ -118,12 +116,16 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
             props.mode
         )
     };
-    let find = html! {
-        <button class="btn btn--primary hunt__go" onclick={send(HuntAction::Start)} disabled={running}
-            title={what.clone()}>
-            { "Find a bug" }
-        </button>
-    };
+    let find = button(
+        "btn btn--primary hunt__go",
+        "Find a bug",
+        Btn {
+            title: Some(what.clone().into()),
+            disabled: running,
+            ..Btn::default()
+        },
+        send(HuntAction::Start),
+    );
     let Some(h) = &props.hunt else {
         return html! {
             <div class="hunt" data-hunt="idle" role="region" aria-label="Bug hunt">
@@ -145,9 +147,15 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
         seconds(h.elapsed_ms),
         fixed(rate, 0),
     );
-    let dismiss = html! {
-        <button class="btn btn--ghost btn--small" aria-label="Dismiss hunt" onclick={send(HuntAction::Dismiss)}>{ "✕" }</button>
-    };
+    let dismiss = button(
+        "btn btn--ghost btn--small",
+        "✕",
+        Btn {
+            aria_label: Some("Dismiss hunt"),
+            ..Btn::default()
+        },
+        send(HuntAction::Dismiss),
+    );
     let (state, body) = match &h.status {
         Status::Running => (
             "running",
@@ -155,7 +163,7 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
                 <>
                     <progress class="hunt__meter" max={p.limit.to_string()} value={p.tried.to_string()} aria-label="Seeds tried" />
                     <span class="hunt__figures" data-testid="hunt-progress">{ figures }</span>
-                    <button class="btn btn--small" onclick={send(HuntAction::Cancel)}>{ "Cancel" }</button>
+                    { button("btn btn--small", "Cancel", Btn::default(), send(HuntAction::Cancel)) }
                 </>
             },
         ),

@@ -5,6 +5,7 @@ use faultlab_sim::{Message, MsgId};
 use serde_json::Value;
 use yew::{Callback, Html, Properties, component, html};
 
+use super::parts::{action_button, close_button, kv_rows, send};
 use crate::lab::{Fault, Lab};
 use crate::layout::time_label;
 use crate::plugin::LabProtocol;
@@ -34,53 +35,87 @@ struct MsgModel {
     reply: bool,
     copy_of: Option<MsgId>,
     lost: bool,
-    route: String,
-    sent_at: u64,
-    deliver_at: u64,
-    fields: Vec<(String, String)>,
+    /// `from → to`, sent, arrives, copy of, then the message's fields.
+    rows: Vec<(String, String)>,
 }
 
 /// A message's panel.
 #[component]
 pub fn MessagePanel<P: LabProtocol>(props: &MessagePanelProps<P>) -> Html {
-    let model = props.lab.with_world(|w| {
-        w.message(props.msg).map(|env| MsgModel {
-            rpc: env.msg.rpc(),
-            reply: env.msg.is_reply(),
-            copy_of: env.copy_of,
-            lost: env.lost,
-            route: format!("{} → {}", w.node_name(env.from), w.node_name(env.to)),
-            sent_at: env.sent_at.as_ms(),
-            deliver_at: env.deliver_at.as_ms(),
-            fields: match serde_json::to_value(&env.msg) {
-                Ok(Value::Object(o)) => o
-                    .into_iter()
-                    .flat_map(|(variant, body)| flatten(&variant, &body))
-                    .collect(),
-                Ok(other) => vec![("payload".to_owned(), other.to_string())],
-                Err(_) => Vec::new(),
-            },
+    message_panel(&props.lab, props.msg, &props.on_action)
+}
+
+/// [`MessagePanel`]'s markup, for a caller that draws it without a component of its
+/// own (it re-renders with the lab anyway).
+pub fn message_panel<P: LabProtocol>(
+    lab: &Lab<P>,
+    msg: MsgId,
+    on_action: &Callback<Action>,
+) -> Html {
+    let model = lab.with_world(|w| {
+        w.message(msg).map(|env| {
+            let route = format!("{} → {}", w.node_name(env.from), w.node_name(env.to));
+            model(
+                MsgModel {
+                    rpc: env.msg.rpc(),
+                    reply: env.msg.is_reply(),
+                    copy_of: env.copy_of,
+                    lost: env.lost,
+                    rows: Vec::new(),
+                },
+                route,
+                (env.sent_at.as_ms(), env.deliver_at.as_ms()),
+                serde_json::to_value(&env.msg),
+            )
         })
     });
-    render(props.msg, model.as_ref(), &props.on_action)
+    render(msg, model.as_ref(), on_action)
+}
+
+/// The panel's rows, from the message's route, times and serialised value.
+fn model(
+    mut m: MsgModel,
+    route: String,
+    (sent_at, deliver_at): (u64, u64),
+    value: serde_json::Result<Value>,
+) -> MsgModel {
+    m.rows.push(("from → to".to_owned(), route));
+    m.rows.push(("sent".to_owned(), time_label(ms(sent_at))));
+    m.rows
+        .push(("arrives".to_owned(), time_label(ms(deliver_at))));
+    if let Some(c) = m.copy_of {
+        m.rows.push(("copy of".to_owned(), format!("#{}", c.0)));
+    }
+    match value {
+        Ok(Value::Object(o)) => {
+            for (variant, body) in o {
+                m.rows.extend(flatten(&variant, &body));
+            }
+        }
+        Ok(other) => m.rows.push(("payload".to_owned(), other.to_string())),
+        Err(_) => {}
+    }
+    m
 }
 
 /// The panel's markup (`None`: the message is not in flight at the viewed event).
 fn render(id: MsgId, model: Option<&MsgModel>, on_action: &Callback<Action>) -> Html {
-    let fault = |f: Fault| {
-        let cb = on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(f.clone()))))
+    let fault = |label, f| {
+        action_button(
+            "btn",
+            label,
+            false,
+            on_action,
+            Action::Lab(LabAction::Fault(f)),
+        )
     };
-    let close = {
-        let cb = on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Select(None))))
-    };
+    let close = close_button(send(on_action, Action::Lab(LabAction::Select(None))));
     let Some(m) = model else {
         return html! {
             <section class="panel dialog" role="dialog" aria-label={format!("Message {}", id.0)}>
                 <header class="dialog__head">
                     <h2>{ format!("Message {}", id.0) }</h2>
-                    <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
+                    { close }
                 </header>
                 <p class="muted">{ "This message is no longer in flight at the event being viewed." }</p>
             </section>
@@ -94,23 +129,14 @@ fn render(id: MsgId, model: Option<&MsgModel>, on_action: &Callback<Action>) -> 
                 if m.reply { <span class="pill">{ "reply" }</span> }
                 if m.copy_of.is_some() { <span class="pill">{ "duplicate" }</span> }
                 if m.lost { <span class="pill pill--down" title="The loss rate chose to lose it: it dies on arrival">{ "will be lost" }</span> }
-                <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
+                { close }
             </header>
             <div class="dialog__actions">
-                <button class="btn" onclick={fault(Fault::Drop(id))}>{ "Drop" }</button>
-                <button class="btn" onclick={fault(Fault::DeliverNow(id))}>{ "Deliver now" }</button>
-                <button class="btn" onclick={fault(Fault::Duplicate(id))}>{ "Duplicate" }</button>
+                { fault("Drop", Fault::Drop(id)) }
+                { fault("Deliver now", Fault::DeliverNow(id)) }
+                { fault("Duplicate", Fault::Duplicate(id)) }
             </div>
-            <dl class="kv">
-                <dt>{ "from → to" }</dt>
-                <dd>{ m.route.clone() }</dd>
-                <dt>{ "sent" }</dt><dd>{ time_label(ms(m.sent_at)) }</dd>
-                <dt>{ "arrives" }</dt><dd>{ time_label(ms(m.deliver_at)) }</dd>
-                if let Some(c) = m.copy_of {
-                    <dt>{ "copy of" }</dt><dd>{ format!("#{}", c.0) }</dd>
-                }
-                { for m.fields.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
-            </dl>
+            <dl class="kv">{ kv_rows(&m.rows) }</dl>
         </section>
     }
 }

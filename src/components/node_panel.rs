@@ -1,11 +1,14 @@
 //! The node panel (`role="dialog"`): a node's full state, its fault actions (crash,
 //! restart, force timeout, isolate, heal) and a client request form.
 
-use faultlab_sim::NodeId;
+use faultlab_sim::{NodeId, Topology};
 use serde_json::{Map, Value, json};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state};
+use yew::{
+    Callback, Html, Properties, SubmitEvent, TargetCast, UseStateHandle, component, html, use_state,
+};
 
+use super::parts::{action_button, close_button, kv_rows, send};
 use crate::lab::{Fault, Lab};
 use crate::layout::time_label;
 use crate::plugin::{FieldKind, FieldSpec, LabProtocol, OpSpec};
@@ -51,76 +54,128 @@ struct PanelModel {
     ops: &'static [OpSpec],
 }
 
+/// What only the protocol can tell about a node (the rest of [`PanelModel`] is
+/// worked out by [`model`], compiled once).
+struct NodeFacts {
+    names: Vec<String>,
+    up: bool,
+    label: String,
+    report: Map<String, Value>,
+    extra: Vec<(String, String)>,
+    /// Each armed timer: when it fires (ms) and its name.
+    timers: Vec<(u64, String)>,
+    ops: &'static [OpSpec],
+}
+
 /// A node's panel.
 #[component]
 pub fn NodePanel<P: LabProtocol>(props: &NodePanelProps<P>) -> Html {
-    let id = props.node;
-    let now = props.lab.view_ms();
-    let model = props.lab.with_world(|w| {
-        if id.index() >= w.node_count() {
-            return None;
-        }
-        let topo = w.topology();
-        let links = w
-            .node_ids()
-            .filter(|&peer| peer != id)
-            .map(|peer| LinkDraw {
-                peer,
-                name: w.node_name(peer),
-                connected: topo.can_talk(id, peer),
-                cut: topo
-                    .cut_links()
-                    .any(|(a, b)| (a, b) == (id.min(peer), id.max(peer))),
-                same_group: topo
-                    .groups()
+    // The client form's state: the chosen operation and the last problem found.
+    let op_index = use_state(usize::default);
+    let error = use_state(Option::<String>::default);
+    read(&props.lab, props.node).map_or_else(Html::default, |m| {
+        let form = client_form(m.id, m.ops, &props.on_action, op_index, &error);
+        render(&m, &props.on_action, form)
+    })
+}
+
+/// [`NodePanel`]'s markup, for a caller that draws it without a component of its own
+/// (it re-renders with the lab anyway); the client form is then a [`ClientForm`].
+pub fn node_panel<P: LabProtocol>(
+    lab: &Lab<P>,
+    node: NodeId,
+    on_action: &Callback<Action>,
+) -> Html {
+    read(lab, node).map_or_else(Html::default, |m| {
+        let form = html! { <ClientForm node={m.id} ops={m.ops} on_action={on_action.clone()} /> };
+        render(&m, on_action, form)
+    })
+}
+
+/// What the panel shows of node `id` (`None`: no such node).
+fn read<P: LabProtocol>(lab: &Lab<P>, id: NodeId) -> Option<PanelModel> {
+    lab.with_world(|w| {
+        (id.index() < w.node_count()).then(|| {
+            let facts = NodeFacts {
+                names: w.node_ids().map(|n| w.node_name(n)).collect(),
+                up: w.is_up(id),
+                label: P::node_view(w, id).label,
+                report: P::node_report(w, id),
+                extra: P::node_extra(w, id),
+                timers: w
+                    .slot(id)
+                    .timers
                     .iter()
-                    .any(|g| g.contains(&id) && g.contains(&peer)),
-            })
-            .collect();
-        let mut rows: Vec<(String, String)> = P::node_report(w, id)
-            .iter()
-            .map(|(k, v)| (k.replace('_', " "), short_json(v)))
-            .collect();
-        rows.extend(P::node_extra(w, id));
-        let timers = w
-            .slot(id)
-            .timers
-            .iter()
-            .map(|t| {
-                let left = (ms(t.fires_at.as_ms()) - now).max(0.0);
-                format!(
-                    "{:?}: fires at {} (in {} ms)",
-                    t.timer,
-                    time_label(ms(t.fires_at.as_ms())),
-                    crate::num::fixed(left, 0)
-                )
-            })
-            .collect();
-        Some(PanelModel {
-            id,
-            name: w.node_name(id),
-            up: w.is_up(id),
-            label: P::node_view(w, id).label,
-            partitioned: topo.is_partitioned(),
-            links,
-            rows,
-            timers,
-            ops: P::client_ops(),
+                    .map(|t| (t.fires_at.as_ms(), format!("{:?}", t.timer)))
+                    .collect(),
+                ops: P::client_ops(),
+            };
+            model(id, facts, w.topology(), lab.view_ms())
         })
-    });
-    model.map_or_else(Html::default, |m| render(&m, &props.on_action))
+    })
+}
+
+/// The panel's model from what the protocol told and the topology.
+fn model(id: NodeId, facts: NodeFacts, topo: &Topology, now: f64) -> PanelModel {
+    let groups = topo.groups();
+    let links = facts
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (NodeId::from_index(i), name))
+        .filter(|&(peer, _)| peer != id)
+        .map(|(peer, name)| LinkDraw {
+            peer,
+            name: name.clone(),
+            connected: topo.can_talk(id, peer),
+            cut: topo
+                .cut_links()
+                .any(|(a, b)| (a, b) == (id.min(peer), id.max(peer))),
+            same_group: groups.iter().any(|g| g.contains(&id) && g.contains(&peer)),
+        })
+        .collect();
+    let mut rows: Vec<(String, String)> = facts
+        .report
+        .iter()
+        .map(|(k, v)| (k.replace('_', " "), short_json(v)))
+        .collect();
+    rows.extend(facts.extra);
+    let timers = facts
+        .timers
+        .into_iter()
+        .map(|(at, timer)| {
+            let at = ms(at);
+            format!(
+                "{timer}: fires at {} (in {} ms)",
+                time_label(at),
+                crate::num::fixed((at - now).max(0.0), 0)
+            )
+        })
+        .collect();
+    PanelModel {
+        id,
+        name: facts.names.get(id.index()).cloned().unwrap_or_default(),
+        up: facts.up,
+        label: facts.label,
+        partitioned: topo.is_partitioned(),
+        links,
+        rows,
+        timers,
+        ops: facts.ops,
+    }
 }
 
 /// The panel's markup.
-fn render(m: &PanelModel, on_action: &Callback<Action>) -> Html {
+fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
     let id = m.id;
-    let fault = |f: Fault| {
-        let cb = on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(f.clone()))))
-    };
-    let close = {
-        let cb = on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Lab(LabAction::Select(None))))
+    let fault = |label, disabled, f| {
+        action_button(
+            "btn",
+            label,
+            disabled,
+            on_action,
+            Action::Lab(LabAction::Fault(f)),
+        )
     };
     let name = &m.name;
     let up = m.up;
@@ -138,8 +193,9 @@ fn render(m: &PanelModel, on_action: &Callback<Action>) -> Html {
             };
             html! {
                 <button key={l.peer.0} class={if l.connected { "link-btn" } else { "link-btn link-btn--cut" }}
-                    aria-pressed={l.connected.to_string()} aria-label={format!("Link to {peer_name}")} title={title}
-                    disabled={!l.same_group} onclick={fault(Fault::Link(id, l.peer, l.cut))}>
+                    aria-pressed={if l.connected { "true" } else { "false" }} aria-label={format!("Link to {peer_name}")} title={title}
+                    disabled={!l.same_group}
+                    onclick={send(on_action, Action::Lab(LabAction::Fault(Fault::Link(id, l.peer, l.cut))))}>
                     { peer_name.clone() }
                 </button>
             }
@@ -151,40 +207,33 @@ fn render(m: &PanelModel, on_action: &Callback<Action>) -> Html {
                 <h2>{ format!("Node {name}") }</h2>
                 <span class={if up { "pill pill--up" } else { "pill pill--down" }}>{ if up { "up" } else { "crashed" } }</span>
                 <span class="pill">{ m.label.clone() }</span>
-                <button class="btn btn--ghost dialog__close" aria-label="Close" onclick={close}>{ "✕" }</button>
+                { close_button(send(on_action, Action::Lab(LabAction::Select(None)))) }
             </header>
             <div class="dialog__actions">
-                <button class="btn" disabled={!up} onclick={fault(Fault::Crash(id))}>{ "Crash" }</button>
-                <button class="btn" disabled={up} onclick={fault(Fault::Restart(id))}>{ "Restart" }</button>
-                <button class="btn" disabled={!up} onclick={fault(Fault::Timeout(id))}>{ "Timeout" }</button>
-                <button class="btn" onclick={fault(Fault::Isolate(id))}>{ "Isolate" }</button>
-                <button class="btn" disabled={!m.partitioned} onclick={fault(Fault::Heal)}>{ "Heal" }</button>
+                { fault("Crash", !up, Fault::Crash(id)) }
+                { fault("Restart", up, Fault::Restart(id)) }
+                { fault("Timeout", !up, Fault::Timeout(id)) }
+                { fault("Isolate", false, Fault::Isolate(id)) }
+                { fault("Heal", !m.partitioned, Fault::Heal) }
             </div>
             <div class="links" role="group" aria-label="Links">
                 <span class="links__label">{ "Links" }</span>
                 { links }
             </div>
-            <dl class="kv">
-                { for m.rows.iter().map(|(k, v)| html! {
-                    <>
-                        <dt>{ k.clone() }</dt>
-                        <dd>{ v.clone() }</dd>
-                    </>
-                }) }
-            </dl>
+            <dl class="kv">{ kv_rows(&m.rows) }</dl>
             if up {
                 <div class="dialog__timers">
                     <h3>{ "Timers" }</h3>
                     <ul class="plain">{ for m.timers.iter().map(|t| html! { <li>{ t.clone() }</li> }) }</ul>
                 </div>
             }
-            <ClientForm node={id} ops={m.ops} on_action={on_action.clone()} />
+            { form }
         </section>
     }
 }
 
 /// Props of [`ClientForm`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ClientFormProps {
     /// The node the request goes to.
     pub node: NodeId,
@@ -194,17 +243,37 @@ pub struct ClientFormProps {
     pub on_action: Callback<Action>,
 }
 
-/// A client request form: pick an operation, fill in its fields, send.
+impl PartialEq for ClientFormProps {
+    fn eq(&self, other: &Self) -> bool {
+        // A protocol's operations are one static table: the same table is the same ops.
+        self.node == other.node
+            && std::ptr::eq(self.ops, other.ops)
+            && self.on_action == other.on_action
+    }
+}
+
+/// The client form as a component of its own (holding its state), for
+/// [`node_panel`].
 #[component]
 pub fn ClientForm(props: &ClientFormProps) -> Html {
-    let ops = props.ops;
-    let op_index = use_state(|| 0usize);
-    let error = use_state(|| None::<String>);
+    let op_index = use_state(usize::default);
+    let error = use_state(Option::<String>::default);
+    client_form(props.node, props.ops, &props.on_action, op_index, &error)
+}
+
+/// A client request form: pick an operation, fill in its fields, send.
+fn client_form(
+    node: NodeId,
+    ops: &'static [OpSpec],
+    on_action: &Callback<Action>,
+    op_index: UseStateHandle<usize>,
+    error: &UseStateHandle<Option<String>>,
+) -> Html {
     let Some(op) = ops.get(*op_index).or_else(|| ops.first()) else {
         return Html::default();
     };
+    let selected = *op_index;
     let on_op = {
-        let op_index = op_index.clone();
         let error = error.clone();
         Callback::from(move |e: yew::Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
@@ -213,8 +282,7 @@ pub fn ClientForm(props: &ClientFormProps) -> Html {
         })
     };
     let on_submit = {
-        let cb = props.on_action.clone();
-        let node = props.node;
+        let cb = on_action.clone();
         let op = *op;
         let error = error.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -239,35 +307,44 @@ pub fn ClientForm(props: &ClientFormProps) -> Html {
                 <span>{ "Operation" }</span>
                 <select class="input" onchange={on_op} aria-label="Operation">
                     { for ops.iter().enumerate().map(|(i, o)| html! {
-                        <option value={o.op} selected={i == *op_index}>{ o.label }</option>
+                        <option value={o.op} selected={i == selected}>{ o.label }</option>
                     }) }
                 </select>
             </label>
-            { for op.fields.iter().map(|f| match f.kind {
-                FieldKind::Bool => html! {
-                    <label class="field field--check" key={f.name}>
-                        <input type="checkbox" name={f.name} checked={f.default == "true"} />
-                        <span>{ f.label }</span>
-                    </label>
-                },
-                FieldKind::Int => html! {
-                    <label class="field" key={f.name}>
-                        <span>{ f.label }</span>
-                        <input class="input" name={f.name} inputmode="numeric" value={f.default} />
-                    </label>
-                },
-                FieldKind::Text => html! {
-                    <label class="field" key={f.name}>
-                        <span>{ f.label }</span>
-                        <input class="input" name={f.name} value={f.default} />
-                    </label>
-                },
-            }) }
+            { for op.fields.iter().map(field) }
             <button class="btn btn--primary" type="submit">{ "Send request" }</button>
-            if let Some(e) = &*error {
+            if let Some(e) = &**error {
                 <p class="field-error" role="alert">{ e.clone() }</p>
             }
         </form>
+    }
+}
+
+/// One labelled input of a client form (a checkbox before its label, a text box
+/// after).
+fn field(f: &FieldSpec) -> Html {
+    let (class, input) = match f.kind {
+        FieldKind::Bool => (
+            "field field--check",
+            html! { <input type="checkbox" name={f.name} checked={f.default == "true"} /> },
+        ),
+        FieldKind::Int => (
+            "field",
+            html! { <input class="input" name={f.name} inputmode="numeric" value={f.default} /> },
+        ),
+        FieldKind::Text => (
+            "field",
+            html! { <input class="input" name={f.name} value={f.default} /> },
+        ),
+    };
+    let label = html! { <span>{ f.label }</span> };
+    let (first, second) = if f.kind == FieldKind::Bool {
+        (input, label)
+    } else {
+        (label, input)
+    };
+    html! {
+        <label class={class} key={f.name}>{ first }{ second }</label>
     }
 }
 

@@ -22,37 +22,49 @@ pub struct PickerProps {
     pub on_action: Callback<Action>,
 }
 
+/// A scenario's title, if it has one.
+fn title_of(v: &Value) -> Option<&str> {
+    v.get("title").and_then(Value::as_str)
+}
+
 /// The picker; empty when the protocol has no named scenarios.
 #[component]
 pub fn ScenarioPicker(props: &PickerProps) -> Html {
-    let title_of = |v: &Value| v.get("title").and_then(Value::as_str).map(str::to_owned);
-    let scenarios: Vec<Value> = props
-        .scenarios
-        .iter()
-        .cloned()
-        .map(|mut v| {
-            if let Value::Object(o) = &mut v {
-                o.insert("protocol".into(), Value::String(props.tab_name.to_owned()));
-            }
-            v
-        })
-        .collect();
+    scenario_picker(
+        props.tab_name,
+        &props.scenarios,
+        props.current.as_deref(),
+        &props.on_action,
+    )
+}
+
+/// [`ScenarioPicker`]'s markup, for a caller that draws it without a component of its
+/// own.
+pub fn scenario_picker(
+    tab_name: &'static str,
+    scenarios: &Rc<Vec<Value>>,
+    current: Option<&str>,
+    on_action: &Callback<Action>,
+) -> Html {
     if scenarios.is_empty() {
         return Html::default();
     }
-    let chosen = props.current.as_ref().and_then(|t| {
-        scenarios
-            .iter()
-            .position(|v| title_of(v).as_ref() == Some(t))
-    });
+    let chosen = current.and_then(|t| scenarios.iter().position(|v| title_of(v) == Some(t)));
     let on_change = {
-        let cb = props.on_action.clone();
-        let scenarios = scenarios.clone();
+        let cb = on_action.clone();
+        let scenarios = Rc::clone(scenarios);
         Callback::from(move |e: yew::Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
             let i = s.value().parse::<usize>().ok();
             match i.and_then(|i| scenarios.get(i)) {
-                Some(v) => cb.emit(Action::OpenScenario(v.to_string(), Opening::File)),
+                Some(v) => {
+                    // The file names the tab's protocol (the catalog leaves it out).
+                    let mut v = v.clone();
+                    if let Value::Object(o) = &mut v {
+                        o.insert("protocol".into(), Value::String(tab_name.to_owned()));
+                    }
+                    cb.emit(Action::OpenScenario(v.to_string(), Opening::File));
+                }
                 // "Free play": the same seed and settings, no scripted steps.
                 None => cb.emit(Action::Lab(LabAction::Reset)),
             }
@@ -73,7 +85,7 @@ pub fn ScenarioPicker(props: &PickerProps) -> Html {
                     <option value="" selected={chosen.is_none()}>{ "Free play" }</option>
                     { for scenarios.iter().enumerate().map(|(i, v)| html! {
                         <option value={i.to_string()} selected={chosen == Some(i)}>
-                            { v.get("title").and_then(Value::as_str).unwrap_or("untitled").to_owned() }
+                            { title_of(v).unwrap_or("untitled").to_owned() }
                         </option>
                     }) }
                 </select>

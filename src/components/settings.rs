@@ -6,13 +6,13 @@ use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, 
 
 use faultlab_sim::NetConfig;
 
+use super::parts::{option, send};
 use crate::lab::Fault;
 use crate::lab::Recipe;
 use crate::state::{Action, LabAction, Notice};
 use faultlab_sim::scenario::BugInfo;
 
 /// The network settings as typed, before validation.
-#[derive(Clone, Debug, PartialEq)]
 pub struct NetForm {
     /// Shortest latency, ms.
     pub lo: String,
@@ -96,29 +96,25 @@ pub fn Settings(props: &SettingsProps) -> Html {
         drop_pct: fmt_pct(net.drop_rate),
         dup_pct: fmt_pct(net.duplicate_rate),
     };
-    let error = use_state(|| None::<String>);
+    let error = use_state(Option::<String>::default);
     let recipe = &props.recipe;
 
-    let on_nodes = {
+    // Both selects: the chosen value, as an action (one handler type for both).
+    let on_select = |action: fn(String) -> Option<Action>| {
         let cb = props.on_action.clone();
         Callback::from(move |e: yew::Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(n) = s.value().parse::<usize>() {
-                cb.emit(Action::Lab(LabAction::SetNodes(n)));
+            if let Some(a) = action(s.value()) {
+                cb.emit(a);
             }
         })
     };
-    let on_mode = {
-        let cb = props.on_action.clone();
-        Callback::from(move |e: yew::Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            cb.emit(Action::Lab(LabAction::SetMode(s.value())));
-        })
-    };
+    let on_nodes = on_select(|v| Some(Action::Lab(LabAction::SetNodes(v.parse().ok()?))));
+    let on_mode = on_select(|v| Some(Action::Lab(LabAction::SetMode(v))));
     let on_net = {
         let cb = props.on_action.clone();
         let error = error.clone();
-        let current = current.clone();
+        let old = parse_net(&current).ok();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let form: web_sys::HtmlFormElement = e.target_unchecked_into();
@@ -139,7 +135,6 @@ pub fn Settings(props: &SettingsProps) -> Html {
             match parse_net(&typed) {
                 Ok((lo, hi, drop, dup)) => {
                     error.set(None);
-                    let old = parse_net(&current).ok();
                     if old.is_none_or(|(a, b, _, _)| (a, b) != (lo, hi)) {
                         cb.emit(Action::Lab(LabAction::Fault(Fault::Latency(lo, hi))));
                     }
@@ -157,52 +152,44 @@ pub fn Settings(props: &SettingsProps) -> Html {
             }
         })
     };
+    // Typed values are replaced (the form is rebuilt) when the settings in force change.
+    let key = format!(
+        "{} {} {} {}",
+        current.lo, current.hi, current.drop_pct, current.dup_pct
+    );
+    let NetForm {
+        lo,
+        hi,
+        drop_pct,
+        dup_pct,
+    } = current;
 
     html! {
         <section class="panel settings" aria-label="Settings">
             <header class="panel__head"><h2>{ "Settings" }</h2></header>
             <div class="settings__row">
-                <label class="field">
-                    <span>{ "Mode" }</span>
-                    <select class="input" aria-label="Mode" onchange={on_mode}>
-                        { for props.modes.iter().map(|m| html! { <option value={*m} selected={recipe.mode == *m}>{ *m }</option> }) }
-                    </select>
-                </label>
-                <label class="field">
-                    <span>{ "Nodes" }</span>
-                    <select class="input" aria-label="Nodes" onchange={on_nodes}>
-                        { for (3..=9usize).map(|n| html! { <option value={n.to_string()} selected={n == nodes}>{ n }</option> }) }
-                    </select>
-                </label>
+                { select_field("Mode", on_mode, props.modes.iter().map(|m| option(m, m, recipe.mode == *m)).collect()) }
+                { select_field("Nodes", on_nodes, NODE_COUNTS.iter().enumerate().map(|(i, n)| option(n, n, i + 3 == nodes)).collect()) }
             </div>
             if !props.bugs.is_empty() {
                 <fieldset class="bugs">
                     <legend>{ "Bug toggles (as submitted)" }</legend>
-                    { for props.bugs.iter().map(|b| {
-                        let cb = props.on_action.clone();
-                        let name = b.name.to_owned();
-                        let on = recipe.bugs.iter().any(|x| x == b.name);
-                        html! {
-                            <label class="bug" key={b.name}>
-                                <input type="checkbox" checked={on}
-                                    onchange={Callback::from(move |_| cb.emit(Action::Lab(LabAction::ToggleBug(name.clone()))))} />
-                                <span class="bug__name">{ b.name }<span class="muted">{ format!(" ({})", b.seed_ref) }</span></span>
-                                <span class="bug__summary">{ b.summary }</span>
-                            </label>
-                        }
+                    { for props.bugs.iter().map(|b| html! {
+                        <label class="bug" key={b.name}>
+                            <input type="checkbox" checked={recipe.bugs.iter().any(|x| x == b.name)}
+                                onchange={send(&props.on_action, Action::Lab(LabAction::ToggleBug(b.name.to_owned())))} />
+                            <span class="bug__name">{ b.name }<span class="muted">{ format!(" ({})", b.seed_ref) }</span></span>
+                            <span class="bug__summary">{ b.summary }</span>
+                        </label>
                     }) }
                 </fieldset>
             }
-            <form class="net" onsubmit={on_net} aria-label="Network" key={format!("{current:?}")}>
+            <form class="net" onsubmit={on_net} aria-label="Network" key={key}>
                 <div class="settings__row">
-                    <label class="field"><span>{ "Latency min" }</span>
-                        <input class="input" name="lat-lo" inputmode="numeric" value={current.lo.clone()} /></label>
-                    <label class="field"><span>{ "Latency max" }</span>
-                        <input class="input" name="lat-hi" inputmode="numeric" value={current.hi.clone()} /></label>
-                    <label class="field"><span>{ "Loss %" }</span>
-                        <input class="input" name="drop" inputmode="decimal" value={current.drop_pct.clone()} /></label>
-                    <label class="field"><span>{ "Duplicate %" }</span>
-                        <input class="input" name="dup" inputmode="decimal" value={current.dup_pct.clone()} /></label>
+                    { net_field("Latency min", "lat-lo", "numeric", lo) }
+                    { net_field("Latency max", "lat-hi", "numeric", hi) }
+                    { net_field("Loss %", "drop", "decimal", drop_pct) }
+                    { net_field("Duplicate %", "dup", "decimal", dup_pct) }
                 </div>
                 <div class="net__foot">
                     <button class="btn" type="submit">{ "Apply network settings" }</button>
@@ -213,6 +200,27 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 }
             </form>
         </section>
+    }
+}
+
+/// The node counts offered.
+const NODE_COUNTS: [&str; 7] = ["3", "4", "5", "6", "7", "8", "9"];
+
+/// A labelled select (its accessible name is its label).
+fn select_field(label: &'static str, onchange: Callback<yew::Event>, options: Html) -> Html {
+    html! {
+        <label class="field">
+            <span>{ label }</span>
+            <select class="input" aria-label={label} onchange={onchange}>{ options }</select>
+        </label>
+    }
+}
+
+/// One labelled input of the network form.
+fn net_field(label: &'static str, name: &'static str, mode: &'static str, value: String) -> Html {
+    html! {
+        <label class="field"><span>{ label }</span>
+            <input class="input" name={name} inputmode={mode} value={value} /></label>
     }
 }
 

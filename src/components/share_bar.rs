@@ -4,6 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::{Callback, Html, Properties, TargetCast, component, html};
 
+use super::parts::{Btn, button};
 use crate::state::{Action, Notice, Opening};
 
 /// What to export.
@@ -27,12 +28,25 @@ pub struct ShareProps {
 /// The export/import buttons.
 #[component]
 pub fn ShareBar(props: &ShareProps) -> Html {
-    let export = |what: Export| {
-        let cb = props.on_export.clone();
-        Callback::from(move |_| cb.emit(what))
+    share_bar(&props.on_export, &props.on_action)
+}
+
+/// [`ShareBar`]'s markup, for a caller that draws it without a component of its own.
+pub fn share_bar(on_export: &Callback<Export>, on_action: &Callback<Action>) -> Html {
+    let export = |text, title: &'static str, what: Export| {
+        let cb = on_export.clone();
+        button(
+            "btn btn--ghost",
+            text,
+            Btn {
+                title: Some(title.into()),
+                ..Btn::default()
+            },
+            Callback::from(move |_| cb.emit(what)),
+        )
     };
     let on_file = {
-        let cb = props.on_action.clone();
+        let cb = on_action.clone();
         Callback::from(move |e: yew::Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -52,12 +66,8 @@ pub fn ShareBar(props: &ShareProps) -> Html {
     };
     html! {
         <div class="share" role="group" aria-label="Share">
-            <button class="btn btn--ghost" onclick={export(Export::Scenario)} title="Download the run as a faultlab-scenario/1 file">
-                { "Export scenario" }
-            </button>
-            <button class="btn btn--ghost" onclick={export(Export::Trace)} title="Download the trace up to the viewed event">
-                { "Export trace" }
-            </button>
+            { export("Export scenario", "Download the run as a faultlab-scenario/1 file", Export::Scenario) }
+            { export("Export trace", "Download the trace up to the viewed event", Export::Trace) }
             <label class="btn btn--ghost file-btn" title="Open a scenario or trace JSON file">
                 { "Import…" }
                 <input type="file" accept=".json,application/json" aria-label="Import scenario or trace" onchange={on_file} />

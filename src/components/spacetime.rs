@@ -14,10 +14,11 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::{
     AttrValue, Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, Properties,
-    UseStateHandle, WheelEvent, component, html, use_effect, use_effect_with, use_memo,
-    use_mut_ref, use_node_ref, use_state, use_state_eq,
+    WheelEvent, component, html, use_effect, use_effect_with, use_memo, use_mut_ref, use_node_ref,
+    use_state, use_state_eq,
 };
 
+use super::parts::{Btn, button};
 use crate::browser;
 use crate::lab::Lab;
 use crate::num::Dec;
@@ -38,6 +39,36 @@ const ZOOM_LABELS: [&str; ZOOMS.len()] = [
 const KEY_STEP: f64 = 48.0;
 /// Movement (px) after which a press is a drag, not a click.
 const DRAG_SLOP: f64 = 4.0;
+
+/// A laid-out diagram and its SVG markup.
+type Drawn = Rc<(Diagram, AttrValue)>;
+
+/// The drawing's pointer and focus state between renders.
+#[derive(Default)]
+struct Gestures {
+    /// A press: where (client y), on which drawing, at which view.
+    drag: Option<(f64, Drawn, View)>,
+    /// Whether the press moved far enough to be a drag (its click does not seek).
+    dragged: bool,
+    /// The mark to focus again after the drawing is redrawn (its markup is replaced as
+    /// a whole, so a mark chosen with the keyboard would lose the focus). Kept as (its
+    /// selector, its event, the cursor when it was chosen) until the run moves
+    /// elsewhere.
+    refocus: Option<(String, String, u64)>,
+    /// The cursor at the last render (to notice that it moved).
+    seen_cursor: Option<u64>,
+}
+
+/// A scroll or zoom of the drawing.
+#[derive(Clone, Copy)]
+enum Move {
+    /// Scroll by this many pixels (down: later).
+    Pan(f64),
+    /// Zoom in (`true`) or out.
+    Zoom(bool),
+    /// Follow the cursor again.
+    Follow,
+}
 
 /// What the user is looking at: the zoom and pin, and the cursor the pin was set at
 /// (when the cursor moves by other means, the view follows it again).
@@ -105,7 +136,9 @@ impl PartialEq for SpaceTimeProps {
     }
 }
 
-/// The diagram's view state and its layout, memoised.
+/// The toolbar and the drawing: the diagram's view state, its layout (memoised) and
+/// the handlers that scroll, zoom, seek and export it. (One component, not a layout
+/// component and a drawing one: every new layout redraws the drawing anyway.)
 #[component]
 pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     let viewing = use_state(|| Viewing {
@@ -129,67 +162,13 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
             },
         )
     };
-    // A pin set at another cursor is forgotten, so that coming back to that event
-    // later follows the cursor too.
-    {
-        let viewing = viewing.clone();
-        use_effect_with(cursor, move |c| {
-            if viewing.pinned_at.is_some_and(|p| p != *c) {
-                viewing.set(Viewing {
-                    pinned_at: None,
-                    view: View {
-                        pin: None,
-                        ..viewing.view
-                    },
-                });
-            }
-        });
-    }
-    html! {
-        <Panel drawn={d} viewing={viewing} frame={frame} file_name={props.file_name.clone()}
-            playing={props.playing} on_action={props.on_action.clone()} />
-    }
-}
-
-/// Props of [`Panel`].
-#[derive(Properties)]
-struct PanelProps {
-    /// The laid-out diagram and its SVG markup.
-    drawn: Rc<(Diagram, AttrValue)>,
-    viewing: UseStateHandle<Viewing>,
-    frame: UseStateHandle<Frame>,
-    file_name: String,
-    playing: bool,
-    on_action: Callback<Action>,
-}
-
-impl PartialEq for PanelProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.drawn, &other.drawn)
-            && self.viewing == other.viewing
-            && self.frame == other.frame
-            && self.file_name == other.file_name
-            && self.playing == other.playing
-            && self.on_action == other.on_action
-    }
-}
-
-/// The toolbar and the drawing (not generic: one copy in the bundle).
-#[component]
-fn Panel(props: &PanelProps) -> Html {
     let viewport: NodeRef = use_node_ref();
     let svg: NodeRef = use_node_ref();
-    let drag = use_mut_ref(|| None::<(f64, Rc<(Diagram, AttrValue)>, View)>);
-    let dragged = use_mut_ref(|| false);
-    // The event of the mark to focus again after the drawing is redrawn (its markup is
-    // replaced as a whole, so a mark chosen with the keyboard would lose the focus).
-    // Kept as (its selector, its event, the cursor when it was chosen) until the run
-    // moves elsewhere.
-    let refocus = use_mut_ref(|| None::<(String, String, u64)>);
-    let drawn = &props.drawn;
+    let gestures = use_mut_ref(Gestures::default);
+    let drawn = &d;
     let d = &drawn.0;
     let cursor = d.cursor;
-    let view = props.viewing.at(cursor);
+    let view = viewing.at(cursor);
 
     // Size the drawing to its box: on mount and whenever the window resizes. (Not
     // after every render: where the drawing's own size feeds back into its box, as
@@ -197,7 +176,7 @@ fn Panel(props: &PanelProps) -> Html {
     // just scales the drawing until the next resize.)
     let measure = {
         let viewport = viewport.clone();
-        let frame = props.frame.clone();
+        let frame = frame.clone();
         move || {
             if let Some(el) = viewport.cast::<Element>() {
                 let (w, h) = (el.client_width(), el.client_height());
@@ -211,16 +190,29 @@ fn Panel(props: &PanelProps) -> Html {
         }
     };
     {
-        let refocus = refocus.clone();
+        let gestures = gestures.clone();
         let svg = svg.clone();
+        let viewing = viewing.clone();
         use_effect(move || {
+            // A pin set at another cursor is forgotten once the cursor moves, so that
+            // coming back to that event later follows the cursor too.
+            let moved = gestures.borrow_mut().seen_cursor.replace(cursor) != Some(cursor);
+            if moved && viewing.pinned_at.is_some_and(|p| p != cursor) {
+                viewing.set(Viewing {
+                    pinned_at: None,
+                    view: View {
+                        pin: None,
+                        ..viewing.view
+                    },
+                });
+            }
             // A redraw replaces the marks: give the focus back to the chosen one
             // while the run stays at its event (the view may redraw more than once).
-            let wanted = refocus.borrow().clone();
+            let wanted = gestures.borrow().refocus.clone();
             if let Some((sel, event, from)) = wanted {
                 if event != cursor.to_string() {
                     if cursor != from {
-                        refocus.borrow_mut().take();
+                        gestures.borrow_mut().refocus.take();
                     }
                 } else if let Some(root) = svg.cast::<Element>() {
                     let lost = active_element().is_none_or(|a| !root.contains(Some(&a)));
@@ -241,7 +233,7 @@ fn Panel(props: &PanelProps) -> Html {
     }
 
     let set_view = {
-        let viewing = props.viewing.clone();
+        let viewing = viewing.clone();
         let on_action = props.on_action.clone();
         let playing = props.playing;
         Rc::new(move |v: View| {
@@ -255,45 +247,31 @@ fn Panel(props: &PanelProps) -> Html {
             });
         })
     };
-    let pan = {
+    let page = (d.frame.height - d.top()) * 0.8;
+    // Every scroll and zoom (buttons, keys, wheel) goes through one function.
+    let go: Rc<dyn Fn(Move)> = {
         let set_view = Rc::clone(&set_view);
         let drawn = Rc::clone(drawn);
-        Rc::new(move |dy: f64| set_view(drawn.0.panned(view, dy)))
-    };
-    let zoom = {
-        let set_view = Rc::clone(&set_view);
         // Zooming keeps the moment at the anchor where it is.
         let anchor = d.anchor.t;
         let following = view.pin.is_none();
-        Rc::new(move |zoom_in: bool| {
-            let mut v = view.zoomed(zoom_in);
-            if !following {
-                v.pin = Some(anchor);
-            }
-            set_view(v);
+        Rc::new(move |m: Move| {
+            set_view(match m {
+                Move::Pan(dy) => drawn.0.panned(view, dy),
+                Move::Zoom(zoom_in) => {
+                    let mut v = view.zoomed(zoom_in);
+                    if !following {
+                        v.pin = Some(anchor);
+                    }
+                    v
+                }
+                Move::Follow => View { pin: None, ..view },
+            });
         })
     };
-    let page = (d.frame.height - d.top()) * 0.8;
-    let button = |f: Rc<dyn Fn()>| Callback::from(move |_: MouseEvent| f());
-    let on_zoom_out = {
-        let zoom = Rc::clone(&zoom);
-        button(Rc::new(move || zoom(false)))
-    };
-    let on_zoom_in = {
-        let zoom = Rc::clone(&zoom);
-        button(Rc::new(move || zoom(true)))
-    };
-    let on_earlier = {
-        let pan = Rc::clone(&pan);
-        button(Rc::new(move || pan(-page)))
-    };
-    let on_later = {
-        let pan = Rc::clone(&pan);
-        button(Rc::new(move || pan(page)))
-    };
-    let on_follow = {
-        let set_view = Rc::clone(&set_view);
-        button(Rc::new(move || set_view(View { pin: None, ..view })))
+    let click = |m: Move| {
+        let go = Rc::clone(&go);
+        Callback::from(move |_: MouseEvent| go(m))
     };
     let on_export = {
         let svg = svg.clone();
@@ -316,7 +294,7 @@ fn Panel(props: &PanelProps) -> Html {
     // Seeking: a click (not the end of a drag) on anything with an event.
     let seek_from = {
         let on_action = props.on_action.clone();
-        let viewing = props.viewing.clone();
+        let viewing = viewing.clone();
         let anchor = d.anchor.t;
         Rc::new(move |target: Option<web_sys::EventTarget>| -> bool {
             let n = target
@@ -340,66 +318,49 @@ fn Panel(props: &PanelProps) -> Html {
     };
     let on_click = {
         let seek_from = Rc::clone(&seek_from);
-        let dragged = dragged.clone();
+        let gestures = gestures.clone();
         Callback::from(move |e: MouseEvent| {
-            if std::mem::take(&mut *dragged.borrow_mut()) {
+            if std::mem::take(&mut gestures.borrow_mut().dragged) {
                 return;
             }
             seek_from(e.target());
         })
     };
     let on_key = {
-        let refocus = refocus.clone();
-        let pan = Rc::clone(&pan);
-        let zoom = Rc::clone(&zoom);
+        let gestures = gestures.clone();
+        let go = Rc::clone(&go);
         let seek_from = Rc::clone(&seek_from);
-        let set_view = Rc::clone(&set_view);
         Callback::from(move |e: KeyboardEvent| {
             // Any other key (Tab…) hands the focus back to the user.
-            refocus.borrow_mut().take();
-            let handled = match e.key().as_str() {
-                "ArrowUp" => {
-                    pan(-KEY_STEP);
-                    true
-                }
-                "ArrowDown" => {
-                    pan(KEY_STEP);
-                    true
-                }
-                "PageUp" => {
-                    pan(-page);
-                    true
-                }
-                "PageDown" => {
-                    pan(page);
-                    true
-                }
-                "+" | "=" => {
-                    zoom(true);
-                    true
-                }
-                "-" | "_" => {
-                    zoom(false);
-                    true
-                }
-                "End" => {
-                    set_view(View { pin: None, ..view });
-                    true
-                }
-                "Enter" | " " => {
-                    let mark = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<Element>().ok())
-                        .filter(|el| el.has_attribute("data-mark"));
-                    *refocus.borrow_mut() = mark.and_then(|el| {
-                        let ev = el.get_attribute("data-spacetime-event")?;
-                        let kind = el.get_attribute("data-mark")?;
-                        let sel = format!("[data-mark=\"{kind}\"][data-spacetime-event=\"{ev}\"]");
-                        Some((sel, ev, cursor))
-                    });
-                    seek_from(e.target())
-                }
-                _ => false,
+            gestures.borrow_mut().refocus.take();
+            let key = e.key();
+            let step = match key.as_str() {
+                "ArrowUp" => Some(Move::Pan(-KEY_STEP)),
+                "ArrowDown" => Some(Move::Pan(KEY_STEP)),
+                "PageUp" => Some(Move::Pan(-page)),
+                "PageDown" => Some(Move::Pan(page)),
+                "+" | "=" => Some(Move::Zoom(true)),
+                "-" | "_" => Some(Move::Zoom(false)),
+                "End" => Some(Move::Follow),
+                _ => None,
+            };
+            let handled = if let Some(m) = step {
+                go(m);
+                true
+            } else if key == "Enter" || key == " " {
+                let mark = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .filter(|el| el.has_attribute("data-mark"));
+                gestures.borrow_mut().refocus = mark.and_then(|el| {
+                    let ev = el.get_attribute("data-spacetime-event")?;
+                    let kind = el.get_attribute("data-mark")?;
+                    let sel = format!("[data-mark=\"{kind}\"][data-spacetime-event=\"{ev}\"]");
+                    Some((sel, ev, cursor))
+                });
+                seek_from(e.target())
+            } else {
+                false
             };
             if handled {
                 e.prevent_default();
@@ -408,8 +369,7 @@ fn Panel(props: &PanelProps) -> Html {
         })
     };
     let on_wheel = {
-        let pan = Rc::clone(&pan);
-        let zoom = Rc::clone(&zoom);
+        let go = Rc::clone(&go);
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
             let unit = match e.delta_mode() {
@@ -419,39 +379,38 @@ fn Panel(props: &PanelProps) -> Html {
             };
             let dy = e.delta_y() * unit;
             if e.ctrl_key() {
-                zoom(dy < 0.0);
+                go(Move::Zoom(dy < 0.0));
             } else if dy != 0.0 {
-                pan(dy);
+                go(Move::Pan(dy));
             }
         })
     };
     let on_down = {
-        let drag = drag.clone();
-        let refocus = refocus.clone();
+        let gestures = gestures.clone();
         let drawn = Rc::clone(drawn);
         Callback::from(move |e: PointerEvent| {
-            refocus.borrow_mut().take();
+            let mut g = gestures.borrow_mut();
+            g.refocus = None;
             if e.pointer_type() == "mouse" && e.button() == 0 {
-                *drag.borrow_mut() = Some((f64::from(e.client_y()), Rc::clone(&drawn), view));
+                g.drag = Some((f64::from(e.client_y()), Rc::clone(&drawn), view));
             }
         })
     };
     let on_move = {
         let viewport = viewport.clone();
-        let drag = drag.clone();
-        let dragged = dragged.clone();
+        let gestures = gestures.clone();
         let set_view = Rc::clone(&set_view);
         Callback::from(move |e: PointerEvent| {
-            let Some((y0, start, v)) = drag.borrow().clone() else {
+            let Some((y0, start, v)) = gestures.borrow().drag.clone() else {
                 return;
             };
             let dy = f64::from(e.client_y()) - y0;
-            if dy.abs() < DRAG_SLOP && !*dragged.borrow() {
+            if dy.abs() < DRAG_SLOP && !gestures.borrow().dragged {
                 return;
             }
             // A drag holds the pointer on the viewport: the drawing under it is
             // replaced as it scrolls, and events must not follow a removed element.
-            if !std::mem::replace(&mut *dragged.borrow_mut(), true)
+            if !std::mem::replace(&mut gestures.borrow_mut().dragged, true)
                 && let Some(el) = viewport.cast::<Element>()
             {
                 let _ = el.set_pointer_capture(e.pointer_id());
@@ -461,9 +420,9 @@ fn Panel(props: &PanelProps) -> Html {
         })
     };
     let on_up = {
-        let drag = drag.clone();
+        let gestures = gestures.clone();
         Callback::from(move |_: PointerEvent| {
-            drag.borrow_mut().take();
+            gestures.borrow_mut().drag.take();
         })
     };
 
@@ -478,20 +437,22 @@ fn Panel(props: &PanelProps) -> Html {
         <div class="spacetime">
             <div class="st-bar" role="toolbar" aria-label="Space-time diagram">
                 <div class="st-group">
-                    <button class="btn btn--small btn--icon" aria-label="Zoom out" title="Zoom out (−)"
-                        disabled={view.zoom == 0} onclick={on_zoom_out}>{ "−" }</button>
+                    { tool("btn btn--small btn--icon", "Zoom out", "−", "Zoom out (−)", view.zoom == 0, click(Move::Zoom(false))) }
                     <span class="st-zoom" aria-live="polite">{ zoom_label }</span>
-                    <button class="btn btn--small btn--icon" aria-label="Zoom in" title="Zoom in (+)"
-                        disabled={view.zoom + 1 >= ZOOMS.len()} onclick={on_zoom_in}>{ "+" }</button>
+                    { tool("btn btn--small btn--icon", "Zoom in", "+", "Zoom in (+)", view.zoom + 1 >= ZOOMS.len(), click(Move::Zoom(true))) }
                 </div>
                 <div class="st-group">
-                    <button class="btn btn--small" aria-label="Earlier" title="Scroll to earlier times (Page Up)" onclick={on_earlier}>{ "↑ Earlier" }</button>
-                    <button class="btn btn--small" aria-label="Later" title="Scroll to later times (Page Down)" onclick={on_later}>{ "↓ Later" }</button>
-                    <button class="btn btn--small" aria-label="Follow the cursor" title="Keep the cursor in view (End)"
-                        aria-pressed={following.to_string()} disabled={following} onclick={on_follow}>{ "Follow" }</button>
+                    { tool("btn btn--small", "Earlier", "↑ Earlier", "Scroll to earlier times (Page Up)", false, click(Move::Pan(-page))) }
+                    { tool("btn btn--small", "Later", "↓ Later", "Scroll to later times (Page Down)", false, click(Move::Pan(page))) }
+                    { button("btn btn--small", "Follow", Btn {
+                        aria_label: Some("Follow the cursor"),
+                        title: Some("Keep the cursor in view (End)".into()),
+                        disabled: following,
+                        pressed: Some(if following { "true" } else { "false" }),
+                    }, click(Move::Follow)) }
                 </div>
                 <span class="st-hint">{ "click an event to go there" }</span>
-                <button class="btn btn--small" aria-label="Export SVG" title="Download this diagram as an SVG file" onclick={on_export}>{ "Export SVG" }</button>
+                { tool("btn btn--small", "Export SVG", "Export SVG", "Download this diagram as an SVG file", false, on_export) }
             </div>
             <div class="st-viewport" ref={viewport} tabindex="0" title="Wheel or drag to scroll; click an event to go there"
                 aria-label="Space-time diagram: ↑ ↓ scroll, + − zoom, Enter on a mark goes to its event"
@@ -506,6 +467,28 @@ fn Panel(props: &PanelProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// A toolbar button.
+fn tool(
+    class: &'static str,
+    aria_label: &'static str,
+    text: &'static str,
+    title: &'static str,
+    disabled: bool,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    button(
+        class,
+        text,
+        Btn {
+            aria_label: Some(aria_label),
+            title: Some(title.into()),
+            disabled,
+            pressed: None,
+        },
+        onclick,
+    )
 }
 
 /// The focused element, if any.
@@ -558,9 +541,14 @@ pub struct StageSwitchProps {
 /// The stage's "Cluster | Space-time" switch.
 #[component]
 pub fn StageSwitch(props: &StageSwitchProps) -> Html {
+    stage_switch(props.spacetime, &props.on_change)
+}
+
+/// [`StageSwitch`]'s markup, for a caller that draws it without a component of its own.
+pub fn stage_switch(spacetime: bool, on_change: &Callback<bool>) -> Html {
     let choice = |label: &'static str, value: bool| {
-        let cb = props.on_change.clone();
-        let on = props.spacetime == value;
+        let cb = on_change.clone();
+        let on = spacetime == value;
         html! {
             <button class={if on { "st-switch__btn st-switch__btn--on" } else { "st-switch__btn" }}
                 aria-pressed={on.to_string()} onclick={Callback::from(move |_: MouseEvent| cb.emit(value))}>

@@ -9,7 +9,9 @@
 //! It renders a [`TourRun`] and dispatches tour actions; it must not move the lab
 //! itself.
 
-use yew::{Callback, Html, Properties, component, html, use_effect_with};
+use yew::{Callback, Html, MouseEvent, Properties, component, html, use_effect_with};
+
+use super::parts::{Btn, button, send};
 
 use crate::state::Action;
 use crate::tour::{StopView, TourAction, TourRun, file_url};
@@ -42,73 +44,107 @@ pub fn TourCard(props: &TourCardProps) -> Html {
             }
         });
     }
-    let send = |a: TourAction| {
-        let cb = props.on_action.clone();
-        Callback::from(move |_| cb.emit(Action::Tour(a.clone())))
-    };
-    let exit = html! {
-        <button class="btn btn--ghost btn--small tour__exit" onclick={send(TourAction::Exit)}
-            title="Leave the tour; the run stays where it is">{ "Exit tour" }</button>
-    };
-    let Some(stop) = t.stop() else {
-        return html! {
-            <section class="tour tour--loading" aria-label={format!("Tour: {}", t.title)} aria-busy="true"
-                data-tour={t.name} data-tour-loading="true">
-                <header class="tour__head">
-                    <span class="tour__badge">{ "Tour" }</span>
-                    <h2 class="tour__title">{ t.title }</h2>
-                    { exit }
-                </header>
-                <p class="tour__caption" role="status" data-testid="tour-caption">{ "Loading tour…" }</p>
-            </section>
-        };
-    };
-    let k = t.current;
+    let send = |a: TourAction| send(&props.on_action, Action::Tour(a));
+    let exit = button(
+        "btn btn--ghost btn--small tour__exit",
+        "Exit tour",
+        Btn {
+            title: Some("Leave the tour; the run stays where it is".into()),
+            ..Btn::default()
+        },
+        send(TourAction::Exit),
+    );
+    let loading = t.stop().is_none();
     let n = t.stops.len();
-    let away = !t.left && props.cursor != stop.event;
+    let k = t.current;
+    let (class, count, body) = match t.stop() {
+        None => (
+            "tour tour--loading",
+            Html::default(),
+            html! {
+                <p class="tour__caption" role="status" data-testid="tour-caption">{ "Loading tour…" }</p>
+            },
+        ),
+        Some(_) if t.left => (
+            "tour tour--left",
+            count_badge(k, n),
+            html! {
+                <>
+                    <p class="tour__caption" role="status" data-testid="tour-caption">
+                        { "You changed the run (a crash, a request, a new seed or scenario), so it has left the tour: the stops no longer describe it. Restart the tour to see it again, or exit and keep exploring." }
+                    </p>
+                    <div class="tour__nav">
+                        { button("btn btn--primary", "Restart tour", Btn::default(), send(TourAction::Restart)) }
+                    </div>
+                </>
+            },
+        ),
+        Some(stop) => (
+            "tour",
+            count_badge(k, n),
+            stop_body(stop, k, n, props.cursor, send),
+        ),
+    };
     html! {
-        <section class={if t.left { "tour tour--left" } else { "tour" }} aria-label={format!("Tour: {}", t.title)}
-            data-tour={t.name} data-tour-stop={(k + 1).to_string()} data-tour-left={t.left.to_string()}>
+        <section class={class} aria-label={format!("Tour: {}", t.title)} aria-busy={loading.then_some("true")}
+            data-tour={t.name} data-tour-loading={loading.then_some("true")}
+            data-tour-stop={(!loading).then(|| (k + 1).to_string())}
+            data-tour-left={(!loading).then_some(if t.left { "true" } else { "false" })}>
             <header class="tour__head">
                 <span class="tour__badge">{ "Tour" }</span>
                 <h2 class="tour__title">{ t.title }</h2>
-                <span class="tour__count" data-testid="tour-count">{ format!("Stop {} of {n}", k + 1) }</span>
+                { count }
                 { exit }
             </header>
-            if t.left {
-                <p class="tour__caption" role="status" data-testid="tour-caption">
-                    { "You changed the run (a crash, a request, a new seed or scenario), so it has left the tour: the stops no longer describe it. Restart the tour to see it again, or exit and keep exploring." }
-                </p>
-                <div class="tour__nav">
-                    <button class="btn btn--primary" onclick={send(TourAction::Restart)}>{ "Restart tour" }</button>
-                </div>
-            } else {
-                if let Some(title) = &stop.title {
-                    <h3 class="tour__stop" data-testid="tour-stop-title">{ title.clone() }</h3>
-                }
-                <p class="tour__caption" aria-live="polite" data-testid="tour-caption">{ stop.caption.clone() }</p>
-                if away {
-                    <p class="tour__away small">
-                        { format!("You are viewing event {}; this stop is event {}. ", props.cursor, stop.event) }
-                        <button class="btn btn--small" onclick={send(TourAction::Return)}>{ "Back to this stop" }</button>
-                    </p>
-                }
-                <nav class="tour__nav" aria-label="Tour stops">
-                    <button class="btn" disabled={k == 0} onclick={send(TourAction::Previous)}
-                        aria-keyshortcuts="P" title="Previous stop (P)">
-                        <span aria-hidden="true">{ "‹ " }</span>{ "Previous" }
-                    </button>
-                    <ol class="tour__dots" aria-hidden="true">
-                        { for (0..n).map(|i| html! { <li class={dot_class(i, k)} /> }) }
-                    </ol>
-                    <button class="btn btn--primary" disabled={k + 1 >= n} onclick={send(TourAction::Next)}
-                        aria-keyshortcuts="N" title="Next stop (N)">
-                        { "Next" }<span aria-hidden="true">{ " ›" }</span>
-                    </button>
-                </nav>
-                <style>{ highlight_css(stop) }</style>
-            }
+            { body }
         </section>
+    }
+}
+
+/// "Stop k of n".
+fn count_badge(k: usize, n: usize) -> Html {
+    html! {
+        <span class="tour__count" data-testid="tour-count">{ format!("Stop {} of {n}", k + 1) }</span>
+    }
+}
+
+/// A stop's title, caption, the way back to it, the stop navigation and the stop's
+/// highlight.
+fn stop_body(
+    stop: &StopView,
+    k: usize,
+    n: usize,
+    cursor: u64,
+    send: impl Fn(TourAction) -> Callback<MouseEvent>,
+) -> Html {
+    let away = cursor != stop.event;
+    html! {
+        <>
+            if let Some(title) = &stop.title {
+                <h3 class="tour__stop" data-testid="tour-stop-title">{ title.clone() }</h3>
+            }
+            <p class="tour__caption" aria-live="polite" data-testid="tour-caption">{ stop.caption.clone() }</p>
+            if away {
+                <p class="tour__away small">
+                    { format!("You are viewing event {cursor}; this stop is event {}. ", stop.event) }
+                    { button("btn btn--small", "Back to this stop", Btn::default(), send(TourAction::Return)) }
+                </p>
+            }
+            <nav class="tour__nav" aria-label="Tour stops">
+                <button class="btn" disabled={k == 0} onclick={send(TourAction::Previous)}
+                    aria-keyshortcuts="P" title="Previous stop (P)">
+                    <span aria-hidden="true">{ "‹ " }</span>{ "Previous" }
+                </button>
+                <ol class="tour__dots" aria-hidden="true">
+                    { for (0..n).map(|i| html! { <li class={dot_class(i, k)} /> }) }
+                </ol>
+                <button class="btn btn--primary" disabled={k + 1 >= n} onclick={send(TourAction::Next)}
+                    aria-keyshortcuts="N" title="Next stop (N)">
+                    { "Next" }<span aria-hidden="true">{ " ›" }</span>
+                </button>
+            </nav>
+            <style>{ highlight_css(stop) }</style>
+        </>
     }
 }
 

@@ -6,7 +6,9 @@
 
 use std::rc::Rc;
 
-use yew::{Callback, Html, Properties, component, html, use_memo, use_state};
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+use yew::{Callback, Html, MouseEvent, Properties, component, html, use_memo, use_state};
 
 use crate::state::{Action, Tab};
 use crate::tour::{TourAction, TourEntry, entries};
@@ -26,9 +28,32 @@ pub fn TourMenu(props: &TourMenuProps) -> Html {
     let open = use_state(|| false);
     // Built once (the top bar re-renders on every frame while playing).
     let tours: Rc<Vec<TourEntry>> = use_memo((), |()| entries());
-    let toggle = {
+    // One handler for the menu's clicks: on a tour's item it starts that tour (its
+    // name is the item's `data-tour-item`); on the button or the backdrop it opens or
+    // closes the list; elsewhere in the list it does nothing.
+    let on_click = {
         let open = open.clone();
-        Callback::from(move |_| open.set(!*open))
+        let cb = props.on_action.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(hit) = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| {
+                    el.closest("[data-tour-item], .tours__button, .tours__backdrop")
+                        .ok()
+                        .flatten()
+                })
+            else {
+                return;
+            };
+            match hit.get_attribute("data-tour-item") {
+                Some(name) => {
+                    open.set(false);
+                    cb.emit(Action::Tour(TourAction::Start(name)));
+                }
+                None => open.set(!*open),
+            }
+        })
     };
     let close_on_escape = {
         let open = open.clone();
@@ -41,18 +66,11 @@ pub fn TourMenu(props: &TourMenuProps) -> Html {
     };
     let group = |tab: Tab| {
         let items = tours.iter().filter(|t| t.tab == tab).map(|t| {
-            let cb = props.on_action.clone();
-            let open = open.clone();
-            let name = t.name;
-            let onclick = Callback::from(move |_| {
-                open.set(false);
-                cb.emit(Action::Tour(TourAction::Start(name.to_owned())));
-            });
-            let current = props.active == Some(name);
+            let current = props.active == Some(t.name);
             html! {
                 <li>
                     <button class={if current { "tours__item tours__item--on" } else { "tours__item" }}
-                        data-tour-item={name} aria-current={current.then_some("true")} onclick={onclick}>
+                        data-tour-item={t.name} aria-current={current.then_some("true")}>
                         <span class="tours__name">{ t.title }</span>
                         <span class="tours__summary">{ t.summary }</span>
                     </button>
@@ -67,15 +85,15 @@ pub fn TourMenu(props: &TourMenuProps) -> Html {
         }
     };
     html! {
-        <div class="tours" onkeydown={close_on_escape}>
+        <div class="tours" onkeydown={close_on_escape} onclick={on_click}>
             <button class={if *open { "btn btn--ghost tours__button tours__button--open" } else { "btn btn--ghost tours__button" }}
-                aria-expanded={open.to_string()} aria-controls="tour-list" onclick={toggle.clone()}
+                aria-expanded={if *open { "true" } else { "false" }} aria-controls="tour-list"
                 title="Guided tours: narrated runs, stop by stop">
                 { "Tours" }<span class="tours__caret" aria-hidden="true">{ "▾" }</span>
             </button>
             if *open {
                 // A click anywhere outside the list closes it.
-                <div class="tours__backdrop" onclick={toggle.clone()} />
+                <div class="tours__backdrop" />
                 <div class="tours__list panel" id="tour-list" role="region" aria-label="Guided tours">
                     { group(Tab::Raft) }
                     { group(Tab::TwoPc) }

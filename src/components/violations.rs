@@ -4,6 +4,7 @@
 
 use yew::{Callback, Html, Properties, component, html};
 
+use super::parts::send;
 use crate::layout::time_label;
 use crate::state::{Action, LabAction};
 use faultlab_sim::Violation;
@@ -22,16 +23,19 @@ pub struct ViolationsProps {
 /// The banner; empty while every invariant holds.
 #[component]
 pub fn Violations(props: &ViolationsProps) -> Html {
-    let violations = &props.violations;
+    violations(&props.violations, props.cursor, &props.on_action)
+}
+
+/// [`Violations`]' markup, for a caller that draws it without a component of its own.
+pub fn violations(violations: &[Violation], cursor: u64, on_action: &Callback<Action>) -> Html {
     if violations.is_empty() {
         return Html::default();
     }
     html! {
         <div class="violations" role="alert">
             { for violations.iter().map(|v| {
-                let cb = props.on_action.clone();
                 let event = v.event;
-                let here = props.cursor == event;
+                let here = cursor == event;
                 #[allow(clippy::cast_precision_loss)]
                 let at = v.at_ms as f64;
                 html! {
@@ -45,7 +49,7 @@ pub fn Violations(props: &ViolationsProps) -> Html {
                                 <span class="violation__here">{ " ◀ this event" }</span>
                             }
                         </div>
-                        <button class="btn btn--small" onclick={Callback::from(move |_| cb.emit(Action::Lab(LabAction::Seek(event))))}>
+                        <button class="btn btn--small" onclick={send(on_action, Action::Lab(LabAction::Seek(event)))}>
                             { format!("Jump to event {event}") }
                         </button>
                     </div>
