@@ -9,14 +9,17 @@
 //    not compress. Each hashed name is replaced, on both sides, by a short one
 //    (`$0`, `$1`, …): an internal ABI between two files built together.
 // 2. terser minifies the JS glue (trunk's own minifier rejects it and ships it as is).
-// 3. The modulepreload/preload links carry the SHA-384 of the files trunk wrote; they
+// 3. The stylesheets (static/*.css, one concern per source file) are served as one
+//    file, concatenated in the page's order: one request, and one gzip stream instead
+//    of four (1.5 KB less). Its name carries its own content hash, as trunk's do.
+// 4. The modulepreload/preload links carry the SHA-384 of the files trunk wrote; they
 //    are rewritten to the new files' hashes, or the browser would refuse them.
 //
 // Why: the page's bundle budget is counted in gzip bytes. terser comes from
 // .tools/node_modules (installed by `./x setup`).
 
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,6 +156,24 @@ for (const [file, bytes] of written) {
   writeFileSync(path.join(staging, file), bytes);
   html = html.split(sri(original.get(file))).join(sri(bytes));
   console.error(`minify: ${file} ${original.get(file).length} -> ${bytes.length} bytes`);
+}
+
+// ---- one stylesheet
+const links = [...html.matchAll(/<link\b[^>]*\brel="?stylesheet"?[^>]*>/g)].map((m) => m[0]);
+const hrefOf = (link) => {
+  const m = /\bhref="?\/?([^" >]+\.css)"?/.exec(link);
+  if (!m) fail(`a stylesheet link without a .css href: ${link}`);
+  return m[1];
+};
+if (links.length > 1) {
+  const sheets = links.map(hrefOf);
+  const css = Buffer.from(sheets.map((f) => readFileSync(path.join(staging, f), 'utf8')).join('\n'), 'utf8');
+  const merged = `style-${createHash('sha256').update(css).digest('hex').slice(0, 16)}.css`;
+  for (const f of sheets) rmSync(path.join(staging, f));
+  writeFileSync(path.join(staging, merged), css);
+  html = html.replace(links[0], `<link href=/${merged} integrity=${sri(css)} rel=stylesheet>`);
+  for (const link of links.slice(1)) html = html.replace(link, '');
+  console.error(`minify: ${sheets.length} stylesheets -> ${merged} (${css.length} bytes)`);
 }
 writeFileSync(htmlPath, html);
 console.error(`minify: ${short.size} import names shortened`);
