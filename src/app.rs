@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use yew::{
-    Callback, Html, Properties, component, html, use_callback, use_effect_with, use_memo,
-    use_mut_ref, use_reducer, use_state,
+    Callback, Html, component, html, use_callback, use_effect_with, use_memo, use_mut_ref,
+    use_reducer, use_state,
 };
 
 use crate::browser::{self, FrameLoop};
@@ -281,18 +281,11 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
     })
 }
 
-/// Props of [`Legend`].
-#[derive(Properties, PartialEq)]
-struct LegendProps {
-    rpcs: &'static [&'static str],
-}
-
 /// The cluster view's legend: RPC colours, request vs reply, timer, crashed, dropped.
-#[component]
-fn Legend(props: &LegendProps) -> Html {
+fn legend(rpcs: &'static [&'static str]) -> Html {
     html! {
         <ul class="legend" aria-label="Legend">
-            { for props.rpcs.iter().enumerate().map(|(i, r)| html! {
+            { for rpcs.iter().enumerate().map(|(i, r)| html! {
                 <li><svg viewBox="-10 -10 20 20" class={format!("legend__sw rpc-{}", i % 10)} aria-hidden="true"><circle class="msg__dot" r="7" /></svg>{ *r }</li>
             }) }
             <li><svg viewBox="-10 -10 20 20" class="legend__sw legend__reply" aria-hidden="true"><rect x="-7" y="-7" width="14" height="14" rx="3" /></svg>{ "reply" }</li>
@@ -342,7 +335,7 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
                             <ClusterView<P> lab={lab.clone()} on_action={props.on_action.clone()} />
                         }
                     </div>
-                    <Legend rpcs={P::RPCS} />
+                    { legend(P::RPCS) }
                 </section>
                 <div class="side">
                     { match lab.selected {

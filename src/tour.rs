@@ -92,7 +92,7 @@ pub enum TourAction {
 }
 
 /// The tour being taken.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct TourRun {
     /// Its id.
     pub name: &'static str,
@@ -108,6 +108,24 @@ pub struct TourRun {
     pub left: bool,
     /// The run the tour narrates, once loaded (Restart reopens it without a fetch).
     scenario: Option<Rc<Scenario>>,
+}
+
+/// Compared for the card's props on every frame: the stops and the run are shared
+/// (`Rc`) and never changed in place, so the same pointer means the same content, and
+/// a deep comparison of every stop and of the scenario is not worth its code.
+impl PartialEq for TourRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.tab == other.tab
+            && self.current == other.current
+            && self.left == other.left
+            && Rc::ptr_eq(&self.stops, &other.stops)
+            && match (&self.scenario, &other.scenario) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
 }
 
 impl TourRun {
