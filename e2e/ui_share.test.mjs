@@ -52,7 +52,44 @@ test('ui: the scenario picker starts a scenario and explains it', async ({ page,
   const options = await picker.locator('option').allTextContents();
   assert.ok(options.length >= 2, `options: ${options}`);
   await picker.selectOption({ index: 1 });
-  await waitFor(page, '.scenario__body');
+  // Its file is fetched first ("Loading scenario…"), then it opens and is explained.
+  await waitUntil(async () => /What should happen/.test((await page.textContent('.scenario__body').catch(() => null)) ?? ''), {
+    message: 'explained',
+  });
+});
+
+test('ui: a scenario file loads when chosen; a missing one is a notice', async ({ page, url, problems }) => {
+  await gotoApp(page, url);
+  // The default run plays; a scenario that fails to load must leave it playing.
+  await button(page, 'Pause').waitFor();
+  let release;
+  const held = new Promise((r) => {
+    release = r;
+  });
+  await page.route('**/scenarios/raft/figure8.json', async (route) => {
+    await held;
+    await route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' });
+  });
+  const picker = page.getByRole('combobox', { name: 'Scenario' });
+  await picker.selectOption({ label: 'Raft Figure 8 (§5.4.2): the commit rule' });
+  await waitFor(page, '[data-testid=scenario-loading]');
+  assert.equal(await text(page, '[data-testid=scenario-loading]'), 'Loading scenario…');
+  release();
+  const notice = '.notice--error .notice__text';
+  await waitUntil(async () => /HTTP 404/.test((await page.textContent(notice).catch(() => null)) ?? ''), {
+    message: 'a notice names the 404',
+  });
+  assert.match(await text(page, notice), /Raft Figure 8/);
+  assert.match(await text(page, notice), /scenarios\/raft\/figure8\.json|404/);
+  await page.locator('[data-testid=scenario-loading]').waitFor({ state: 'detached' });
+  await button(page, 'Pause').waitFor();
+  assert.equal(await picker.inputValue(), '', 'the picker shows the run as it is (free play)');
+  // Chromium logs the 404 on the console: that one is expected here.
+  const rest = problems.filter((p) => !/status of 404/.test(p));
+  problems.splice(0, problems.length, ...rest);
+  // A served file opens.
+  await picker.selectOption({ label: 'TC1: heartbeat timeout' });
+  await waitUntil(async () => /Opened Raft scenario "TC1/.test((await page.locator('.notice').first().textContent()) ?? ''), { message: 'opened' });
   assert.match(await text(page, '.scenario__body'), /What should happen/);
 });
 

@@ -2,11 +2,10 @@
 //! layout (top bar, control bar, notice line, and the active tab's workspace).
 
 use std::cell::Cell;
-use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use yew::{
-    Callback, Html, component, html, use_callback, use_effect_with, use_memo, use_mut_ref,
+    Callback, Html, component, html, use_callback, use_effect_with, use_mut_ref,
     use_reducer, use_state,
 };
 
@@ -309,8 +308,6 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
     // The requests panel's rows and what they were read from (see its module).
     let requests = use_mut_ref(|| None::<requests_panel::Cache<P>>);
-    // Parsed once per tab (the picker compares them by value on every frame).
-    let scenarios = use_memo((), |()| Rc::new(P::scenarios()));
     // The stage shows the cluster ring or the space-time diagram.
     let spacetime = use_state(|| false);
     let on_stage = {
@@ -343,7 +340,7 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
                         Some(Selection::Message(m)) => message_panel(lab, m, &props.on_action),
                         None => Html::default(),
                     } }
-                    { scenario_picker(lab.tab_name, &scenarios, lab.title.as_deref(), &props.on_action) }
+                    { scenario_picker(lab.tab_name, lab.title.as_deref(), &lab.about, lab.loading, &props.on_action) }
                     { requests_panel(lab, &requests, &props.on_action) }
                     { P::panels(lab, &props.on_action) }
                     <LogPanel<P> lab={lab.clone()} on_action={props.on_action.clone()} />

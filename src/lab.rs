@@ -142,6 +142,12 @@ pub struct Lab<P: LabProtocol> {
     pub selected: Option<Selection>,
     /// The title of the named scenario this run was opened from, if any.
     pub title: Option<String>,
+    /// The metadata of the scenario this run was opened from (`description`, `watch`,
+    /// `expect`), which the scenario picker shows.
+    pub about: Rc<Map<String, Value>>,
+    /// The named scenario whose file the picker is fetching to replace this run, if
+    /// any: the run goes on meanwhile, and is replaced once the file arrives.
+    pub loading: Option<&'static faultlab_sim::scenario::catalog::ScenarioInfo>,
     /// True when the end-of-run checks ran on the head ([`Lab::finish`]): a failing
     /// chaos run opened at its end. Links keep it (`_finish`); a fork clears it.
     pub finished: bool,
@@ -162,6 +168,8 @@ impl<P: LabProtocol> Clone for Lab<P> {
             recipe: self.recipe.clone(),
             selected: self.selected,
             title: self.title.clone(),
+            about: Rc::clone(&self.about),
+            loading: self.loading,
             finished: self.finished,
             version: self.version,
         }
@@ -215,6 +223,7 @@ impl<P: LabProtocol> Lab<P> {
         };
         Ok(Lab {
             title,
+            about: Rc::new(sc.meta.clone()),
             ..Self::from_world(tab_name, recipe, world)
         })
     }
@@ -233,6 +242,8 @@ impl<P: LabProtocol> Lab<P> {
             recipe,
             selected: None,
             title: None,
+            about: Rc::default(),
+            loading: None,
             finished: false,
             version: 0,
         }

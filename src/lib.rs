@@ -12,6 +12,7 @@ pub mod components;
 pub mod hunt;
 pub mod lab;
 pub mod layout;
+pub mod named_scenario;
 pub mod num;
 pub mod plugin;
 pub mod raft_view;

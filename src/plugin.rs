@@ -121,12 +121,6 @@ pub trait LabProtocol: ScenarioProtocol {
     /// Client operations offered in the node panel.
     fn client_ops() -> &'static [OpSpec];
 
-    /// Named scenarios for the picker, as `faultlab-scenario/1` values (with `title`,
-    /// `description`, `watch` and `expect`). The protocol field is filled in by the tab.
-    fn scenarios() -> Vec<serde_json::Value> {
-        Vec::new()
-    }
-
     /// The node whose client form `C` opens, and the leader `R` restarts.
     fn leader(world: &World<Self>) -> Option<NodeId> {
         let _ = world;
@@ -176,46 +170,4 @@ impl LabProtocol for Demo {
             fields: &[],
         }]
     }
-
-    fn scenarios() -> Vec<serde_json::Value> {
-        vec![
-            serde_json::json!({
-                "format": "faultlab-scenario/1", "protocol": "demo", "seed": 7, "until_ms": 6000,
-                "title": "Duplicated pings",
-                "description": "The bus starts duplicating a third of all messages after one second.",
-                "watch": "Dashed copies of messages in flight; the banner when a ping arrives twice.",
-                "expect": "The no_duplicate_delivery invariant is violated within a few seconds.",
-                "steps": [{"at_ms": 1000, "duplicate_rate": 0.33}]
-            }),
-            serde_json::json!({
-                "format": "faultlab-scenario/1", "protocol": "demo", "seed": 3, "until_ms": 8000,
-                "title": "Partition, crash, heal",
-                "description": "Nodes 1 and 2 are cut off, node 4 crashes, then everything heals.",
-                "watch": "Messages across the cut die at the sender; node 4's durable ping count survives its restart.",
-                "expect": "After the heal and restart every node pings again.",
-                "steps": [
-                    {"at_ms": 1500, "partition": [["1", "2"], ["3", "4", "5"]]},
-                    {"at_ms": 2500, "crash": "4"},
-                    {"at_ms": 5000, "heal": true},
-                    {"at_ms": 5500, "restart": "4"}
-                ]
-            }),
-        ]
-    }
-}
-
-/// A protocol's shipped named scenarios (`(name, JSON text)`) as picker values; a file
-/// without a `title` is titled after its name.
-pub fn named_scenarios(files: Vec<(&'static str, &'static str)>) -> Vec<serde_json::Value> {
-    files
-        .into_iter()
-        .filter_map(|(name, text)| {
-            let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
-            if let serde_json::Value::Object(o) = &mut v {
-                o.entry("title")
-                    .or_insert_with(|| serde_json::Value::String(name.replace('-', " ")));
-            }
-            Some(v)
-        })
-        .collect()
 }

@@ -12,7 +12,6 @@
 use faultlab_sim::raft::{Command, Raft, RaftMsg, RaftTimer, Role, Track};
 use faultlab_sim::world::ArmedTimer;
 use faultlab_sim::{NodeId, RequestId, World};
-use serde_json::Value;
 use yew::{Callback, Html, Properties, component, html, use_effect_with, use_node_ref};
 
 use crate::components::protocol_view::ProtocolView;
@@ -195,10 +194,6 @@ impl LabProtocol for Raft {
 
     fn client_ops() -> &'static [OpSpec] {
         OPS
-    }
-
-    fn scenarios() -> Vec<Value> {
-        crate::plugin::named_scenarios(faultlab_sim::raft::scenarios::all())
     }
 
     fn leader(world: &World<Self>) -> Option<NodeId> {

@@ -10,7 +10,11 @@
 //!
 //! Opening a tour is two actions: [`TourAction::Start`] (or a link carrying a tour)
 //! marks it as loading, which the tour card shows and answers by fetching the file;
-//! [`TourAction::Loaded`] brings the text (or why it could not be had). A failed load
+//! [`TourAction::Loaded`] brings the text (or why it could not be had). A tour that
+//! names a scenario (`"scenario": "figure8"`) needs that scenario's file too, which the
+//! page's WebAssembly does not carry either: the card fetches it right after the tour's
+//! ([`TourFiles`]), so the tour opens in one step, as one with an inline scenario does.
+//! A failed load
 //! closes the tour with a notice naming the problem and leaves both runs as they were.
 //!
 //! A tour follows its run, not the other way round: any action that changes the run
@@ -77,8 +81,8 @@ pub fn entries() -> Vec<TourEntry> {
 pub enum TourAction {
     /// Start a tour by name (at its first stop, once its file has loaded).
     Start(String),
-    /// Tour `name`'s file arrived (its text), or could not be fetched (why).
-    Loaded(String, Result<String, String>),
+    /// Tour `name`'s files arrived (their texts), or could not be fetched (why).
+    Loaded(String, Result<TourFiles, String>),
     /// The next stop.
     Next,
     /// The previous stop.
@@ -89,6 +93,26 @@ pub enum TourAction {
     Restart,
     /// Close the tour; the run stays as it is.
     Exit,
+}
+
+/// A tour's file and, when it names a scenario, that scenario's file, as fetched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TourFiles {
+    /// The tour file's text.
+    pub tour: String,
+    /// The text of the named scenario it refers to, if it names one (else the scenario
+    /// is inline, or compiled in: native builds).
+    pub scenario: Option<String>,
+}
+
+impl From<String> for TourFiles {
+    /// A tour file alone (its scenario inline, or compiled in).
+    fn from(tour: String) -> Self {
+        TourFiles {
+            tour,
+            scenario: None,
+        }
+    }
 }
 
 /// The tour being taken.
@@ -178,8 +202,8 @@ pub fn reduce(s: &mut AppState, action: TourAction) -> Result<Option<String>, St
             };
             let t = t.clone();
             let loaded = text
-                .and_then(|text| {
-                    PinnedTour::parse(&name, &text)
+                .and_then(|files| {
+                    PinnedTour::parse_with(&name, &files.tour, files.scenario.as_deref())
                         .map_err(|e| format!("{} is not a valid tour: {e}", file_url(&name)))
                 })
                 .and_then(|p| {
@@ -373,12 +397,20 @@ mod tests {
         s.reduce(a)
     }
 
-    /// What the tour card does once a tour is loading: answer with the file.
+    /// What the tour card does once a tour is loading: answer with the file, and the
+    /// file of the named scenario it refers to.
     fn answer(s: Rc<AppState>, name: &str) -> Rc<AppState> {
-        let text = catalog::get(name).expect("listed").to_owned();
+        let tour = catalog::get(name).expect("listed").to_owned();
+        let protocol = catalog::info(name).expect("listed").protocol;
+        let scenario = PinnedTour::scenario_name(&tour).map(|n| {
+            faultlab_sim::scenario::catalog::text(protocol, &n)
+                .expect("a shipped scenario")
+                .to_owned()
+        });
+        let files = TourFiles { tour, scenario };
         dispatch(
             s,
-            Action::Tour(TourAction::Loaded(name.to_owned(), Ok(text))),
+            Action::Tour(TourAction::Loaded(name.to_owned(), Ok(files))),
         )
     }
 
@@ -514,7 +546,10 @@ mod tests {
             );
             let s = dispatch(
                 loading,
-                Action::Tour(TourAction::Loaded("raft-election".into(), answer)),
+                Action::Tour(TourAction::Loaded(
+                    "raft-election".into(),
+                    answer.map(TourFiles::from),
+                )),
             );
             let n = s.notice.clone().expect("a notice");
             assert!(n.error, "{}", n.text);

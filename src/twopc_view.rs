@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 
 use faultlab_sim::twopc::{DisplayState, Image, Rpc, TwoPc, TwoPcMsg, WalRecord};
 use faultlab_sim::{NodeId, World};
-use serde_json::Value;
 use yew::{Callback, Html, Properties, component, html};
 
 use crate::components::protocol_view::ProtocolView;
@@ -110,10 +109,6 @@ impl LabProtocol for TwoPc {
 
     fn client_ops() -> &'static [OpSpec] {
         OPS
-    }
-
-    fn scenarios() -> Vec<Value> {
-        crate::plugin::named_scenarios(faultlab_sim::twopc::scenarios::all())
     }
 
     fn leader(world: &World<Self>) -> Option<NodeId> {

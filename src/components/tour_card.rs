@@ -2,9 +2,10 @@
 //! Previous/Next/Exit, plus the stop's highlight (a node halo, an RPC's messages) as a
 //! small generated style sheet, so the cluster view needs no tour-specific code.
 //!
-//! While the tour's file loads, the card says so and fetches it (the one place the
-//! tours touch the network: a tour started from the menu and one opened by a link
-//! both show this card), then hands the text, or why there is none, to the reducer.
+//! While the tour's file loads, the card says so and fetches it, then the file of the
+//! named scenario it refers to, if any (the one place the tours touch the network: a
+//! tour started from the menu and one opened by a link both show this card), and hands
+//! the texts, or why there are none, to the reducer.
 //!
 //! It renders a [`TourRun`] and dispatches tour actions; it must not move the lab
 //! itself.
@@ -13,8 +14,11 @@ use yew::{Callback, Html, MouseEvent, Properties, component, html, use_effect_wi
 
 use super::parts::{Btn, button, send};
 
+use faultlab_sim::scenario::catalog;
+use faultlab_sim::tour::PinnedTour;
+
 use crate::state::Action;
-use crate::tour::{StopView, TourAction, TourRun, file_url};
+use crate::tour::{StopView, TourAction, TourFiles, TourRun, file_url};
 
 /// Props of [`TourCard`].
 #[derive(Properties, PartialEq)]
@@ -35,11 +39,12 @@ pub fn TourCard(props: &TourCardProps) -> Html {
         // Fetch the file while the tour loads. An answer that arrives after the tour
         // was closed or replaced is ignored by the reducer.
         let on_action = props.on_action.clone();
+        let protocol = t.tab.protocol();
         use_effect_with((t.name, t.is_loading()), move |&(name, loading)| {
             if loading {
                 yew::platform::spawn_local(async move {
-                    let text = crate::browser::fetch_text(&file_url(name)).await;
-                    on_action.emit(Action::Tour(TourAction::Loaded(name.to_owned(), text)));
+                    let files = fetch(name, protocol).await;
+                    on_action.emit(Action::Tour(TourAction::Loaded(name.to_owned(), files)));
                 });
             }
         });
@@ -198,6 +203,22 @@ fn highlight_css(stop: &StopView) -> String {
         css.push_str(" { stroke: var(--tour-ink); stroke-width: 3.5; }\n");
     }
     css
+}
+
+/// Fetch tour `name`'s file, then the file of the named scenario it refers to, if any
+/// (an unknown name is left for the reducer's parse to report).
+async fn fetch(name: &str, protocol: &str) -> Result<TourFiles, String> {
+    let tour = crate::browser::fetch_text(&file_url(name)).await?;
+    let info = PinnedTour::scenario_name(&tour).and_then(|n| catalog::info(protocol, &n));
+    let scenario = match info {
+        Some(info) => {
+            let url = crate::named_scenario::file_url(info);
+            let text = crate::browser::fetch_text(&url).await;
+            Some(text.map_err(|e| format!("its scenario {url}: {e}"))?)
+        }
+        None => None,
+    };
+    Ok(TourFiles { tour, scenario })
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //! world with every step scheduled. Every error names the field and, for steps, the
 //! step index: `steps[2].partition[1][0]: unknown node "9" (nodes: 1, 2, 3, 4, 5)`.
 
+pub mod catalog;
+
 use std::fmt;
 
 use serde_json::{Map, Value};

@@ -146,7 +146,7 @@ impl Tour {
     /// # Errors
     /// A [`ScenarioError`] naming the offending field.
     pub fn from_value(name: &str, value: &Value) -> Result<Tour, ScenarioError> {
-        let (head, items) = parse_head(value)?;
+        let (head, items) = parse_head(value, None)?;
         let stops = items
             .iter()
             .enumerate()
@@ -214,8 +214,13 @@ struct Head {
     violation: Option<String>,
 }
 
-/// Parse everything but the stops, and hand back the (non-empty) stop list.
-fn parse_head(value: &Value) -> Result<(Head, &Vec<Value>), ScenarioError> {
+/// Parse everything but the stops, and hand back the (non-empty) stop list. A named
+/// scenario is read from `named` (its text, fetched by the caller) when given, else
+/// from the compiled-in files ([`crate::scenario::catalog::text`]).
+fn parse_head<'v>(
+    value: &'v Value,
+    named: Option<&str>,
+) -> Result<(Head, &'v Vec<Value>), ScenarioError> {
     let obj = value
         .as_object()
         .ok_or_else(|| ScenarioError::new("", "a tour must be a JSON object"))?;
@@ -242,12 +247,14 @@ fn parse_head(value: &Value) -> Result<(Head, &Vec<Value>), ScenarioError> {
     let violation = optional_text(obj, "violation")?;
     let (scenario, scenario_name) = match obj.get("scenario") {
         Some(Value::String(n)) => {
-            let text = catalog::named_scenario(&protocol, n).ok_or_else(|| {
-                ScenarioError::new(
-                    "scenario",
-                    format!("no {protocol} scenario is called \"{n}\""),
-                )
-            })?;
+            let text = named
+                .or_else(|| crate::scenario::catalog::text(&protocol, n))
+                .ok_or_else(|| {
+                    ScenarioError::new(
+                        "scenario",
+                        format!("no {protocol} scenario is called \"{n}\""),
+                    )
+                })?;
             let sc = Scenario::parse(text).map_err(|e| e.under("scenario"))?;
             (sc, Some(n.clone()))
         }

@@ -1,10 +1,12 @@
 //! The named Raft scenarios shipped with faultlab (`crates/sim/scenarios/raft/`),
-//! compiled in so the page, the CLI and the tests share them. Each file carries its
+//! compiled in for native builds (the CLI, the tests and the explorer); the page lists
+//! them from [`crate::scenario::catalog`] and fetches a file when it is opened. Each file carries its
 //! own `title`, `description`, `watch` and `expect` metadata; `expect` is either
 //! `"no violations"` or `"violation: <invariant>[, <invariant>…]"`, which the tests
 //! assert (the listed invariants must fire; others may too).
 
-/// Every scenario: `(name, JSON text)`, by name.
+/// Every scenario: `(name, JSON text)`, by name. Native builds only.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn all() -> Vec<(&'static str, &'static str)> {
     vec![
         ("figure8", include_str!("../../scenarios/raft/figure8.json")),
@@ -55,7 +57,8 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// The scenario called `name`.
+/// The scenario called `name`. Native builds only.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn get(name: &str) -> Option<&'static str> {
     all()
         .into_iter()

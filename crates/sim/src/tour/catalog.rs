@@ -1,5 +1,4 @@
-//! The tours shipped with faultlab (`crates/sim/tours/*.json`), in teaching order, and
-//! the lookup of the named scenarios a tour may reference.
+//! The tours shipped with faultlab (`crates/sim/tours/*.json`), in teaching order.
 //!
 //! [`TOURS`] is what the tour menu lists without reading a file: each tour's name,
 //! protocol, title and summary, copied from its file (a test holds the copy to the
@@ -140,16 +139,6 @@ pub fn get(name: &str) -> Option<&'static str> {
         .into_iter()
         .find(|(n, _)| *n == name)
         .map(|(_, text)| text)
-}
-
-/// The text of `protocol`'s named scenario `name` (`crates/sim/scenarios/<protocol>/`).
-pub fn named_scenario(protocol: &str, name: &str) -> Option<&'static str> {
-    let all = match protocol {
-        "raft" => crate::raft::scenarios::all(),
-        "2pc" => crate::twopc::scenarios::all(),
-        _ => return None,
-    };
-    all.into_iter().find(|(n, _)| *n == name).map(|(_, t)| t)
 }
 
 // The texts (`all`) are compiled in for native builds only.

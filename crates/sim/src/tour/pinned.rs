@@ -51,9 +51,23 @@ impl PinnedTour {
     /// A [`ScenarioError`] naming the offending field, e.g. a stop without its stored
     /// `event` (`stops[2].event`).
     pub fn parse(name: &str, text: &str) -> Result<PinnedTour, ScenarioError> {
+        Self::parse_with(name, text, None)
+    }
+
+    /// [`PinnedTour::parse`], with the text of the named scenario the tour refers to
+    /// ([`PinnedTour::scenario_name`]) when the caller fetched it: the page's
+    /// WebAssembly carries the text of almost no named scenario.
+    ///
+    /// # Errors
+    /// As [`PinnedTour::parse`]; the named scenario's own errors under `scenario`.
+    pub fn parse_with(
+        name: &str,
+        text: &str,
+        named_scenario: Option<&str>,
+    ) -> Result<PinnedTour, ScenarioError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| ScenarioError::new("", format!("not valid JSON ({e})")))?;
-        let (head, items) = parse_head(&value)?;
+        let (head, items) = parse_head(&value, named_scenario)?;
         let stops = items
             .iter()
             .enumerate()
@@ -66,6 +80,13 @@ impl PinnedTour {
             scenario: head.scenario,
             stops,
         })
+    }
+
+    /// The named scenario a tour file refers to (`"scenario": "<name>"`), if it parses
+    /// and names one: what the page fetches before [`PinnedTour::parse_with`].
+    pub fn scenario_name(text: &str) -> Option<String> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        value.get("scenario")?.as_str().map(str::to_owned)
     }
 
     /// The scenario as a JSON value, titled for the lab (as [`super::Tour::scenario_value`]).

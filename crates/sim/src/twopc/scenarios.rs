@@ -1,13 +1,20 @@
-//! The named 2PC scenarios (`crates/sim/scenarios/2pc/*.json`), compiled in so the
-//! page and the CLI can offer them without a file system.
+//! The named 2PC scenarios (`crates/sim/scenarios/2pc/*.json`), compiled in for native
+//! builds (the CLI, the tests and the explorer). The page lists them from
+//! [`crate::scenario::catalog`] and fetches a file when it is opened, except the seed's
+//! demo ([`SEED_DEMO`]), which the 2PC tab starts on and so must have without waiting.
 
-/// Every named scenario: `(name, JSON text)`, in teaching order.
+/// The name of the scenario the page's 2PC tab starts on.
+pub const SEED_DEMO_NAME: &str = "seed-demo";
+
+/// The seed's own delete-2pc demo (every participant votes commit): compiled in on
+/// every target, since the page's 2PC tab starts on it.
+pub const SEED_DEMO: &str = include_str!("../../scenarios/2pc/seed-demo.json");
+
+/// Every named scenario: `(name, JSON text)`, in teaching order. Native builds only.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn all() -> Vec<(&'static str, &'static str)> {
     vec![
-        (
-            "seed-demo",
-            include_str!("../../scenarios/2pc/seed-demo.json"),
-        ),
+        (SEED_DEMO_NAME, SEED_DEMO),
         (
             "participant-lacks-picture",
             include_str!("../../scenarios/2pc/participant-lacks-picture.json"),
