@@ -5,8 +5,8 @@ use std::cell::Cell;
 
 use wasm_bindgen::JsCast;
 use yew::{
-    Callback, Html, component, html, use_callback, use_effect_with, use_mut_ref,
-    use_reducer, use_state,
+    Callback, Html, component, html, use_callback, use_effect_with, use_mut_ref, use_reducer,
+    use_state,
 };
 
 use crate::browser::{self, FrameLoop};

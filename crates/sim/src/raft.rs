@@ -100,6 +100,20 @@ impl Protocol for Raft {
 impl ScenarioProtocol for Raft {
     const DEFAULT_NODES: usize = 5;
 
+    fn parse_timer(value: &Value) -> Option<RaftTimer> {
+        // Matched against each timer's own serde form, so the two cannot drift.
+        const ALL: [RaftTimer; 6] = [
+            RaftTimer::Election,
+            RaftTimer::Heartbeat,
+            RaftTimer::ClientDeadline,
+            RaftTimer::ShadowElection,
+            RaftTimer::ShadowHeartbeat,
+            RaftTimer::ShadowClientDeadline,
+        ];
+        ALL.into_iter()
+            .find(|t| serde_json::to_value(t).is_ok_and(|v| v == *value))
+    }
+
     fn configure(
         mode: &str,
         nodes: usize,

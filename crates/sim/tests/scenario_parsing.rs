@@ -295,3 +295,50 @@ fn every_step_kind_exports_as_written() {
     let world = s.build::<faultlab_sim::raft::Raft>().expect("builds");
     assert_eq!(world.inputs().len(), s.steps.len());
 }
+
+#[test]
+fn fire_timers_read_by_hand_agree_with_serde() {
+    use faultlab_sim::id::NodeId;
+    use faultlab_sim::raft::{Raft, RaftTimer};
+    use faultlab_sim::scenario::ScenarioProtocol;
+    use faultlab_sim::twopc::TwoPc;
+    use faultlab_sim::twopc::ids::TxId;
+    use faultlab_sim::twopc::msg::TwoPcTimer;
+    for t in [
+        RaftTimer::Election,
+        RaftTimer::Heartbeat,
+        RaftTimer::ClientDeadline,
+        RaftTimer::ShadowElection,
+        RaftTimer::ShadowHeartbeat,
+        RaftTimer::ShadowClientDeadline,
+    ] {
+        let v = serde_json::to_value(t).expect("serialises");
+        assert_eq!(Raft::parse_timer(&v), Some(t), "{v}");
+        assert_eq!(serde_json::from_value::<RaftTimer>(v).ok(), Some(t));
+    }
+    for seq in [1, 7, u32::MAX] {
+        let tx = TxId {
+            coordinator: NodeId(3),
+            seq,
+        };
+        for t in [
+            TwoPcTimer::VoteTimeout(tx),
+            TwoPcTimer::DecisionRetry(tx),
+            TwoPcTimer::ReadyTimeout(tx),
+        ] {
+            let v = serde_json::to_value(t).expect("serialises");
+            assert_eq!(TwoPc::parse_timer(&v), Some(t), "{v}");
+        }
+    }
+    for bad in [
+        serde_json::json!("elections"),
+        serde_json::json!(3),
+        serde_json::json!({"VoteTimeout": {"coordinator": -1, "seq": 1}}),
+        serde_json::json!({"VoteTimeout": {"coordinator": 0}}),
+        serde_json::json!({"Timeout": {"coordinator": 0, "seq": 1}}),
+        serde_json::json!({"VoteTimeout": {"coordinator": 0, "seq": 1}, "ReadyTimeout": {}}),
+    ] {
+        assert_eq!(Raft::parse_timer(&bad), None, "{bad}");
+        assert_eq!(TwoPc::parse_timer(&bad), None, "{bad}");
+    }
+}

@@ -15,6 +15,8 @@ use crate::twopc::TwoPc;
 use crate::twopc::as_submitted::{BUGS, Bug, BugSet};
 use crate::twopc::client::{TwoPcRequest, TwoPcResponse};
 use crate::twopc::config::{MAX_NODES, MIN_NODES, Mode, TwoPcConfig};
+use crate::twopc::ids::TxId;
+use crate::twopc::msg::TwoPcTimer;
 use crate::world::World;
 
 const CONFIG_KEYS: &[&str] = &[
@@ -62,6 +64,26 @@ fn count(n: Option<u64>) -> Option<usize> {
 
 impl ScenarioProtocol for TwoPc {
     const DEFAULT_NODES: usize = 6;
+
+    fn parse_timer(value: &Value) -> Option<TwoPcTimer> {
+        // `{"<Variant>": {"coordinator": n, "seq": n}}`; the candidate is accepted only
+        // if it serialises back to exactly the value read, so the two cannot drift.
+        let (variant, tx) = value.as_object().filter(|o| o.len() == 1)?.iter().next()?;
+        let field = |k: &str| tx.get(k).and_then(Value::as_u64);
+        let tx = TxId {
+            coordinator: NodeId(u16::try_from(field("coordinator")?).ok()?),
+            seq: u32::try_from(field("seq")?).ok()?,
+        };
+        let timer = match variant.as_str() {
+            "VoteTimeout" => TwoPcTimer::VoteTimeout(tx),
+            "DecisionRetry" => TwoPcTimer::DecisionRetry(tx),
+            "ReadyTimeout" => TwoPcTimer::ReadyTimeout(tx),
+            _ => return None,
+        };
+        serde_json::to_value(timer)
+            .is_ok_and(|v| v == *value)
+            .then_some(timer)
+    }
 
     fn configure(
         mode: &str,
