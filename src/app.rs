@@ -126,9 +126,10 @@ pub fn App() -> Html {
                 Tab::Raft => state.raft.speed(),
                 Tab::TwoPc => state.twopc.speed(),
             };
-            // Every URL_REFRESH_MS of virtual time, but not more than once a second of
-            // real time (browsers throttle history updates).
-            let span = URL_REFRESH_MS.max(speed * 1_000.0);
+            // Every URL_REFRESH_MS of virtual time, but not more than once every five
+            // seconds of real time: browsers throttle history updates, and one costs a
+            // whole frame (about 17 ms in headless chromium).
+            let span = URL_REFRESH_MS.max(speed * 5_000.0);
             (state.active_inputs() as u64, (view / span) as u64)
         } else {
             (state.active_version(), u64::MAX)
