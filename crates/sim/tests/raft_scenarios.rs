@@ -1,5 +1,8 @@
 //! Every named Raft scenario runs and produces the outcome its `expect` states.
 
+// The named scenario files are embedded in native builds only (the page fetches them).
+#![cfg(not(target_arch = "wasm32"))]
+
 use faultlab_sim::log::render;
 use faultlab_sim::raft::{Raft, scenarios};
 use faultlab_sim::{Scenario, Tick, World};

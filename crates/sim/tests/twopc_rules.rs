@@ -4,6 +4,9 @@
 //! without a toggle were verified by deleting the rule's code temporarily (listed in
 //! the issue-5 report).
 
+// The named scenario files are embedded in native builds only (the page fetches them).
+#![cfg(not(target_arch = "wasm32"))]
+
 use faultlab_sim::twopc::{DisplayState, TwoPc, TwoPcNote, TwoPcRequest, TwoPcResponse, scenarios};
 use faultlab_sim::{EventKind, Input, Scenario, Tick, TraceEvent, World, log};
 

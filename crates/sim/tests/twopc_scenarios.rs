@@ -1,6 +1,9 @@
 //! Every named 2PC scenario does what its description claims, in textbook and in
 //! as-submitted mode.
 
+// The named scenario files are embedded in native builds only (the page fetches them).
+#![cfg(not(target_arch = "wasm32"))]
+
 use faultlab_sim::twopc::{DisplayState, TwoPc, TwoPcNote, scenarios};
 use faultlab_sim::{EventKind, LogLine, Scenario, ScenarioProtocol, Tick, TraceEvent, World, log};
 

@@ -186,7 +186,8 @@ impl<'de, T: Deserialize<'de> + Ord> Deserialize<'de> for SortedSet<T> {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use std::collections::BTreeSet;
 

@@ -26,7 +26,8 @@ pub fn sort_small_by<T>(v: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::sort_small_by_key;
     use proptest::prelude::*;
