@@ -273,17 +273,7 @@ impl Scenario {
     /// # Errors
     /// A [`ScenarioError`] naming the first offending field.
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            ScenarioError::new(
-                "",
-                format!(
-                    "not valid JSON (line {}, column {}): {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-        Self::from_value(&value)
+        Self::from_value(&parse_json(text)?)
     }
 
     /// Parse and check the shape of a scenario from a JSON value.
@@ -684,6 +674,21 @@ pub(crate) fn string_list(
             .collect(),
         Some(_) => Err(ScenarioError::new(key, list)),
     }
+}
+
+/// The JSON value of a scenario or tour file, or an error that says where the text
+/// stops being JSON.
+pub(crate) fn parse_json(text: &str) -> Result<Value, ScenarioError> {
+    serde_json::from_str(text).map_err(|e| {
+        ScenarioError::new(
+            "",
+            format!(
+                "not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
 }
 
 /// A node name as scenario and tour files write it: a non-empty string or a number.

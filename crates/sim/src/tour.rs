@@ -128,17 +128,7 @@ impl Tour {
     /// A [`ScenarioError`] naming the offending field (`stops[2].at.node`), including
     /// the referenced scenario's own errors under `scenario`.
     pub fn parse(name: &str, text: &str) -> Result<Tour, ScenarioError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            ScenarioError::new(
-                "",
-                format!(
-                    "not valid JSON (line {}, column {}): {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-        Self::from_value(name, &value)
+        Self::from_value(name, &crate::scenario::parse_json(text)?)
     }
 
     /// Parse a tour from a JSON value.

@@ -65,8 +65,7 @@ impl PinnedTour {
         text: &str,
         named_scenario: Option<&str>,
     ) -> Result<PinnedTour, ScenarioError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| ScenarioError::new("", format!("not valid JSON ({e})")))?;
+        let value = crate::scenario::parse_json(text)?;
         let (head, items) = parse_head(&value, named_scenario)?;
         let stops = items
             .iter()
