@@ -36,6 +36,11 @@ use crate::tour::TourAction;
 /// Real ms per frame the play loop gives the engine (the page's own work and the
 /// browser's style, layout and paint take the rest of a 16.7 ms frame).
 const ENGINE_MS: f64 = 4.0;
+/// A display frame (60 Hz), until the play loop has measured the real one.
+const FRAME_MS: f64 = 1000.0 / 60.0;
+/// The shortest frame interval believed (a 144 Hz display): two callbacks closer than
+/// this are a hiccup, not the display's rate.
+const FASTEST_FRAME_MS: f64 = 1000.0 / 144.0;
 /// The engine-event budget of the first frame, before the engine's speed is known.
 const FIRST_BUDGET: f64 = 500.0;
 /// While playing, the URL is refreshed this often (virtual ms) even without inputs.
@@ -79,9 +84,24 @@ pub fn App() -> Html {
                 // times so that a tick takes about ENGINE_MS. (A tick that ran fewer
                 // events than allowed was quicker, which only raises the budget.)
                 let budget = Cell::new(FIRST_BUDGET);
+                // The display's frame interval, estimated: it follows a shorter frame at
+                // once and a longer one slowly.
+                let interval = Cell::new(FRAME_MS);
                 FrameLoop::start(move || {
                     let t = browser::now_ms();
                     let dt = t - last.replace(t);
+                    let frame = interval.get();
+                    interval.set(if dt < frame {
+                        dt.max(FASTEST_FRAME_MS)
+                    } else {
+                        0.98 * frame + 0.02 * dt
+                    });
+                    // A late frame advances the run by at most one and a half frames'
+                    // worth: catching up in full would give the next frame more events
+                    // to run and more to draw, and make it late in turn (a page that
+                    // once falls behind would stay at half the frame rate). The run then
+                    // plays slower than asked until frames are on time again.
+                    let dt = dt.min(1.5 * interval.get());
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     d.dispatch(Action::TickWithin(dt, budget.get() as u64));
                     let took = (browser::now_ms() - t).max(0.1);

@@ -146,6 +146,26 @@ mod imp {
         out
     }
 
+    thread_local! {
+        /// The body of [`set_hooks`](super::set_hooks), compiled once.
+        static SET_HOOKS: js_sys::Function = js_sys::Function::new_with_args(
+            "g,s",
+            "const v=s?s.split(' '):[];let c=g.firstElementChild;\
+             for(let i=0;i<v.length;i+=2){\
+             if(!c)c=g.appendChild(document.createElementNS('http://www.w3.org/2000/svg','circle'));\
+             if(c._m!==v[i])c.setAttribute('data-msg',c._m=v[i]);\
+             if(c._r!==v[i+1])c.setAttribute('data-rpc',c._r=v[i+1]);\
+             c=c.nextElementSibling}\
+             while(c){const n=c.nextElementSibling;c.remove();c=n}",
+        );
+    }
+
+    pub(super) fn set_hooks(g: &web_sys::Element, pairs: &str) {
+        SET_HOOKS.with(|f| {
+            let _ = f.call2(&wasm_bindgen::JsValue::NULL, g, &pairs.into());
+        });
+    }
+
     pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
         let text = wasm_bindgen_futures::JsFuture::from(file.text())
             .await
@@ -202,6 +222,9 @@ mod imp {
         let _ = keep;
         String::new()
     }
+    pub(super) fn set_hooks(g: &web_sys::Element, pairs: &str) {
+        let _ = (g, pairs);
+    }
     #[allow(clippy::unused_async)]
     pub(super) async fn read_file(file: web_sys::File) -> Result<String, String> {
         let _ = file;
@@ -254,6 +277,20 @@ pub fn download_as(filename: &str, mime: &str, text: &str) -> Result<(), String>
 /// that must render without the page, such as an exported SVG).
 pub fn style_rules(keep: &dyn Fn(&str) -> bool) -> String {
     imp::style_rules(keep)
+}
+
+/// Make the children of `g` one `<circle data-msg data-rpc>` per pair of `pairs`
+/// (`"<id> <rpc> <id> <rpc> …"`), reusing the circles it has and writing only the
+/// attributes that change (each circle remembers what it was given in two expando
+/// properties, so nothing is read back from the DOM).
+///
+/// Why not Yew: these are the hooks of a playing dense bus (see `crate::bus`), a few
+/// hundred elements whose ids all change on every frame. Through Yew each attribute
+/// write is its own call into JavaScript with two strings to decode; here the frame
+/// is one call with one string. Yew renders `g` without children, so it never
+/// touches these.
+pub fn set_hooks(g: &web_sys::Element, pairs: &str) {
+    imp::set_hooks(g, pairs);
 }
 
 /// Read an uploaded file as text.

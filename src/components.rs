@@ -2,6 +2,7 @@
 //! value derived from one) and dispatches [`crate::state::Action`]s; geometry and
 //! formatting live in [`crate::layout`], state changes in [`crate::state`].
 
+pub mod bus_canvas;
 pub mod cluster;
 pub mod controls;
 pub mod help;

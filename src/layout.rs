@@ -71,12 +71,22 @@ pub fn cut_sides(a: Point, b: Point, positions: &[Point]) -> Option<(Vec<usize>,
 /// `0 0 VIEW VIEW` with `preserveAspectRatio="xMidYMid meet"` in the box at
 /// (`left`, `top`) of `width` × `height` pixels.
 pub fn view_point(client: (f64, f64), left: f64, top: f64, width: f64, height: f64) -> Point {
-    let scale = (width.min(height) / VIEW).max(1e-9);
-    let (ox, oy) = ((width - VIEW * scale) / 2.0, (height - VIEW * scale) / 2.0);
+    let (scale, ox, oy) = view_fit(width, height);
     Point {
         x: (client.0 - left - ox) / scale,
         y: (client.1 - top - oy) / scale,
     }
+}
+
+/// Where the square view sits in a `width` x `height` box (`preserveAspectRatio`
+/// `xMidYMid meet`): its scale, and the offsets of its left and top edges.
+pub fn view_fit(width: f64, height: f64) -> (f64, f64, f64) {
+    let scale = (width.min(height) / VIEW).max(1e-9);
+    (
+        scale,
+        (width - VIEW * scale) / 2.0,
+        (height - VIEW * scale) / 2.0,
+    )
 }
 
 /// The ring's radius for `n` nodes: larger rings for more nodes, always inside the view.

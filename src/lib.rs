@@ -8,6 +8,7 @@
 pub mod app;
 pub mod bench;
 pub mod browser;
+pub mod bus;
 pub mod components;
 pub mod hunt;
 pub mod lab;

@@ -11,10 +11,11 @@ use faultlab_sim::{DropReason, EventKind, Message, MsgId, NodeId, RequestId};
 use wasm_bindgen::JsCast;
 use yew::{
     Callback, Html, KeyboardEvent, MouseEvent, NodeRef, PointerEvent, UseStateHandle, classes,
-    component, html, use_mut_ref, use_node_ref, use_state,
+    component, html, use_effect, use_mut_ref, use_node_ref, use_state,
 };
 
 use super::LabProps;
+use super::bus_canvas::BusCanvas;
 use crate::lab::{Fault, Selection};
 use crate::layout::{
     Point, VIEW, arc_path, convex_hull, cut_sides, flight_progress, message_ends, message_position,
@@ -147,6 +148,8 @@ struct ClusterModel {
     drops: Vec<DropMark>,
     selected: Option<Selection>,
     now: f64,
+    /// Whether the run plays (a dense bus is then drawn as one path per kind).
+    playing: bool,
 }
 
 /// The SVG cluster view of a lab.
@@ -194,6 +197,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
         drops,
         selected: lab.selected,
         now,
+        playing: lab.playing,
     });
     let lanes = use_mut_ref(Lanes::default);
     model.order = if model.msgs.len() > DENSE_AT {
@@ -209,7 +213,56 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
         handlers: cut_handlers(&cut, &svg, model.names.len(), &props.on_action),
         svg,
     };
-    render(&model, &props.on_action, &gesture)
+    // A playing dense bus is drawn on a canvas over the view (see `crate::bus`): the
+    // render below places the dots and lists the hooks, and this effect paints the dots
+    // and writes the hooks once the DOM is written.
+    let bus = Bus {
+        frame: use_mut_ref(BusFrame::default),
+        hooks: use_node_ref(),
+    };
+    let canvas = use_node_ref();
+    {
+        let painter = use_mut_ref(BusCanvas::default);
+        let (canvas, frame, hooks) = (canvas.clone(), bus.frame.clone(), bus.hooks.clone());
+        use_effect(move || {
+            let mut frame = frame.borrow_mut();
+            // Hooks first: the painter reads the layout, which is then up to date for
+            // the rest of the frame.
+            if let Some(g) = hooks.cast::<web_sys::Element>()
+                && (frame.hooks_shown || !frame.hooks.is_empty())
+            {
+                crate::browser::set_hooks(&g, &frame.hooks);
+                frame.hooks_shown = !frame.hooks.is_empty();
+            }
+            if let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                painter.borrow_mut().paint(&c, &frame.dots);
+            }
+        });
+    }
+    let playing_bus = model.playing && model.msgs.len() > DENSE_AT;
+    html! {
+        <>
+            { render(&model, &props.on_action, &gesture, &bus) }
+            <canvas class="cluster__bus" ref={canvas} hidden={!playing_bus} aria-hidden="true" />
+        </>
+    }
+}
+
+/// A playing dense bus: what the cluster view's effect draws, and the hooks' element.
+struct Bus {
+    frame: std::rc::Rc<std::cell::RefCell<BusFrame>>,
+    hooks: NodeRef,
+}
+
+/// What a playing dense bus shows this frame.
+#[derive(Default)]
+struct BusFrame {
+    /// The dots (also what a click on the bus is picked from).
+    dots: Vec<crate::bus::Dot>,
+    /// Every message's hook, for [`crate::browser::set_hooks`].
+    hooks: String,
+    /// Whether the hooks' element has children.
+    hooks_shown: bool,
 }
 
 /// The cut being drawn, and the pointer handlers that draw it.
@@ -228,17 +281,7 @@ fn cut_handlers(
 ) -> [Callback<PointerEvent>; 3] {
     let at = {
         let svg = svg.clone();
-        move |e: &PointerEvent| {
-            let el = svg.cast::<web_sys::Element>()?;
-            let r = el.get_bounding_client_rect();
-            Some(view_point(
-                (f64::from(e.client_x()), f64::from(e.client_y())),
-                r.left(),
-                r.top(),
-                r.width(),
-                r.height(),
-            ))
-        }
+        move |e: &PointerEvent| svg_point(&svg, e)
     };
     let down = {
         let (cut, at) = (cut.clone(), at.clone());
@@ -286,8 +329,65 @@ fn cut_handlers(
     [down, moved, up]
 }
 
+/// Where a mouse or pointer event happened, in the coordinates of the view.
+fn svg_point(svg: &NodeRef, e: &MouseEvent) -> Option<Point> {
+    let el = svg.cast::<web_sys::Element>()?;
+    let r = el.get_bounding_client_rect();
+    Some(view_point(
+        (f64::from(e.client_x()), f64::from(e.client_y())),
+        r.left(),
+        r.top(),
+        r.width(),
+        r.height(),
+    ))
+}
+
+/// Where message `env`'s dot is at `now`.
+fn dot_point(env: &MsgDraw, pos: &[Point], r: f64, now: f64) -> Point {
+    let (from, to) = (pos[env.from.index()], pos[env.to.index()]);
+    let t = flight_progress(env.sent_at, env.deliver_at, now);
+    if env.from == env.to {
+        self_message_position(from, r, t)
+    } else {
+        message_position(from, to, r, t)
+    }
+}
+
+/// Place the dots of a playing dense bus (see [`crate::bus`]) and list its messages'
+/// hooks; on any other frame, empty both. The selected message is left out: it is drawn
+/// as its own element.
+fn place_bus(model: &ClusterModel, pos: &[Point], r: f64, playing_bus: bool, bus: &Bus) {
+    use std::fmt::Write as _;
+    let mut frame = bus.frame.borrow_mut();
+    frame.dots.clear();
+    frame.hooks.clear();
+    if !playing_bus {
+        return;
+    }
+    let BusFrame { dots, hooks, .. } = &mut *frame;
+    for env in model.order.iter().map(|&i| &model.msgs[i]) {
+        if model.selected == Some(Selection::Message(env.id)) {
+            continue;
+        }
+        dots.push(crate::bus::Dot {
+            id: env.id,
+            at: dot_point(env, pos, r, model.now),
+            kind: crate::bus::kind(env.slot, env.reply),
+        });
+        if !hooks.is_empty() {
+            hooks.push(' ');
+        }
+        let _ = write!(hooks, "{} {}", env.id.0, env.rpc);
+    }
+}
+
 /// The cluster's SVG.
-fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGesture) -> Html {
+fn render(
+    model: &ClusterModel,
+    on_action: &Callback<Action>,
+    gesture: &CutGesture,
+    bus: &Bus,
+) -> Html {
     let now = model.now;
     let select = |sel: Selection| {
         let cb = on_action.clone();
@@ -430,9 +530,13 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
         // With many messages in flight each is drawn as one dot (no trail, arrow or
         // glyph, not focusable one by one): a busy bus stays at the frame rate.
         let dense = model.msgs.len() > DENSE_AT;
+        place_bus(model, &pos, r, dense && model.playing, bus);
         let messages = model
             .order
             .iter()
+            .filter(|&&i| {
+                !(dense && model.playing) || selected == Some(Selection::Message(model.msgs[i].id))
+            })
             .map(|&i| {
                 let env = &model.msgs[i];
                 let from = pos[env.from.index()];
@@ -539,9 +643,19 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
                 }
             })
         };
+        // A click on empty space deselects, unless it lands on a dot of a playing dense
+        // bus (drawn on the canvas over the view, which lets clicks through): that
+        // selects the message under the pointer.
         let deselect = {
             let cb = on_action.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(Action::Lab(LabAction::Select(None))))
+            let (svg, frame) = (gesture.svg.clone(), bus.frame.clone());
+            Callback::from(move |e: MouseEvent| {
+                let picked =
+                    svg_point(&svg, &e).and_then(|at| crate::bus::pick(&frame.borrow().dots, at));
+                cb.emit(Action::Lab(LabAction::Select(
+                    picked.map(Selection::Message),
+                )));
+            })
         };
         html! {
             <svg class={classes!("cluster", gesture.line.is_some().then_some("cluster--cutting"))}
@@ -555,6 +669,7 @@ fn render(model: &ClusterModel, on_action: &Callback<Action>, gesture: &CutGestu
                 <g class="cluster__nodes">{ nodes }</g>
                 <g class="cluster__drops">{ drop_marks }</g>
                 <g class="cluster__msgs" onclick={on_msg_click} onkeydown={on_msg_key}>{ messages }</g>
+                <g class="cluster__hooks" display="none" aria-hidden="true" ref={bus.hooks.clone()} />
                 { cut_line }
             </svg>
         }
