@@ -167,3 +167,40 @@ test('ui: tabs keep their own runs', async ({ page, url }) => {
   await page.getByRole('tab', { name: '2PC', exact: true }).click();
   assert.equal(await eventNo(page), twopc + 1);
 });
+
+test('ui: a busy bus plays on a canvas, keeps its hooks, and a click on a dot selects that message', async ({ page, url }) => {
+  // 9 nodes, heartbeats every 40 ms, 400-800 ms latency: a few hundred messages in flight.
+  const busy = { format: 'faultlab-scenario/1', protocol: 'raft', seed: 1, nodes: 9, until_ms: 1, config: { heartbeat_ms: 40 }, steps: [{ at_ms: 0, latency_ms: [400, 800] }] };
+  await gotoApp(page, `${url}#s=${Buffer.from(JSON.stringify(busy)).toString('base64url')}`);
+  await waitFor(page, '[data-node="9"]');
+  await page.locator('input[aria-label=Speed]').fill('0');
+  if (await button(page, 'Play').count()) await clickButton(page, 'Play');
+  await waitUntil(async () => (await count(page, '.cluster__hooks [data-msg]')) >= 100, { timeout: 30_000, message: 'a busy bus' });
+  // While it plays: every message in flight keeps its hook, the dots are on the canvas.
+  assert.equal(await count(page, '.cluster__msgs [data-msg]'), 0);
+  assert.ok(await page.locator('canvas.cluster__bus').isVisible());
+  const rpcs = await page.evaluate(() => [...document.querySelectorAll('.cluster__hooks [data-msg]')].map((m) => m.dataset.rpc));
+  assert.ok(rpcs.every((r) => ['AppendEntries', 'RequestVote'].includes(r)), rpcs.join());
+  // A dot on the canvas: the centre of a painted pixel run, in page coordinates.
+  const at = await page.evaluate(() => {
+    const c = document.querySelector('canvas.cluster__bus');
+    const { data, width, height } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const lit = (x, y) => data[(y * width + x) * 4 + 3] > 200;
+    const r = c.getBoundingClientRect();
+    for (let y = 4; y < height - 4; y++)
+      for (let x = 4; x < width - 4; x++)
+        if (lit(x, y) && lit(x - 3, y) && lit(x + 3, y) && lit(x, y - 3) && lit(x, y + 3))
+          return { x: r.left + (x * r.width) / width, y: r.top + (y * r.height) / height };
+    return null;
+  });
+  assert.ok(at, 'a dot is painted');
+  await page.mouse.click(at.x, at.y);
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match((await dialog.getAttribute('aria-label')) ?? '', /^Message \d+/);
+  // Paused, each dot is its own element again and the canvas is hidden.
+  await pause(page);
+  await waitUntil(async () => (await count(page, '.cluster__msgs [data-msg]')) >= 65, { message: 'dots as elements' });
+  assert.equal(await count(page, '.cluster__hooks [data-msg]'), 0);
+  assert.equal(await page.locator('canvas.cluster__bus').isVisible(), false);
+});

@@ -51,6 +51,7 @@ fn transport<P: LabProtocol>(lab: &Lab<P>) -> Transport {
         playing: lab.playing,
         cursor: lab.cursor(),
         head: lab.head_events(),
+        first: lab.first_event(),
         view_ms: lab.view_ms(),
         speed_log: lab.speed_log,
         seed: lab.recipe.seed,

@@ -24,6 +24,12 @@ use crate::plugin::LabProtocol;
 /// How many events "step to the next delivery" looks ahead before giving up.
 const MAX_STEP_SEARCH: u64 = 100_000;
 /// The longest real frame the play loop honours (a background tab resumes gently).
+/// Trace entries a tab keeps at most: past that the oldest events are forgotten and
+/// the timeline starts later (`History::retain_trace`). About 150 MB of wasm memory;
+/// at full speed on a busy bus that is the last ten seconds or so of real time, and
+/// at 1x most of an hour. Without a bound a run left playing at full speed filled
+/// wasm32's 4 GB in about two minutes.
+pub const TRACE_RETAIN: usize = 600_000;
 const MAX_FRAME_MS: f64 = 100.0;
 /// The default speed: a quarter of real time, log10.
 pub const DEFAULT_SPEED_LOG: f64 = -0.602_059_991_327_962_4;
@@ -229,7 +235,8 @@ impl<P: LabProtocol> Lab<P> {
     }
 
     fn from_world(tab_name: &'static str, recipe: Recipe, world: World<P>) -> Self {
-        let history = History::new(world);
+        let mut history = History::new(world);
+        history.retain_trace(TRACE_RETAIN);
         let cursor = history.len();
         Lab {
             tab_name,
@@ -259,6 +266,16 @@ impl<P: LabProtocol> Lab<P> {
     /// The newest event of the run.
     pub fn head_events(&self) -> u64 {
         self.history.borrow().len()
+    }
+
+    /// Keep at most about `entries` trace entries (the tab default is [`TRACE_RETAIN`]).
+    pub fn retain_trace(&self, entries: usize) {
+        self.history.borrow_mut().retain_trace(entries);
+    }
+
+    /// The oldest event that can still be viewed (see [`TRACE_RETAIN`]).
+    pub fn first_event(&self) -> u64 {
+        self.history.borrow().first_event()
     }
 
     /// Whether `other` records the same run (the same history, perhaps viewed or
@@ -389,6 +406,7 @@ impl<P: LabProtocol> Lab<P> {
     }
 
     fn show_past(&mut self, n: u64) {
+        let n = n.max(self.first_event());
         let world = self.history.borrow().world_at(n);
         self.cursor = n;
         self.past = Some(Rc::new(world));
@@ -427,7 +445,7 @@ impl<P: LabProtocol> Lab<P> {
     /// One event back. Pauses.
     pub fn step_back(&mut self) {
         self.playing = false;
-        if self.cursor > 0 {
+        if self.cursor > self.first_event() {
             self.seek(self.cursor - 1);
         }
     }
@@ -677,6 +695,34 @@ mod tests {
             fresh.run_to_event(target);
             assert_eq!(fingerprint(&l), fingerprint(&fresh), "event {target}");
         }
+    }
+
+    #[test]
+    fn a_long_run_forgets_its_oldest_events_and_the_timeline_starts_after_them() {
+        let mut l = lab();
+        l.retain_trace(2_000);
+        let mut t = 0;
+        while l.first_event() == 0 && t < 3_600_000 {
+            t += 10_000;
+            l.run_to_time(t);
+        }
+        let first = l.first_event();
+        assert!(first > 0, "an hour of a run is far more than 2,000 entries");
+        assert!(l.with_run_trace(<[_]>::len) < 4_000);
+        // Seeking before it shows it; stepping back stops at it.
+        l.seek(0);
+        assert_eq!(l.cursor(), first);
+        let at_first = fingerprint(&l);
+        l.step_back();
+        assert_eq!(l.cursor(), first);
+        assert_eq!(fingerprint(&l), at_first);
+        // What is kept is exactly what a full replay shows.
+        let mut fresh = lab();
+        fresh.run_to_event(first);
+        assert_eq!(at_first, fingerprint(&fresh));
+        l.seek(first + 5);
+        fresh.run_to_event(first + 5);
+        assert_eq!(fingerprint(&l), fingerprint(&fresh));
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct Transport {
     pub cursor: u64,
     /// The newest event.
     pub head: u64,
+    /// The oldest event that can still be viewed (older ones were forgotten).
+    pub first: u64,
     /// Virtual time viewed, ms.
     pub view_ms: f64,
     /// Speed, log10.
@@ -130,7 +132,7 @@ pub fn ControlBar(props: &ControlProps) -> Html {
                 </button>
             </div>
             <div class="controls__timeline">
-                <input type="range" class="timeline" aria-label="Timeline" min="0"
+                <input type="range" class="timeline" aria-label="Timeline" min={t.first.to_string()}
                     max={t.head.to_string()} value={t.cursor.to_string()} step="1" oninput={on_timeline} />
                 { timeline_marks(t) }
                 <div class="readout" aria-live="off">
@@ -142,6 +144,12 @@ pub fn ControlBar(props: &ControlProps) -> Html {
                     </span>
                     if t.cursor < t.head {
                         <span class="readout__badge" title="Viewing the past: an action here forks the run">{ "past" }</span>
+                    }
+                    if t.first > 0 {
+                        <span class="readout__item muted" data-testid="first-event"
+                            title="A long run keeps only its newest events (to bound memory): the timeline starts here. The run's link still replays it all.">
+                            { format!("kept from {}", t.first) }
+                        </span>
                     }
                 </div>
             </div>
@@ -169,14 +177,14 @@ pub fn ControlBar(props: &ControlProps) -> Html {
 /// A tick over the timeline at each violation's event (red, with the invariant as its
 /// tooltip), so the user sees where the run breaks before scrubbing to it.
 fn timeline_marks(t: &Transport) -> Html {
-    if t.marks.is_empty() || t.head == 0 {
+    if t.marks.is_empty() || t.head <= t.first {
         return Html::default();
     }
     html! {
         <div class="timeline-marks" aria-hidden="true">
             { for t.marks.iter().map(|(event, inv)| {
                 #[allow(clippy::cast_precision_loss)]
-                let f = (*event).min(t.head) as f64 / t.head as f64;
+                let f = ((*event).clamp(t.first, t.head) - t.first) as f64 / (t.head - t.first) as f64;
                 html! {
                     <span class="timeline-mark" key={inv.clone()} data-event={event.to_string()} title={format!("{inv} (event {event})")}
                         style={format!("--at: {}", fixed(f, 5))} />

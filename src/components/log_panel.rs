@@ -16,8 +16,11 @@ use super::LabProps;
 use crate::layout::time_label;
 use crate::plugin::LabProtocol;
 
-/// How many trace entries are rendered at a time, walking back from the cursor.
+/// How many trace entries are rendered at a time, walking back from the cursor (fewer
+/// while playing: a refresh then wants only the newest few dozen lines, and formatting
+/// lines that are thrown away was most of its cost).
 const CHUNK: usize = 400;
+const CHUNK_PLAYING: usize = 100;
 /// The furthest back (in trace entries) the panel looks for lines that pass the filters.
 const TRACE_WINDOW: usize = 8_000;
 /// Lines shown at most (the newest ones that pass the filters).
@@ -60,10 +63,10 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
         (*rpc_filter).clone(),
     );
     let lines = use_memo(key, |(_, playing, _, _, node_filter, rpc_filter)| {
-        let max_lines = if *playing {
-            MAX_LINES_PLAYING
+        let (max_lines, chunk) = if *playing {
+            (MAX_LINES_PLAYING, CHUNK_PLAYING)
         } else {
-            MAX_LINES
+            (MAX_LINES, CHUNK)
         };
         lab.with_world(|w| {
             lab.with_trace(|trace| {
@@ -76,7 +79,7 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 let mut out: Vec<LogLine> = Vec::new();
                 let mut end = trace.len();
                 while end > 0 && out.len() < max_lines && trace.len() - end < TRACE_WINDOW {
-                    let start = end.saturating_sub(CHUNK);
+                    let start = end.saturating_sub(chunk);
                     let mut chunk = log::render::<P>(w.config(), &trace[start..end]);
                     chunk.retain(|l| keep(l));
                     chunk.append(&mut out);
@@ -187,19 +190,28 @@ fn LogLines(props: &LogLinesProps) -> Html {
     html! {
         { for props.lines.iter().enumerate().map(|(i, l)| {
             let current = l.event == props.cursor;
-            // Keyed by event and position within it, so that a window that slides by a
-            // few lines (a step, a refresh) moves a few DOM nodes instead of rewriting
-            // every line.
+            // Keyed by event and position within it (when paused), so that a window
+            // that slides by a few lines (a step) moves a few DOM nodes instead of
+            // rewriting every line.
             let nth = props.lines[..i].iter().rev().take_while(|p| p.event == l.event).count();
             let name = props.names.get(l.node.index()).cloned().unwrap_or_default();
-            html! {
-                <li key={format!("{}.{nth}", l.event)} class={if current { "log__line log__line--current" } else { "log__line" }}
+            let mut line = html! {
+                <li class={if current { "log__line log__line--current" } else { "log__line" }}
                     data-event={l.event.to_string()} data-log-node={name.clone()}>
                     <span class="log__time">{ time_label(ms(l.at.as_ms())) }</span>
                     <span class={format!("log__node node-chip node-chip--{}", l.node.0 % 9)}>{ name }</span>
                     <span class="log__text">{ l.text.clone() }</span>
                 </li>
+            };
+            // While playing (no line is current) each refresh shows new lines: the same
+            // elements then take the new text, unkeyed, which costs a third of
+            // replacing them all.
+            if props.cursor != u64::MAX
+                && let Html::VTag(tag) = &mut line
+            {
+                Rc::make_mut(tag).key = Some(format!("{}.{nth}", l.event).into());
             }
+            line
         }) }
     }
 }

@@ -125,3 +125,69 @@ fn truncate_then_fork_continues_from_the_cursor() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// A history that keeps only the newest part of its trace shows exactly what a full
+    /// history shows for every event it kept, never grows past its limit by more than a
+    /// few checkpoint intervals, and forks from a kept event just as a full one does.
+    #[test]
+    fn a_bounded_history_agrees_with_a_full_one_on_what_it_kept(seed in 0u64..1_000, inputs in prop::collection::vec(input_strategy(), 0..8), probes in prop::collection::vec(0u64..1_000_000, 1..8), interval in 8u64..128, limit in 200usize..3_000) {
+        let make = || World::<Demo>::new(Seed(seed), DemoConfig::default(), NetConfig { latency_min: Ticks(5), latency_max: Ticks(80), ..NetConfig::default() });
+        let mut sorted = inputs.clone();
+        sorted.sort_by_key(|i| i.0);
+        let mut full = History::with_interval(make(), interval);
+        let mut kept = History::with_interval(make(), interval);
+        kept.retain_trace(limit);
+        let mut most = 0;
+        for (at, kind, a, b) in &sorted {
+            for h in [&mut full, &mut kept] {
+                h.run_until(Tick(*at));
+            }
+            let input = to_input(*kind, *a, *b, full.head().in_flight().next().map_or(0, |e| e.id.0));
+            full.apply(input.clone());
+            kept.apply(input);
+            most = most.max(kept.trace().len());
+        }
+        // Run on until the full trace is several times the limit.
+        let mut t = 10_000;
+        while full.trace().len() < 4 * limit && t < 10_000_000 {
+            t += 500;
+            full.run_until(Tick(t));
+            kept.run_until(Tick(t));
+            most = most.max(kept.trace().len());
+        }
+        prop_assert_eq!(full.len(), kept.len());
+        prop_assert_eq!(fingerprint(full.head()), fingerprint(kept.head()));
+        let first = kept.first_event();
+        prop_assert!(first > 0, "a trace of {} entries is over the limit of {}", full.trace().len(), limit);
+        // Bounded: the limit, plus what a few checkpoint intervals and one input add.
+        let per_event = full.trace().len() / usize::try_from(full.len()).unwrap_or(1).max(1) + 1;
+        let slack = 6 * usize::try_from(interval).unwrap_or(0) * per_event * 4;
+        prop_assert!(most <= limit + slack, "{} entries kept, limit {}", most, limit);
+        let offset = usize::try_from(kept.trace()[0].index).unwrap_or(0);
+        for p in probes {
+            let n = first + p % (kept.len() - first + 1);
+            prop_assert_eq!(fingerprint(&kept.world_at(n)), fingerprint(&full.world_at(n)));
+            prop_assert_eq!(digest(kept.trace_until(n)), digest(&full.trace_until(n)[offset..]));
+            prop_assert_eq!(digest(kept.events_of(n)), digest(full.events_of(n)));
+        }
+        // Before the oldest event kept: the oldest event kept, and nothing of the trace.
+        if first > 0 {
+            prop_assert_eq!(fingerprint(&kept.world_at(first - 1)), fingerprint(&kept.world_at(first)));
+            prop_assert!(kept.events_of(first - 1).is_empty());
+            prop_assert!(kept.trace_until(first - 1).is_empty());
+        }
+        // A fork from a kept event continues exactly as the full history's fork.
+        let at = first + (kept.len() - first) / 2;
+        full.truncate(at);
+        kept.truncate(at);
+        full.apply(Input::Crash(NodeId(2)));
+        kept.apply(Input::Crash(NodeId(2)));
+        full.run_until(Tick(t + 5_000));
+        kept.run_until(Tick(t + 5_000));
+        prop_assert_eq!(fingerprint(full.head()), fingerprint(kept.head()));
+        let offset = usize::try_from(kept.trace()[0].index).unwrap_or(0);
+        prop_assert_eq!(digest(kept.trace()), digest(&full.trace()[offset..]));
+    }
+}
