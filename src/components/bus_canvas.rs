@@ -19,6 +19,8 @@ pub struct BusCanvas {
     colours: Vec<String>,
     /// Whether the canvas holds anything (so that an idle one is cleared only once).
     dirty: bool,
+    /// The dots' centres by kind, kept between frames to reuse their memory.
+    kinds: Vec<Vec<Point>>,
 }
 
 impl BusCanvas {
@@ -55,11 +57,14 @@ impl BusCanvas {
         }
         let (scale, ox, oy) = view_fit(w, h);
         let _ = ctx.set_transform(dpr * scale, 0.0, 0.0, dpr * scale, dpr * ox, dpr * oy);
-        let mut kinds = vec![Vec::new(); KINDS];
-        for d in dots {
-            kinds[usize::from(d.kind) % KINDS].push(d.at);
+        self.kinds.resize_with(KINDS, Vec::new);
+        for centres in &mut self.kinds {
+            centres.clear();
         }
-        for (kind, centres) in (0u8..).zip(&kinds) {
+        for d in dots {
+            self.kinds[usize::from(d.kind) % KINDS].push(d.at);
+        }
+        for (kind, centres) in (0u8..).zip(&self.kinds) {
             if centres.is_empty() {
                 continue;
             }

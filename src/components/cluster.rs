@@ -148,8 +148,20 @@ struct ClusterModel {
     drops: Vec<DropMark>,
     selected: Option<Selection>,
     now: f64,
-    /// Whether the run plays (a dense bus is then drawn as one path per kind).
+    /// Whether the run plays (a dense bus is then painted on the canvas).
     playing: bool,
+}
+
+impl ClusterModel {
+    /// Whether each message is drawn as a single dot.
+    fn dense(&self) -> bool {
+        self.msgs.len() > DENSE_AT
+    }
+
+    /// Whether the dots are painted on the canvas (a dense bus, playing).
+    fn playing_bus(&self) -> bool {
+        self.playing && self.dense()
+    }
 }
 
 /// The SVG cluster view of a lab.
@@ -200,7 +212,7 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
         playing: lab.playing,
     });
     let lanes = use_mut_ref(Lanes::default);
-    model.order = if model.msgs.len() > DENSE_AT {
+    model.order = if model.dense() {
         lanes.borrow_mut().assign(&mut model.msgs)
     } else {
         lanes.borrow_mut().clear();
@@ -239,11 +251,10 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
             }
         });
     }
-    let playing_bus = model.playing && model.msgs.len() > DENSE_AT;
     html! {
         <>
             { render(&model, &props.on_action, &gesture, &bus) }
-            <canvas class="cluster__bus" ref={canvas} hidden={!playing_bus} aria-hidden="true" />
+            <canvas class="cluster__bus" ref={canvas} hidden={!model.playing_bus()} aria-hidden="true" />
         </>
     }
 }
@@ -356,12 +367,12 @@ fn dot_point(env: &MsgDraw, pos: &[Point], r: f64, now: f64) -> Point {
 /// Place the dots of a playing dense bus (see [`crate::bus`]) and list its messages'
 /// hooks; on any other frame, empty both. The selected message is left out: it is drawn
 /// as its own element.
-fn place_bus(model: &ClusterModel, pos: &[Point], r: f64, playing_bus: bool, bus: &Bus) {
+fn place_bus(model: &ClusterModel, pos: &[Point], r: f64, bus: &Bus) {
     use std::fmt::Write as _;
     let mut frame = bus.frame.borrow_mut();
     frame.dots.clear();
     frame.hooks.clear();
-    if !playing_bus {
+    if !model.playing_bus() {
         return;
     }
     let BusFrame { dots, hooks, .. } = &mut *frame;
@@ -529,13 +540,13 @@ fn render(
 
         // With many messages in flight each is drawn as one dot (no trail, arrow or
         // glyph, not focusable one by one): a busy bus stays at the frame rate.
-        let dense = model.msgs.len() > DENSE_AT;
-        place_bus(model, &pos, r, dense && model.playing, bus);
+        let dense = model.dense();
+        place_bus(model, &pos, r, bus);
         let messages = model
             .order
             .iter()
             .filter(|&&i| {
-                !(dense && model.playing) || selected == Some(Selection::Message(model.msgs[i].id))
+                !model.playing_bus() || selected == Some(Selection::Message(model.msgs[i].id))
             })
             .map(|&i| {
                 let env = &model.msgs[i];
