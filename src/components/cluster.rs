@@ -670,7 +670,7 @@ fn render(
         };
         html! {
             <svg class={classes!("cluster", gesture.line.is_some().then_some("cluster--cutting"))}
-                viewBox={format!("0 0 {VIEW} {VIEW}")} preserveAspectRatio="xMidYMid meet"
+                viewBox={format!("0 0 {v} {v}", v = fmt(VIEW))} preserveAspectRatio="xMidYMid meet"
                 role="group" aria-label={format!("Cluster of {n} nodes (drag across it to partition)")} onclick={deselect}
                 ref={gesture.svg.clone()} onpointerdown={gesture.handlers[0].clone()}
                 onpointermove={gesture.handlers[1].clone()} onpointerup={gesture.handlers[2].clone()}
