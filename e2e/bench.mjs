@@ -23,7 +23,8 @@
 //   step_back_100k_ms           ArrowLeft near event 100,000 of a long run -> new frame (median)
 //   scrub_100k_ms               timeline moved near event 100,000 -> new frame (median)
 //   page_ready_ms               navigation start -> first node drawn (median of 3)
-//   bundle_gzip_kb              gzip -9 size of dist/*.wasm, *.js, *.css, in KiB
+//   bundle_gzip_kb, _bytes      gzip -9 size (node zlib) of dist/*.wasm, *.js, *.css, in KiB
+//                               and in bytes
 //   hunt_fps, hunt_frame_ms_p95 frames per second and p95 frame interval while "Find a
 //                               bug" sweeps textbook Raft (target >= 30 fps)
 //   hunt_seeds_per_sec          chaos seeds (60 s runs) the page's hunt gets through per
@@ -271,6 +272,7 @@ try {
     if (/\.(wasm|js|css)$/.test(f)) bytes += gzipSync(readFileSync(path.join(dist, f)), { level: 9 }).length;
   }
   out.bundle_gzip_kb = round(bytes / 1024, 1);
+  out.bundle_gzip_bytes = bytes;
   log(`bundle: ${out.bundle_gzip_kb} KiB gzip (${dist})`);
 }
 
