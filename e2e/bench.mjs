@@ -8,8 +8,8 @@
 //                               page's wasm engine, through window.wasmBindings
 //   frame_ms_p50, frame_ms_p95  requestAnimationFrame deltas over ~10 s of a 9-node Raft
 //                               run with >= 200 messages in flight, at the top speed,
-//                               after 2 s of warm-up (the first election done, the wasm
-//                               tiered up); served cross-origin isolated, so the clock
+//                               after 2 s of warm-up (past the first frames of a busy
+//                               bus, which run slow); served cross-origin isolated, so the clock
 //                               reads to 5 us instead of Chromium's 0.1 ms rounding
 //   frame_warmup_work_ms_p95    frame_work_ms_p95 over the 2 s of warm-up, for honesty
 //   cross_origin_isolated       whether the page got the fine clock (tools/serve.py)
