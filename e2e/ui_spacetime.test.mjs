@@ -1,8 +1,9 @@
 // The space-time diagram against the built app: lifelines and RPC-coloured arrows,
 // clicking an event seeks the run there (and the cluster view shows that moment), a
-// message in flight ends on the now line and a dropped one in an ✕, the SVG export is
-// a standalone file that renders on its own, zoom/pan/follow and keyboard, the 2PC
-// tab's lanes and state marks, a 390 px phone, and speed at event 100 000.
+// message in flight ends on the now line and a dropped one in an ✕, each tab keeps
+// its stage, the SVG export is a standalone file that renders on its own,
+// zoom/pan/follow and keyboard, the 2PC tab's lanes and state marks, a 390 px phone,
+// and speed at event 100 000.
 import { readFileSync } from 'node:fs';
 
 import { assert, button, clickButton, count, gotoApp, test, text, texts, waitFor, waitUntil } from './lib.mjs';
@@ -239,6 +240,22 @@ test('spacetime: the 2PC tab, its state marks, and a mark reached by keyboard', 
   await waitUntil(async () => page.evaluate((e) => document.activeElement?.getAttribute('data-spacetime-event') === String(e), event), {
     message: 'focus stays on the mark',
   });
+});
+
+test('spacetime: each tab keeps its stage (diagram or cluster) across tab switches', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await openDiagram(page);
+  // The 2PC tab was never switched: it shows its cluster.
+  await page.getByRole('tab', { name: '2PC', exact: true }).click();
+  await waitFor(page, '[data-node]');
+  assert.equal(await count(page, '.st__svg'), 0, '2PC opens on its cluster');
+  // Back on Raft: still the diagram, still switchable.
+  await page.getByRole('tab', { name: 'Raft', exact: true }).click();
+  await waitFor(page, '.st__svg [data-lane]');
+  assert.equal(await count(page, '.cluster [data-node]'), 0, 'Raft kept its diagram');
+  await clickButton(page, 'Cluster');
+  await waitFor(page, '.cluster [data-node]');
+  assert.equal(await count(page, '.st__svg'), 0, 'the switch still works');
 });
 
 test('spacetime: fits a 390 px phone', async ({ page, url }) => {

@@ -10,7 +10,6 @@ use yew::{
 };
 
 use crate::browser::{self, FrameLoop};
-use crate::components::LabProps;
 use crate::components::cluster::ClusterView;
 use crate::components::controls::{ControlBar, Transport};
 use crate::components::help::help;
@@ -71,6 +70,19 @@ pub fn App() -> Html {
     let on_action = {
         let d = state.dispatcher();
         use_callback((), move |a: Action, ()| d.dispatch(a))
+    };
+    // Each tab's stage (cluster ring or space-time diagram), kept across tab switches:
+    // a tab's workspace is a different component per protocol, so its own state would
+    // be dropped with it.
+    let stages = use_state(|| [false; 2]);
+    let on_stage = {
+        let stages = stages.clone();
+        let tab = usize::from(state.tab == Tab::TwoPc);
+        use_callback((tab, *stages), move |on: bool, &(tab, now)| {
+            let mut next = now;
+            next[tab] = on;
+            stages.set(next);
+        })
     };
 
     // The play loop: one tick per animation frame, for exactly as long as the active
@@ -243,8 +255,10 @@ pub fn App() -> Html {
             }
             <main class="workspace" id="workspace" role="tabpanel" aria-labelledby={format!("tab-{}", state.tab.protocol())}>
                 { match state.tab {
-                    Tab::Raft => html! { <TabView<RaftP> key="raft" lab={state.raft.clone()} on_action={on_action.clone()} /> },
-                    Tab::TwoPc => html! { <TabView<TwoPcP> key="2pc" lab={state.twopc.clone()} on_action={on_action.clone()} /> },
+                    Tab::Raft => html! { <TabView<RaftP> key="raft" lab={state.raft.clone()} on_action={on_action.clone()}
+                        spacetime={stages[0]} on_stage={on_stage.clone()} /> },
+                    Tab::TwoPc => html! { <TabView<TwoPcP> key="2pc" lab={state.twopc.clone()} on_action={on_action.clone()}
+                        spacetime={stages[1]} on_stage={on_stage.clone()} /> },
                 } }
                 if let Some(tour) = state.tour.clone().filter(|t| t.tab == state.tab) {
                     <TourCard cursor={match tour.tab { Tab::Raft => state.raft.cursor(), Tab::TwoPc => state.twopc.cursor() }}
@@ -317,11 +331,33 @@ fn legend(rpcs: &'static [&'static str]) -> Html {
     }
 }
 
+/// Props of one tab's workspace.
+#[derive(yew::Properties)]
+struct TabProps<P: LabProtocol> {
+    lab: Lab<P>,
+    on_action: Callback<Action>,
+    /// The stage shows the space-time diagram (else the cluster ring).
+    spacetime: bool,
+    /// Switch the stage.
+    on_stage: Callback<bool>,
+}
+
+impl<P: LabProtocol> PartialEq for TabProps<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.lab == other.lab
+            && self.on_action == other.on_action
+            && self.spacetime == other.spacetime
+            && self.on_stage == other.on_stage
+    }
+}
+
 /// One tab's workspace: violations, the cluster (or its space-time diagram) with its
 /// panels, logs and settings.
 #[component]
-fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
+fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &TabProps<P>) -> Html {
     let lab = &props.lab;
+    let spacetime = props.spacetime;
+    let on_stage = &props.on_stage;
     let heal = {
         let cb = props.on_action.clone();
         Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(Fault::Heal))))
@@ -330,25 +366,19 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &LabProps<P>) -> Html {
     let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
     // The requests panel's rows and what they were read from (see its module).
     let requests = use_mut_ref(|| None::<requests_panel::Cache<P>>);
-    // The stage shows the cluster ring or the space-time diagram.
-    let spacetime = use_state(|| false);
-    let on_stage = {
-        let spacetime = spacetime.clone();
-        Callback::from(move |on: bool| spacetime.set(on))
-    };
     html! {
         <>
             { lab.with_head(|w| violations(w.violations(), lab.cursor(), &props.on_action)) }
             <div class="grid">
-                <section class="card stage" aria-label={if *spacetime { "Space-time diagram" } else { "Cluster" }}>
+                <section class="card stage" aria-label={if spacetime { "Space-time diagram" } else { "Cluster" }}>
                     <header class="panel__head">
-                        { stage_switch(*spacetime, &on_stage) }
-                        <span class="muted small">{ if *spacetime { "messages over time" } else { "click a node or a message · drag across to partition" } }</span>
+                        { stage_switch(spacetime, on_stage) }
+                        <span class="muted small">{ if spacetime { "messages over time" } else { "click a node or a message · drag across to partition" } }</span>
                         <button class="btn btn--small" disabled={!partitioned} onclick={heal}
                             title="Remove every partition and cut link (H)">{ "Heal" }</button>
                     </header>
-                    <div class={if *spacetime { "stage__body stage__body--spacetime" } else { "stage__body" }}>
-                        if *spacetime {
+                    <div class={if spacetime { "stage__body stage__body--spacetime" } else { "stage__body" }}>
+                        if spacetime {
                             { space_time(lab, &props.on_action) }
                         } else {
                             <ClusterView<P> lab={lab.clone()} on_action={props.on_action.clone()} />
