@@ -16,20 +16,22 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use faultlab_sim::scenario::Scenario;
-use faultlab_sim::{EventKind, History, Input, MsgId, NodeId, Tick, Ticks, TraceEvent, World};
+use faultlab_sim::{
+    EventKind, History, Input, MsgId, NodeId, Tick, Ticks, TraceEvent, TraceView, World,
+};
 use serde_json::{Map, Value, json};
 
 use crate::plugin::LabProtocol;
 
 /// How many events "step to the next delivery" looks ahead before giving up.
 const MAX_STEP_SEARCH: u64 = 100_000;
-/// The longest real frame the play loop honours (a background tab resumes gently).
-/// Trace entries a tab keeps at most: past that the oldest events are forgotten and
-/// the timeline starts later (`History::retain_trace`). About 150 MB of wasm memory;
-/// at full speed on a busy bus that is the last ten seconds or so of real time, and
-/// at 1x most of an hour. Without a bound a run left playing at full speed filled
-/// wasm32's 4 GB in about two minutes.
+/// Trace entries a tab keeps at most: past that the oldest events are forgotten, a
+/// checkpoint interval at a time, and the timeline starts later
+/// (`History::retain_trace`). About 150 MB of wasm memory; at full speed on a busy bus
+/// that is the last six seconds or so of real time, and at 1x most of an hour. Without
+/// a bound a run left playing at full speed filled wasm32's 4 GB in about two minutes.
 pub const TRACE_RETAIN: usize = 600_000;
+/// The longest real frame the play loop honours (a background tab resumes gently).
 const MAX_FRAME_MS: f64 = 100.0;
 /// The default speed: a quarter of real time, log10.
 pub const DEFAULT_SPEED_LOG: f64 = -0.602_059_991_327_962_4;
@@ -314,19 +316,19 @@ impl<P: LabProtocol> Lab<P> {
     }
 
     /// Read the trace up to and including the cursor.
-    pub fn with_trace<R>(&self, f: impl FnOnce(&[TraceEvent<P>]) -> R) -> R {
+    pub fn with_trace<R>(&self, f: impl FnOnce(TraceView<'_, P>) -> R) -> R {
         let h = self.history.borrow();
         f(h.trace_until(self.cursor))
     }
 
     /// Read the whole recorded trace, past the cursor too (the space-time diagram
     /// draws the run's future faintly while the past is viewed).
-    pub fn with_run_trace<R>(&self, f: impl FnOnce(&[TraceEvent<P>]) -> R) -> R {
+    pub fn with_run_trace<R>(&self, f: impl FnOnce(TraceView<'_, P>) -> R) -> R {
         f(self.history.borrow().trace())
     }
 
     /// Read the trace events of the event at the cursor.
-    pub fn with_current_events<R>(&self, f: impl FnOnce(&[TraceEvent<P>]) -> R) -> R {
+    pub fn with_current_events<R>(&self, f: impl FnOnce(TraceView<'_, P>) -> R) -> R {
         let h = self.history.borrow();
         f(h.events_of(self.cursor))
     }
@@ -452,23 +454,24 @@ impl<P: LabProtocol> Lab<P> {
 
     /// Forward to the next event that delivers a message. Pauses.
     pub fn step_to_delivery(&mut self) {
+        fn delivers<'a, P: LabProtocol + 'a>(
+            mut evs: impl Iterator<Item = &'a TraceEvent<P>>,
+        ) -> bool {
+            evs.any(|e| matches!(e.kind, EventKind::Delivered { .. }))
+        }
         self.playing = false;
-        let delivers = |evs: &[TraceEvent<P>]| {
-            evs.iter()
-                .any(|e| matches!(e.kind, EventKind::Delivered { .. }))
-        };
         let head = self.head_events();
         let mut n = self.cursor;
         while n < head {
             n += 1;
-            if delivers(self.history.borrow().events_of(n)) {
+            if delivers(self.history.borrow().events_of(n).iter()) {
                 self.seek(n);
                 return;
             }
         }
         let mut h = self.history.borrow_mut();
         for _ in 0..MAX_STEP_SEARCH {
-            if !h.step() || delivers(h.head().last_events()) {
+            if !h.step() || delivers(h.head().last_events().iter()) {
                 break;
             }
         }
@@ -708,7 +711,7 @@ mod tests {
         }
         let first = l.first_event();
         assert!(first > 0, "an hour of a run is far more than 2,000 entries");
-        assert!(l.with_run_trace(<[_]>::len) < 4_000);
+        assert!(l.with_run_trace(|t| t.len()) < 4_000);
         // Seeking before it shows it; stepping back stops at it.
         l.seek(0);
         assert_eq!(l.cursor(), first);

@@ -695,7 +695,7 @@ fn recent_drops<P: LabProtocol>(lab: &crate::lab::Lab<P>, now: f64) -> Vec<DropM
         let r = node_radius(n);
         lab.with_trace(|trace| {
             let start = trace.len().saturating_sub(DROP_LOOKBACK);
-            let recent = &trace[start..];
+            let recent = trace.range(start..);
             let mut out = Vec::new();
             for ev in recent.iter().rev() {
                 let at_ms = ms(ev.at.as_ms());

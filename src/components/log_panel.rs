@@ -80,7 +80,7 @@ pub fn LogPanel<P: LabProtocol>(props: &LabProps<P>) -> Html {
                 let mut end = trace.len();
                 while end > 0 && out.len() < max_lines && trace.len() - end < TRACE_WINDOW {
                     let start = end.saturating_sub(chunk);
-                    let mut chunk = log::render::<P>(w.config(), &trace[start..end]);
+                    let mut chunk = log::render::<P>(w.config(), trace.range(start..end));
                     chunk.retain(|l| keep(l));
                     chunk.append(&mut out);
                     out = chunk;

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use faultlab_sim::{EventKind, MsgId, RequestId, TraceEvent};
+use faultlab_sim::{EventKind, MsgId, RequestId, TraceView};
 use serde_json::Value;
 use yew::{Callback, Html, Properties, component, html};
 
@@ -70,7 +70,7 @@ pub fn requests_panel<P: LabProtocol>(
                 && lab.cursor() >= c.lab.cursor()
                 && c.oldest
                     .is_none_or(|i| i >= trace.len().saturating_sub(LOOKBACK))
-                && !trace[c.trace_len..].iter().any(|e| {
+                && !trace.range(c.trace_len..).iter().any(|e| {
                     matches!(
                         e.kind,
                         EventKind::Request { .. } | EventKind::Response { .. }
@@ -103,7 +103,7 @@ pub fn requests_panel<P: LabProtocol>(
 
 /// The rows from the trace up to the cursor, newest first, and the trace index of the
 /// oldest row's request.
-fn read_rows<P: LabProtocol>(lab: &Lab<P>, trace: &[TraceEvent<P>]) -> (Vec<Row>, Option<usize>) {
+fn read_rows<P: LabProtocol>(lab: &Lab<P>, trace: TraceView<'_, P>) -> (Vec<Row>, Option<usize>) {
     lab.with_world(|w| {
         let start = trace.len().saturating_sub(LOOKBACK);
         let mut responses: Vec<(RequestId, &P::Response)> = Vec::new();

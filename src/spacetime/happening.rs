@@ -5,7 +5,9 @@
 //! a protocol says which of its notes are state changes worth marking on a lifeline
 //! (Raft roles, 2PC states). It must not lay anything out.
 
-use faultlab_sim::{DropReason, EventKind, Input, Message, MsgId, NodeId, RequestId, TraceEvent};
+use faultlab_sim::{
+    DropReason, EventKind, Input, Message, MsgId, NodeId, RequestId, TraceEvent, TraceView,
+};
 
 use super::timescale::Beat;
 use crate::plugin::{LabProtocol, rpc_slot};
@@ -214,10 +216,10 @@ pub fn happened<P: SpacetimeProtocol>(ev: &TraceEvent<P>) -> Happened {
 
 /// Whether each node was up just before trace index `start`: the last crash or restart
 /// of each node before it decides (nodes boot up).
-pub fn up_before<P: LabProtocol>(trace: &[TraceEvent<P>], start: usize, nodes: usize) -> Vec<bool> {
+pub fn up_before<P: LabProtocol>(trace: TraceView<'_, P>, start: usize, nodes: usize) -> Vec<bool> {
     let mut up: Vec<Option<bool>> = vec![None; nodes];
     let mut open = nodes;
-    for ev in trace[..start.min(trace.len())].iter().rev() {
+    for ev in trace.range(..start).iter().rev() {
         if open == 0 {
             break;
         }

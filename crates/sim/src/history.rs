@@ -10,16 +10,20 @@
 //! ([`History::retain_trace`]): once its trace passes that many entries, the oldest
 //! events are forgotten, a checkpoint at a time, so that memory stays bounded (the page
 //! at full speed records about 100,000 trace entries a second, which would otherwise
-//! exhaust wasm32's 4 GB in a couple of minutes). What is forgotten can be had again by
-//! replaying the run (it is deterministic); only seeking to it is no longer possible.
+//! exhaust wasm32's 4 GB in a couple of minutes). Forgetting is continuous and moves
+//! nothing: the trace is stored in chunks ([`TraceStore`]) and the oldest chunk is freed
+//! once nothing in it is kept. What is forgotten can be had again by replaying the run
+//! (it is deterministic); only seeking to it is no longer possible.
 //!
 //! What it must not do: keep a copy of the trace in each checkpoint (checkpoints are
 //! cloned worlds, and worlds do not own the trace).
 
+use std::collections::VecDeque;
+
 use crate::input::Input;
 use crate::protocol::Protocol;
 use crate::time::Tick;
-use crate::trace::TraceEvent;
+use crate::trace_store::{TraceStore, TraceView};
 use crate::world::World;
 
 /// Default number of events between checkpoints.
@@ -29,12 +33,14 @@ pub const DEFAULT_CHECKPOINT_INTERVAL: u64 = 512;
 #[derive(Clone, Debug)]
 pub struct History<P: Protocol> {
     head: World<P>,
-    /// The trace of the events from `first_event` on.
-    trace: Vec<TraceEvent<P>>,
-    /// `event_starts[e - first_event]` is the position in the whole run's trace of the
-    /// first trace entry of event `e` (`trace[0]` is at position `trace_base`).
-    event_starts: Vec<usize>,
-    checkpoints: Vec<World<P>>,
+    /// The trace of the events from `first_event` on (global positions: the whole
+    /// run's trace).
+    trace: TraceStore<P>,
+    /// `event_starts[e - first_event]` is the global position of the first trace entry
+    /// of event `e`.
+    event_starts: VecDeque<usize>,
+    /// Oldest first; the first is at or before `first_event`.
+    checkpoints: VecDeque<World<P>>,
     interval: u64,
     /// Inputs scheduled through the history: `(after_event, at, input)`. Replays from
     /// an older checkpoint re-schedule them at the same point, so seeking is exact.
@@ -43,8 +49,6 @@ pub struct History<P: Protocol> {
     inputs_before: usize,
     /// The oldest event still recorded (trace and a checkpoint); older ones are forgotten.
     first_event: u64,
-    /// The position in the whole run's trace of `trace[0]`.
-    trace_base: usize,
     /// Trace entries kept at most (`None`: all of them).
     retain: Option<usize>,
 }
@@ -57,26 +61,32 @@ impl<P: Protocol> History<P> {
 
     /// Start recording with a checkpoint every `interval` events.
     pub fn with_interval(world: World<P>, interval: u64) -> Self {
+        let mut trace = TraceStore::default();
+        trace.extend_from_slice(world.last_events());
         History {
-            trace: world.last_events().to_vec(),
-            event_starts: vec![0],
+            trace,
+            event_starts: VecDeque::from([0]),
             first_event: world.events(),
             inputs_before: world.inputs().len(),
-            checkpoints: vec![world.clone()],
+            checkpoints: VecDeque::from([world.clone()]),
             head: world,
             interval: interval.max(1),
             scheduled: Vec::new(),
-            trace_base: 0,
             retain: None,
         }
     }
 
-    /// Keep at most about `entries` trace entries: past that, the oldest three quarters
-    /// of the record are forgotten, up to a checkpoint (so that the oldest event kept can still
-    /// be sought), and seeking before it shows the oldest event kept. At least a few
+    /// Keep at most about `entries` trace entries: past that, the oldest events are
+    /// forgotten, a checkpoint at a time (so that the oldest event kept can still be
+    /// sought), and seeking before it shows the oldest event kept. At least a few
     /// checkpoint intervals are always kept, however small `entries` is.
     pub fn retain_trace(&mut self, entries: usize) {
         self.retain = Some(entries);
+        // Chunks of a sixteenth of the limit at most: the trace then overshoots the
+        // limit by at most that much, as the oldest chunk is freed only once nothing
+        // in it is kept.
+        self.trace
+            .set_chunk((entries / 16).clamp(16, crate::trace_store::DEFAULT_CHUNK));
         self.forget_old();
     }
 
@@ -100,36 +110,42 @@ impl<P: Protocol> History<P> {
         self.head.events() == 0
     }
 
-    /// The whole trace so far.
-    pub fn trace(&self) -> &[TraceEvent<P>] {
-        &self.trace
+    /// The whole trace kept (from the oldest event kept).
+    pub fn trace(&self) -> TraceView<'_, P> {
+        self.trace.all()
+    }
+
+    /// Trace entries held in memory: those kept, and the forgotten ones that share the
+    /// oldest stored chunk with kept ones.
+    pub fn stored_entries(&self) -> usize {
+        self.trace.stored()
     }
 
     /// The trace up to and including event `n` (from the oldest event kept).
-    pub fn trace_until(&self, n: u64) -> &[TraceEvent<P>] {
-        &self.trace[..self.event_end(n)]
+    pub fn trace_until(&self, n: u64) -> TraceView<'_, P> {
+        self.trace.view(self.trace.start(), self.event_end(n))
     }
 
     /// The trace events of event `n` alone (none if it was forgotten).
-    pub fn events_of(&self, n: u64) -> &[TraceEvent<P>] {
-        let Some(start) = self.start_of(n) else {
-            return &[];
-        };
-        &self.trace[start..self.event_end(n)]
+    pub fn events_of(&self, n: u64) -> TraceView<'_, P> {
+        match self.start_of(n) {
+            Some(start) => self.trace.view(start, self.event_end(n)),
+            None => self.trace.view(self.trace.start(), self.trace.start()),
+        }
     }
 
-    /// Where event `n`'s trace entries start in `trace`, if it is recorded.
+    /// The global position where event `n`'s trace entries start, if it is recorded.
     fn start_of(&self, n: u64) -> Option<usize> {
         let i = usize::try_from(n.checked_sub(self.first_event)?).ok()?;
-        Some(self.event_starts.get(i)? - self.trace_base)
+        self.event_starts.get(i).copied()
     }
 
-    /// Where the trace entries after event `n` start in `trace`.
+    /// The global position where the trace entries after event `n` start.
     fn event_end(&self, n: u64) -> usize {
         if n.saturating_add(1) < self.first_event {
-            return 0;
+            return self.trace.start();
         }
-        self.start_of(n + 1).unwrap_or(self.trace.len())
+        self.start_of(n + 1).unwrap_or(self.trace.end())
     }
 
     /// Advance the head by one event. Returns false if nothing is left to do.
@@ -179,41 +195,39 @@ impl<P: Protocol> History<P> {
     }
 
     fn absorb(&mut self) {
-        self.event_starts.push(self.trace_base + self.trace.len());
-        if let Some(max) = self.retain
-            && self.trace.len() >= max / 8
-            && self.trace.capacity() < max
-        {
-            // A run this long is likely to reach the limit: make room for all of it now,
-            // in one copy of an eighth of it, rather than in the doublings after, each a
-            // copy of everything so far (a long stall on a page running at full speed).
-            self.trace.reserve_exact(max + max / 4 - self.trace.len());
-        }
+        self.event_starts.push_back(self.trace.end());
         self.trace.extend_from_slice(self.head.last_events());
         if self.head.events().is_multiple_of(self.interval) {
-            self.checkpoints.push(self.head.clone());
+            self.checkpoints.push_back(self.head.clone());
             self.forget_old();
         }
     }
 
     /// With a retention limit, forget the oldest events once the trace is past it: up
-    /// to the newest checkpoint that leaves at least a quarter of the limit. What is kept
-    /// moves to the front of the trace, so keeping less moves less: a quarter moves a
-    /// third of an entry per new entry, in stalls of a quarter of the limit each.
+    /// to the newest checkpoint that leaves at most the limit kept. Called at every
+    /// checkpoint, so each call forgets about one checkpoint interval: a world or two
+    /// and, now and then, one chunk of the trace are freed, and nothing moves.
     fn forget_old(&mut self) {
         let Some(max) = self.retain else { return };
         if self.trace.len() <= max {
             return;
         }
-        let keep_from = self.trace.len() - max / 4;
-        // Never the newest checkpoints: a few intervals always stay viewable.
+        let keep_from = self.trace.end() - max;
+        // The oldest checkpoint that leaves no more than the limit kept, else the
+        // newest one there is (the next checkpoint's call goes on from there). Never
+        // the newest four: a few intervals always stay viewable.
         let spare = self.checkpoints.len().saturating_sub(4);
-        let Some(first) = self.checkpoints[..spare]
-            .iter()
-            .rev()
-            .map(World::events)
-            .find(|&e| e > self.first_event && self.start_of(e).is_some_and(|s| s <= keep_from))
-        else {
+        let mut chosen = None;
+        for e in self.checkpoints.range(..spare).map(World::events) {
+            if e <= self.first_event {
+                continue;
+            }
+            chosen = Some(e);
+            if self.start_of(e).is_some_and(|s| s >= keep_from) {
+                break;
+            }
+        }
+        let Some(first) = chosen else {
             return;
         };
         let (Some(cut), Ok(events)) = (
@@ -222,10 +236,11 @@ impl<P: Protocol> History<P> {
         ) else {
             return;
         };
-        self.trace.drain(..cut);
-        self.trace_base += cut;
+        self.trace.forget_before(cut);
         self.event_starts.drain(..events);
-        self.checkpoints.retain(|w| w.events() >= first);
+        while self.checkpoints.front().is_some_and(|w| w.events() < first) {
+            self.checkpoints.pop_front();
+        }
         self.first_event = first;
     }
 

@@ -46,6 +46,7 @@ pub mod text;
 pub mod time;
 pub mod tour;
 pub mod trace;
+pub mod trace_store;
 pub mod twopc;
 pub mod world;
 
@@ -63,4 +64,5 @@ pub use scenario::{BugInfo, Scenario, ScenarioError, ScenarioProtocol};
 pub use sorted::{SortedMap, SortedSet};
 pub use time::{Tick, Ticks};
 pub use trace::{EventKind, TraceEvent};
+pub use trace_store::TraceView;
 pub use world::{NodeSlot, World};

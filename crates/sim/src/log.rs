@@ -27,7 +27,10 @@ pub struct LogLine {
 }
 
 /// Render every log line of `events`, in order.
-pub fn render<P: Protocol>(config: &P::Config, events: &[TraceEvent<P>]) -> Vec<LogLine> {
+pub fn render<'a, P: Protocol + 'a>(
+    config: &P::Config,
+    events: impl IntoIterator<Item = &'a TraceEvent<P>>,
+) -> Vec<LogLine> {
     let mut out = Vec::new();
     for ev in events {
         P::log_lines(config, ev, &mut out);

@@ -158,7 +158,7 @@ impl<P: Protocol> EventKind<P> {
 ///
 /// # Panics
 /// If a protocol type fails to serialise (they are plain data, so it cannot).
-pub fn digest<P: Protocol>(events: &[TraceEvent<P>]) -> u64 {
+pub fn digest<'a, P: Protocol + 'a>(events: impl IntoIterator<Item = &'a TraceEvent<P>>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for ev in events {
         let text = serde_json::to_string(ev).expect("trace events serialise");
