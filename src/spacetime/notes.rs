@@ -23,7 +23,7 @@ impl SpacetimeProtocol for RaftP {
         Some(StateMark {
             label: format!("{word} T{}", term.0),
             class,
-            detail: format!("became {} in term {}", word.to_lowercase(), term.0),
+            detail: format!("became {class} in term {}", term.0),
         })
     }
 }

@@ -7,11 +7,13 @@
 
 use serde_json::Value;
 
-/// A variant tag in canonical form: lower case, without underscores.
+/// A variant tag in canonical form: lower case, without underscores. Tags are Rust
+/// identifiers, so ASCII case folding is enough (and keeps Unicode's case tables out
+/// of the page).
 pub(crate) fn canonical_tag(tag: &str) -> String {
     tag.chars()
         .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
