@@ -176,21 +176,31 @@ test('ui: a busy bus plays on a canvas, keeps its hooks, and a click on a dot se
   await page.locator('input[aria-label=Speed]').fill('0');
   if (await button(page, 'Play').count()) await clickButton(page, 'Play');
   await waitUntil(async () => (await count(page, '.cluster__hooks [data-msg]')) >= 100, { timeout: 30_000, message: 'a busy bus' });
+  // 0.1x from here: still playing (the canvas), but a dot found on it is
+  // still there, give or take a pixel, when the click lands.
+  await page.locator('input[aria-label=Speed]').fill('-1');
   // While it plays: every message in flight keeps its hook, the dots are on the canvas.
   assert.equal(await count(page, '.cluster__msgs [data-msg]'), 0);
   assert.ok(await page.locator('canvas.cluster__bus').isVisible());
   const rpcs = await page.evaluate(() => [...document.querySelectorAll('.cluster__hooks [data-msg]')].map((m) => m.dataset.rpc));
   assert.ok(rpcs.every((r) => ['AppendEntries', 'RequestVote'].includes(r)), rpcs.join());
-  // A dot on the canvas: the centre of a painted pixel run, in page coordinates.
+  // A dot on the canvas: the centre of a painted pixel run, in page coordinates, well
+  // clear of the nodes (a dot that is leaving or reaching one lies over its circle,
+  // and a click there is the node's).
   const at = await page.evaluate(() => {
     const c = document.querySelector('canvas.cluster__bus');
     const { data, width, height } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
     const lit = (x, y) => data[(y * width + x) * 4 + 3] > 200;
     const r = c.getBoundingClientRect();
+    const page = (x, y) => ({ x: r.left + (x * r.width) / width, y: r.top + (y * r.height) / height });
+    const nearNode = ({ x, y }) =>
+      [...document.querySelectorAll('.cluster [data-node]')].some((n) => {
+        const b = n.getBoundingClientRect();
+        return x > b.left - 24 && x < b.right + 24 && y > b.top - 24 && y < b.bottom + 24;
+      });
     for (let y = 4; y < height - 4; y++)
       for (let x = 4; x < width - 4; x++)
-        if (lit(x, y) && lit(x - 3, y) && lit(x + 3, y) && lit(x, y - 3) && lit(x, y + 3))
-          return { x: r.left + (x * r.width) / width, y: r.top + (y * r.height) / height };
+        if (lit(x, y) && lit(x - 3, y) && lit(x + 3, y) && lit(x, y - 3) && lit(x, y + 3) && !nearNode(page(x, y))) return page(x, y);
     return null;
   });
   assert.ok(at, 'a dot is painted');
