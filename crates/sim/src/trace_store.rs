@@ -65,7 +65,7 @@ impl<P: Protocol> TraceStore<P> {
         if chunk == self.chunk {
             return;
         }
-        let kept: Vec<TraceEvent<P>> = self.view(self.start, self.end).iter().cloned().collect();
+        let kept = self.all().to_vec();
         let start = self.start;
         *self = TraceStore::new(chunk);
         self.base = start;
@@ -135,20 +135,16 @@ impl<P: Protocol> TraceStore<P> {
     /// Forget every position from `position` on (no further back than the start).
     pub fn truncate(&mut self, position: usize) {
         let position = position.clamp(self.start, self.end);
-        let several = |c: &VecDeque<_>| c.len() > 1;
-        while let Some(len) = self.chunks.back().map(Vec::len) {
-            let last_base = self.end - len;
-            if last_base >= position && several(&self.chunks) {
-                self.end = last_base;
-                self.chunks.pop_back();
-            } else {
-                if let Some(last) = self.chunks.back_mut() {
-                    last.truncate(position - last_base);
-                }
-                self.end = position;
-                break;
-            }
+        // Whole chunks from the back, then part of the last one left.
+        while self.chunks.len() > 1 && self.end - self.chunks.back().map_or(0, Vec::len) >= position
+        {
+            self.end -= self.chunks.pop_back().map_or(0, |c| c.len());
         }
+        if let Some(last) = self.chunks.back_mut() {
+            let last_base = self.end - last.len();
+            last.truncate(position - last_base);
+        }
+        self.end = position;
     }
 
     /// The entry at global position `position` (which must be stored).
@@ -266,28 +262,6 @@ impl<'a, P: Protocol> TraceView<'a, P> {
             }
         }
         lo
-    }
-
-    /// The view as contiguous slices, in order (one per chunk it touches).
-    pub fn slices(&self) -> impl Iterator<Item = &'a [TraceEvent<P>]> + 'a {
-        let store = self.store;
-        let (from, to) = (self.from, self.to);
-        let first = (from - store.base) / store.chunk;
-        let last = if to > from {
-            (to - 1 - store.base) / store.chunk + 1
-        } else {
-            first
-        };
-        store
-            .chunks
-            .range(first..last)
-            .enumerate()
-            .map(move |(k, c)| {
-                let c_base = store.base + (first + k) * store.chunk;
-                let lo = from.saturating_sub(c_base);
-                let hi = (to - c_base).min(c.len());
-                &c[lo..hi]
-            })
     }
 
     /// A copy of the entries.
@@ -453,8 +427,6 @@ mod tests {
             let (lo, hi) = (lo.min(hi), hi);
             let part = all.range(lo..hi);
             prop_assert_eq!(idx(&part.to_vec()), idx(&model[lo..hi]));
-            let glued: Vec<u64> = part.slices().flat_map(|s| s.iter().map(|e| e.index)).collect();
-            prop_assert_eq!(glued, idx(&model[lo..hi]));
             for (i, e) in model[lo..hi].iter().enumerate() {
                 prop_assert_eq!(part[i].index, e.index);
             }
