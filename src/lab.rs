@@ -12,13 +12,12 @@
 //! reducer does not copy the trace; every change bumps `version`, which is what
 //! components compare.
 
+pub use faultlab_sim::Fault;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use faultlab_sim::scenario::Scenario;
-use faultlab_sim::{
-    EventKind, History, Input, MsgId, NodeId, Tick, Ticks, TraceEvent, TraceView, World,
-};
+use faultlab_sim::{EventKind, History, Input, MsgId, NodeId, Tick, TraceEvent, TraceView, World};
 use serde_json::{Map, Value, json};
 
 use crate::plugin::LabProtocol;
@@ -71,63 +70,6 @@ pub enum Selection {
     Node(NodeId),
     /// A message's panel is open.
     Message(MsgId),
-}
-
-/// A fault or network action, protocol-independent.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Fault {
-    /// Crash a node.
-    Crash(NodeId),
-    /// Restart a crashed node.
-    Restart(NodeId),
-    /// Force a node's main timeout.
-    Timeout(NodeId),
-    /// Cut a node off.
-    Isolate(NodeId),
-    /// Cut (`false`) or restore a link.
-    Link(NodeId, NodeId, bool),
-    /// Split the cluster into these groups (a cut drawn across the cluster view).
-    Partition(Vec<Vec<NodeId>>),
-    /// Heal every partition.
-    Heal,
-    /// Drop a message in flight.
-    Drop(MsgId),
-    /// Deliver a message now.
-    DeliverNow(MsgId),
-    /// Duplicate a message.
-    Duplicate(MsgId),
-    /// Set the latency range (ms).
-    Latency(u64, u64),
-    /// Set the loss rate.
-    DropRate(f64),
-    /// Set the duplication rate.
-    DuplicateRate(f64),
-    /// Make every main timer fire at once (`RaftScope`'s A).
-    AlignTimers,
-    /// Spread the main timers out again (`RaftScope`'s T).
-    SpreadTimers,
-}
-
-impl Fault {
-    fn into_input<P: LabProtocol>(self) -> Input<P> {
-        match self {
-            Fault::Crash(n) => Input::Crash(n),
-            Fault::Restart(n) => Input::Restart(n),
-            Fault::Timeout(n) => Input::Timeout(n),
-            Fault::Isolate(n) => Input::Isolate(n),
-            Fault::Link(a, b, up) => Input::Link(a, b, up),
-            Fault::Partition(groups) => Input::Partition(groups),
-            Fault::Heal => Input::Heal,
-            Fault::Drop(m) => Input::DropMessage(m),
-            Fault::DeliverNow(m) => Input::DeliverNow(m),
-            Fault::Duplicate(m) => Input::DuplicateMessage(m),
-            Fault::Latency(lo, hi) => Input::Latency(Ticks(lo), Ticks(hi)),
-            Fault::DropRate(p) => Input::DropRate(p),
-            Fault::DuplicateRate(p) => Input::DuplicateRate(p),
-            Fault::AlignTimers => Input::AlignTimers,
-            Fault::SpreadTimers => Input::SpreadTimers,
-        }
-    }
 }
 
 /// A tab's run and how it is being viewed.
@@ -513,7 +455,7 @@ impl<P: LabProtocol> Lab<P> {
 
     /// Apply a fault or network action.
     pub fn fault(&mut self, fault: Fault) {
-        self.apply(fault.into_input());
+        self.apply(Input::Fault(fault));
     }
 
     /// Send a client request described as a scenario `client` object (without `node`).
@@ -779,7 +721,10 @@ mod tests {
         let mut l = lab();
         l.run_to_time(1_000);
         l.fault(Fault::Crash(NodeId(2)));
-        l.fault(Fault::Latency(5, 80));
+        l.fault(Fault::Latency(
+            faultlab_sim::Ticks(5),
+            faultlab_sim::Ticks(80),
+        ));
         l.run_to_time(2_500);
         let v = l.scenario_value();
         let sc = Scenario::from_value(&v).expect("exported scenario parses");

@@ -270,6 +270,8 @@ pub enum MarkKind {
     Response,
     /// The user forced the node's main timeout.
     Timeout,
+    /// A pause, a resume or a clock skew.
+    Fault,
 }
 
 impl MarkKind {
@@ -282,6 +284,7 @@ impl MarkKind {
             MarkKind::Request => "request",
             MarkKind::Response => "response",
             MarkKind::Timeout => "timeout",
+            MarkKind::Fault => "fault",
         }
     }
 }
@@ -507,6 +510,10 @@ fn net_label(change: &NetChange, names: &[String]) -> (String, bool) {
             ),
             *up,
         ),
+        NetChange::Slow(a, b, 0) => (format!("fast {}–{}", name(a), name(b)), true),
+        NetChange::Slow(a, b, extra) => {
+            (format!("slow {}–{} +{extra} ms", name(a), name(b)), false)
+        }
         NetChange::Heal => ("heal".to_owned(), true),
     }
 }
@@ -658,6 +665,15 @@ pub fn layout(src: &Source<'_>, view: View, frame: Frame) -> Diagram {
                     f.due = at;
                 }
                 None
+            }
+            Happening::Delayed(msg, due) => {
+                if let Some(f) = flights.get_mut(&msg) {
+                    f.due = due;
+                }
+                None
+            }
+            Happening::NodeFault(node, label, detail) => {
+                Some((node, MarkKind::Fault, label.to_owned(), "fault", detail))
             }
             Happening::Crashed(node) | Happening::Restarted(node) => {
                 let crashed = matches!(what, Happening::Crashed(_));

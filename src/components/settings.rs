@@ -4,7 +4,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::{Callback, Html, Properties, SubmitEvent, TargetCast, component, html, use_state};
 
-use faultlab_sim::NetConfig;
+use faultlab_sim::{NetConfig, Ticks};
 
 use super::parts::{option, send};
 use crate::lab::Fault;
@@ -136,7 +136,10 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 Ok((lo, hi, drop, dup)) => {
                     error.set(None);
                     if old.is_none_or(|(a, b, _, _)| (a, b) != (lo, hi)) {
-                        cb.emit(Action::Lab(LabAction::Fault(Fault::Latency(lo, hi))));
+                        cb.emit(Action::Lab(LabAction::Fault(Fault::Latency(
+                            Ticks(lo),
+                            Ticks(hi),
+                        ))));
                     }
                     if old.is_none_or(|(_, _, d, _)| (d - drop).abs() > 1e-12) {
                         cb.emit(Action::Lab(LabAction::Fault(Fault::DropRate(drop))));

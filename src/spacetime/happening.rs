@@ -5,6 +5,7 @@
 //! a protocol says which of its notes are state changes worth marking on a lifeline
 //! (Raft roles, 2PC states). It must not lay anything out.
 
+use faultlab_sim::Fault;
 use faultlab_sim::{
     DropReason, EventKind, Input, Message, MsgId, NodeId, RequestId, TraceEvent, TraceView,
 };
@@ -55,7 +56,9 @@ pub enum NetChange {
     Isolate(NodeId),
     /// A link cut (`false`) or restored.
     Link(NodeId, NodeId, bool),
-    /// Every partition and cut removed.
+    /// A link slowed by this much extra latency (ms; zero restores it).
+    Slow(NodeId, NodeId, u64),
+    /// Every partition, cut and slow link removed.
     Heal,
 }
 
@@ -79,6 +82,11 @@ pub enum Happening {
     Dropped(Wire, DropReason),
     /// A message was made due now.
     Expedited(MsgId),
+    /// A message was held back: it is now due at this time (ms).
+    Delayed(MsgId, f64),
+    /// A fault on one node that is neither a crash nor a restart (pause, resume,
+    /// clock skew): its label and its tooltip.
+    NodeFault(NodeId, &'static str, String),
     /// A node crashed.
     Crashed(NodeId),
     /// A node restarted.
@@ -183,14 +191,32 @@ pub fn happened<P: SpacetimeProtocol>(ev: &TraceEvent<P>) -> Happened {
             Happening::Dropped(wire, *reason)
         }
         EventKind::Expedited { msg } => Happening::Expedited(*msg),
+        EventKind::Delayed { msg, deliver_at } => Happening::Delayed(*msg, ms(*deliver_at)),
         EventKind::Crashed { node } => Happening::Crashed(*node),
         EventKind::Restarted { node } => Happening::Restarted(*node),
         EventKind::Input(input) => match input {
-            Input::Partition(groups) => Happening::Net(NetChange::Partition(groups.clone())),
-            Input::Isolate(n) => Happening::Net(NetChange::Isolate(*n)),
-            Input::Link(a, b, up) => Happening::Net(NetChange::Link(*a, *b, *up)),
-            Input::Heal => Happening::Net(NetChange::Heal),
-            Input::Timeout(n) => Happening::Timeout(*n),
+            Input::Fault(Fault::Partition(groups)) => {
+                Happening::Net(NetChange::Partition(groups.clone()))
+            }
+            Input::Fault(Fault::Isolate(n)) => Happening::Net(NetChange::Isolate(*n)),
+            Input::Fault(Fault::Link(a, b, up)) => Happening::Net(NetChange::Link(*a, *b, *up)),
+            Input::Fault(Fault::Heal) => Happening::Net(NetChange::Heal),
+            Input::Fault(Fault::Timeout(n)) => Happening::Timeout(*n),
+            Input::Fault(Fault::SlowLink(a, b, t)) => Happening::Net(NetChange::Slow(*a, *b, t.0)),
+            Input::Fault(Fault::Pause(n)) => {
+                Happening::NodeFault(*n, "pause", "paused: frozen, nothing lost".to_owned())
+            }
+            Input::Fault(Fault::Resume(n)) => {
+                Happening::NodeFault(*n, "resume", "resumed with its state intact".to_owned())
+            }
+            Input::Fault(Fault::Skew(n, f)) => Happening::NodeFault(
+                *n,
+                "skew",
+                format!(
+                    "clock skew: timers run {}× as long",
+                    crate::num::trimmed(*f, 2)
+                ),
+            ),
             _ => Happening::Other,
         },
         EventKind::Note { node, note } => {

@@ -343,6 +343,7 @@ fn mark(s: &mut String, m: &Mark, d: &Diagram) -> std::fmt::Result {
         MarkKind::Request => "<path class=\"st__glyph\" d=\"M-12 -5L-4 0L-12 5Z\"/>",
         MarkKind::Response => "<path class=\"st__glyph\" d=\"M-4 -5L-12 0L-4 5Z\"/>",
         MarkKind::Timeout => "<circle class=\"st__glyph\" r=\"4.5\"/>",
+        MarkKind::Fault => "<rect class=\"st__glyph\" x=\"-5\" y=\"-5\" width=\"10\" height=\"10\"/>",
     });
     if !m.label.is_empty() {
         let (class, lx) = if m.label_left {

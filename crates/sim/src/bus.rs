@@ -49,6 +49,19 @@ pub struct NetConfig {
     pub drop_rate: f64,
     /// Probability that a message is delivered twice.
     pub duplicate_rate: f64,
+    /// Probability that a message is held back (reordered): it gets up to
+    /// `reorder_window` of extra latency, so messages sent after it overtake it.
+    #[serde(default)]
+    pub reorder_rate: f64,
+    /// The longest extra hold of a reordered message. The default, 4 s, outlives an
+    /// election timeout (1.5–3 s in the assignment), which is what lets a reply from
+    /// one term reach its sender in the next (the stale-reply bugs of Raft §5.1).
+    #[serde(default = "default_reorder_window")]
+    pub reorder_window: Ticks,
+}
+
+fn default_reorder_window() -> Ticks {
+    Ticks(4_000)
 }
 
 impl Default for NetConfig {
@@ -58,6 +71,8 @@ impl Default for NetConfig {
             latency_max: Ticks(40),
             drop_rate: 0.0,
             duplicate_rate: 0.0,
+            reorder_rate: 0.0,
+            reorder_window: default_reorder_window(),
         }
     }
 }
@@ -71,6 +86,8 @@ impl NetConfig {
         self.latency_max = Ticks(self.latency_max.0.max(self.latency_min.0));
         self.drop_rate = clamp_rate(self.drop_rate);
         self.duplicate_rate = clamp_rate(self.duplicate_rate);
+        self.reorder_rate = clamp_rate(self.reorder_rate);
+        self.reorder_window = Ticks(self.reorder_window.0.min(crate::fault::MAX_HOLD_MS));
         self
     }
 }
@@ -82,16 +99,21 @@ fn clamp_rate(p: f64) -> f64 {
     if p.is_nan() { 0.0 } else { p.max(0.0).min(1.0) }
 }
 
-/// Who can talk to whom: partition groups plus individually cut links.
+/// Who can talk to whom, and how slowly: partition groups, individually cut links and
+/// slow links.
 ///
 /// Two nodes are connected iff they are in the same group and their link is not cut.
-/// With no partition every node is in group 0.
+/// With no partition every node is in group 0. A slow link adds its extra latency to
+/// every message sent over it, either way.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Topology {
     /// `group[i]` is node i's partition group.
     group: Vec<u16>,
     /// Cut links, stored as `(min, max)` pairs.
     cut: SortedSet<(NodeId, NodeId)>,
+    /// Slow links, `(min, max)` pairs with their extra latency, sorted by pair.
+    #[serde(default)]
+    slow: Vec<((NodeId, NodeId), Ticks)>,
 }
 
 impl Topology {
@@ -100,6 +122,7 @@ impl Topology {
         Topology {
             group: vec![0; n],
             cut: SortedSet::new(),
+            slow: Vec::new(),
         }
     }
 
@@ -146,12 +169,42 @@ impl Topology {
         }
     }
 
-    /// Remove every partition and restore every link.
+    /// Slow the link between `a` and `b` by `extra` (zero restores it).
+    pub fn set_slow(&mut self, a: NodeId, b: NodeId, extra: Ticks) {
+        let key = ordered(a, b);
+        match self.slow.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) if extra.0 == 0 => {
+                self.slow.remove(i);
+            }
+            Ok(i) => self.slow[i].1 = extra,
+            Err(_) if extra.0 == 0 => {}
+            Err(i) => self.slow.insert(i, (key, extra)),
+        }
+    }
+
+    /// The extra latency of the link between `a` and `b`.
+    pub fn extra_latency(&self, a: NodeId, b: NodeId) -> Ticks {
+        if self.slow.is_empty() {
+            return Ticks(0);
+        }
+        let key = ordered(a, b);
+        self.slow
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .map_or(Ticks(0), |i| self.slow[i].1)
+    }
+
+    /// The slow links and their extra latency.
+    pub fn slow_links(&self) -> impl Iterator<Item = ((NodeId, NodeId), Ticks)> + '_ {
+        self.slow.iter().copied()
+    }
+
+    /// Remove every partition, restore every cut link and every slow one.
     pub fn heal(&mut self) {
         for g in &mut self.group {
             *g = 0;
         }
         self.cut.clear();
+        self.slow.clear();
     }
 
     /// True when some pair of nodes cannot talk.

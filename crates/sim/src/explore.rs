@@ -36,6 +36,7 @@ pub mod raft;
 pub mod timeline;
 pub mod twopc;
 
+use crate::fault::Fault;
 use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{Value, json};
@@ -378,16 +379,16 @@ fn choices<P: Explorable>(
         }
     }
     for &id in &distinct {
-        out.push((Input::DeliverNow(id), Spend::Nothing));
+        out.push((Input::Fault(Fault::DeliverNow(id)), Spend::Nothing));
     }
     if budgets.drops > 0 {
         for &id in &distinct {
-            out.push((Input::DropMessage(id), Spend::Drop));
+            out.push((Input::Fault(Fault::Drop(id)), Spend::Drop));
         }
     }
     if budgets.duplicates > 0 {
         for &id in &distinct {
-            out.push((Input::DuplicateMessage(id), Spend::Duplicate));
+            out.push((Input::Fault(Fault::Duplicate(id)), Spend::Duplicate));
         }
     }
     for id in world.node_ids() {
@@ -408,10 +409,10 @@ fn choices<P: Explorable>(
     for id in world.node_ids() {
         if world.is_up(id) {
             if budgets.crashes > 0 {
-                out.push((Input::Crash(id), Spend::Crash));
+                out.push((Input::Fault(Fault::Crash(id)), Spend::Crash));
             }
         } else {
-            out.push((Input::Restart(id), Spend::Nothing));
+            out.push((Input::Fault(Fault::Restart(id)), Spend::Nothing));
         }
     }
     if budgets.writes > 0 {

@@ -16,9 +16,9 @@ use crate::trace::{TraceEvent, digest};
 use crate::twopc::TwoPc;
 
 /// The pinned digest of [`raft_digest`].
-pub const RAFT_DIGEST: u64 = 3_736_895_416_971_088_258;
+pub const RAFT_DIGEST: u64 = 9_053_871_814_566_619_476;
 /// The pinned digest of [`twopc_digest`].
-pub const TWOPC_DIGEST: u64 = 15_552_037_862_471_194_278;
+pub const TWOPC_DIGEST: u64 = 10_301_608_293_837_016_445;
 
 fn chaos_digest<P: ScenarioProtocol>(mode: &str, seed: u64) -> u64 {
     let config = P::configure(mode, P::DEFAULT_NODES, &[], None)

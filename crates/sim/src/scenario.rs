@@ -15,11 +15,12 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::bus::NetConfig;
-use crate::id::{MsgId, NodeId};
+use crate::fault::{Fault, FaultKind};
+use crate::id::NodeId;
 use crate::input::Input;
 use crate::protocol::Protocol;
 use crate::rng::Seed;
-use crate::time::{Tick, Ticks};
+use crate::time::Tick;
 use crate::world::World;
 
 /// The format tag every scenario file carries.
@@ -174,39 +175,11 @@ pub struct Step {
 /// A step's action, with nodes still named as in the file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Crash a node.
-    Crash(String),
-    /// Restart a node.
-    Restart(String),
-    /// Partition into groups.
-    Partition(Vec<Vec<String>>),
-    /// Cut one node off.
-    Isolate(String),
-    /// Cut (`up == false`) or restore one link.
-    Link(String, String, bool),
-    /// Heal every partition.
-    Heal,
-    /// Set the loss rate.
-    DropRate(f64),
-    /// Set the duplication rate.
-    DuplicateRate(f64),
-    /// Set the latency range.
-    LatencyMs(u64, u64),
-    /// Force a node's timeout.
-    Timeout(String),
+    /// A fault or network action (every kind in [`crate::fault::FaultKind::INFO`]).
+    Fault(Fault<String>),
     /// Fire one armed timer of a node now: the node and the timer as the protocol
     /// serialises it (`"election"` for Raft, `{"ReadyTimeout": …}` for 2PC).
     Fire(String, Value),
-    /// Align every main timeout (`RaftScope`'s A).
-    AlignTimers,
-    /// Spread the main timeouts apart (`RaftScope`'s T).
-    SpreadTimers,
-    /// Drop a message in flight by id.
-    Drop(u64),
-    /// Deliver a message in flight now.
-    DeliverNow(u64),
-    /// Duplicate a message in flight.
-    Duplicate(u64),
     /// A client operation: the target node and the protocol's op object.
     Client(String, Map<String, Value>),
 }
@@ -247,25 +220,10 @@ const META_KEYS: &[&str] = &[
 const TOP_KEYS: &[&str] = &[
     "format", "protocol", "mode", "bugs", "seed", "nodes", "until_ms", "config", "steps",
 ];
-const ACTION_KEYS: &[&str] = &[
-    "crash",
-    "restart",
-    "partition",
-    "isolate",
-    "link",
-    "heal",
-    "drop_rate",
-    "duplicate_rate",
-    "latency_ms",
-    "timeout",
-    "fire",
-    "align_timers",
-    "spread_timers",
-    "drop",
-    "deliver_now",
-    "duplicate",
-    "client",
-];
+/// Every step key: the fault table's, then `fire` and `client`.
+fn action_keys() -> String {
+    format!("{}, fire, client", FaultKind::keys())
+}
 
 impl Scenario {
     /// Parse and check the shape of a scenario from JSON text.
@@ -435,8 +393,7 @@ impl Scenario {
         let mut inputs = Vec::with_capacity(self.steps.len());
         for (i, step) in self.steps.iter().enumerate() {
             // Step by step, so that the first bad step is the one reported.
-            let input = resolve_action(&step.action, &names)
-                .and_then(Resolving::into_input::<P>)
+            let input = resolve_action::<P>(&step.action, &names)
                 .map_err(|e| e.under(&format!("steps[{i}]")))?;
             inputs.push((Tick(step.at_ms), input));
         }
@@ -523,27 +480,8 @@ impl Scenario {
 fn action_of<P: ScenarioProtocol>(world: &World<P>, input: &Input<P>) -> Option<Action> {
     let name = |id: &NodeId| world.node_name(*id);
     Some(match input {
-        Input::Crash(n) => Action::Crash(name(n)),
-        Input::Restart(n) => Action::Restart(name(n)),
-        Input::Partition(groups) => Action::Partition(
-            groups
-                .iter()
-                .map(|g| g.iter().map(name).collect())
-                .collect(),
-        ),
-        Input::Isolate(n) => Action::Isolate(name(n)),
-        Input::Link(a, b, up) => Action::Link(name(a), name(b), *up),
-        Input::Heal => Action::Heal,
-        Input::DropRate(p) => Action::DropRate(*p),
-        Input::DuplicateRate(p) => Action::DuplicateRate(*p),
-        Input::Latency(lo, hi) => Action::LatencyMs(lo.0, hi.0),
-        Input::Timeout(n) => Action::Timeout(name(n)),
+        Input::Fault(f) => Action::Fault(f.map(name)),
         Input::FireTimer(n, t) => Action::Fire(name(n), serde_json::to_value(t).ok()?),
-        Input::AlignTimers => Action::AlignTimers,
-        Input::SpreadTimers => Action::SpreadTimers,
-        Input::DropMessage(m) => Action::Drop(m.0),
-        Input::DeliverNow(m) => Action::DeliverNow(m.0),
-        Input::DuplicateMessage(m) => Action::Duplicate(m.0),
         Input::Request(n, r) => Action::Client(name(n), P::request_json(r)),
         Input::Configure(_) => return None,
     })
@@ -553,35 +491,11 @@ fn step_json(step: &Step) -> Value {
     let mut obj = Map::new();
     obj.insert("at_ms".into(), Value::from(step.at_ms));
     let (key, value) = match &step.action {
-        Action::Crash(n) => ("crash", Value::from(n.as_str())),
-        Action::Restart(n) => ("restart", Value::from(n.as_str())),
-        Action::Partition(g) => (
-            "partition",
-            Value::Array(g.iter().map(|group| strings(group)).collect()),
-        ),
-        Action::Isolate(n) => ("isolate", Value::from(n.as_str())),
-        Action::Link(a, b, up) => (
-            "link",
-            object([
-                ("a", Value::from(a.as_str())),
-                ("b", Value::from(b.as_str())),
-                ("up", Value::Bool(*up)),
-            ]),
-        ),
-        Action::Heal => ("heal", Value::Bool(true)),
-        Action::DropRate(p) => ("drop_rate", Value::from(*p)),
-        Action::DuplicateRate(p) => ("duplicate_rate", Value::from(*p)),
-        Action::LatencyMs(lo, hi) => ("latency_ms", Value::from(vec![*lo, *hi])),
-        Action::Timeout(n) => ("timeout", Value::from(n.as_str())),
+        Action::Fault(f) => f.to_json(),
         Action::Fire(n, t) => (
             "fire",
             object([("node", Value::from(n.as_str())), ("timer", t.clone())]),
         ),
-        Action::AlignTimers => ("align_timers", Value::Bool(true)),
-        Action::SpreadTimers => ("spread_timers", Value::Bool(true)),
-        Action::Drop(m) => ("drop", Value::from(*m)),
-        Action::DeliverNow(m) => ("deliver_now", Value::from(*m)),
-        Action::Duplicate(m) => ("duplicate", Value::from(*m)),
         Action::Client(node, op) => {
             let mut c = Map::new();
             c.insert("node".into(), Value::from(node.as_str()));
@@ -640,7 +554,7 @@ fn parse_step(value: &Value, until_ms: u64) -> Result<Step, ScenarioError> {
     let Some((key, v)) = actions.next() else {
         return Err(ScenarioError::new(
             "",
-            format!("no action (expected one of: {})", ACTION_KEYS.join(", ")),
+            format!("no action (expected one of: {})", action_keys()),
         ));
     };
     if let Some((second, _)) = actions.next() {
@@ -703,104 +617,11 @@ pub(crate) fn node_name(v: &Value) -> Result<String, ScenarioError> {
     }
 }
 
-fn rate(v: &Value) -> Result<f64, ScenarioError> {
-    match v.as_f64() {
-        Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(ScenarioError::new(
-            "",
-            format!("must be a probability between 0 and 1, got {v}"),
-        )),
-    }
-}
-
-fn msg_id(v: &Value) -> Result<u64, ScenarioError> {
-    v.as_u64().ok_or_else(|| {
-        ScenarioError::new(
-            "",
-            format!("must be a message id (non-negative integer), got {v}"),
-        )
-    })
-}
-
 fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
+    if let Some(fault) = Fault::from_json(key, v)? {
+        return Ok(Action::Fault(fault));
+    }
     Ok(match key {
-        "crash" => Action::Crash(node_name(v)?),
-        "restart" => Action::Restart(node_name(v)?),
-        "timeout" => Action::Timeout(node_name(v)?),
-        "isolate" => Action::Isolate(node_name(v)?),
-        "heal" | "align_timers" | "spread_timers" => match (key, v) {
-            ("heal", Value::Bool(true)) => Action::Heal,
-            ("align_timers", Value::Bool(true)) => Action::AlignTimers,
-            ("spread_timers", Value::Bool(true)) => Action::SpreadTimers,
-            _ => return Err(ScenarioError::new("", format!("must be true, got {v}"))),
-        },
-        "partition" => {
-            let groups = v.as_array().ok_or_else(|| {
-                ScenarioError::new(
-                    "",
-                    "must be an array of node groups, e.g. [[\"1\",\"2\"],[\"3\",\"4\",\"5\"]]",
-                )
-            })?;
-            if groups.is_empty() {
-                return Err(ScenarioError::new("", "needs at least one group"));
-            }
-            let mut out = Vec::new();
-            for (gi, g) in groups.iter().enumerate() {
-                let members = g.as_array().ok_or_else(|| {
-                    ScenarioError::new(format!("[{gi}]"), "must be an array of node names")
-                })?;
-                let mut group = Vec::new();
-                for (mi, m) in members.iter().enumerate() {
-                    group.push(
-                        node_name(m)
-                            .map_err(|e| ScenarioError::new(format!("[{gi}][{mi}]"), e.message))?,
-                    );
-                }
-                out.push(group);
-            }
-            Action::Partition(out)
-        }
-        "link" => {
-            let o = v.as_object().ok_or_else(|| {
-                ScenarioError::new("", "must be {\"a\": node, \"b\": node, \"up\": bool}")
-            })?;
-            let a = node_name(o.get("a").unwrap_or(&Value::Null)).map_err(|e| e.under("a"))?;
-            let b = node_name(o.get("b").unwrap_or(&Value::Null)).map_err(|e| e.under("b"))?;
-            let up = o
-                .get("up")
-                .and_then(Value::as_bool)
-                .ok_or_else(|| ScenarioError::new("up", "must be true or false"))?;
-            Action::Link(a, b, up)
-        }
-        "drop_rate" => Action::DropRate(rate(v)?),
-        "duplicate_rate" => Action::DuplicateRate(rate(v)?),
-        "latency_ms" => {
-            let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
-                ScenarioError::new("", format!("must be [lo, hi] in ms, got {v}"))
-            })?;
-            let lo = pair[0].as_u64().ok_or_else(|| {
-                ScenarioError::new(
-                    "[0]",
-                    format!("must be a positive integer, got {}", pair[0]),
-                )
-            })?;
-            let hi = pair[1].as_u64().ok_or_else(|| {
-                ScenarioError::new(
-                    "[1]",
-                    format!("must be a positive integer, got {}", pair[1]),
-                )
-            })?;
-            if lo == 0 {
-                return Err(ScenarioError::new("[0]", "latency must be at least 1 ms"));
-            }
-            if hi < lo {
-                return Err(ScenarioError::new(
-                    "",
-                    format!("hi ({hi}) is below lo ({lo})"),
-                ));
-            }
-            Action::LatencyMs(lo, hi)
-        }
         "fire" => {
             let o = v.as_object().ok_or_else(|| {
                 ScenarioError::new("", "must be {\"node\": node, \"timer\": timer}")
@@ -813,9 +634,6 @@ fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
                 .ok_or_else(|| ScenarioError::new("timer", "missing (which timer?)"))?;
             Action::Fire(node, timer)
         }
-        "drop" => Action::Drop(msg_id(v)?),
-        "deliver_now" => Action::DeliverNow(msg_id(v)?),
-        "duplicate" => Action::Duplicate(msg_id(v)?),
         "client" => {
             let o = v.as_object().ok_or_else(|| {
                 ScenarioError::new("", "must be an object with \"node\" and \"op\"")
@@ -841,7 +659,7 @@ fn parse_action(key: &str, v: &Value) -> Result<Action, ScenarioError> {
                 "",
                 format!(
                     "unknown step kind \"{other}\" (expected one of: {})",
-                    ACTION_KEYS.join(", ")
+                    action_keys()
                 ),
             ));
         }
@@ -861,103 +679,55 @@ fn resolve_node(name: &str, names: &[String]) -> Result<NodeId, ScenarioError> {
         })
 }
 
-/// A step's action with its nodes resolved: an [`Input`] whose protocol parts (a
-/// timer, a client operation) are still JSON. Resolving this far is the same for every
-/// protocol, so it is compiled once; only [`Resolving::into_input`] is per protocol.
-enum Resolving<'a> {
-    Crash(NodeId),
-    Restart(NodeId),
-    Partition(Vec<Vec<NodeId>>),
-    Isolate(NodeId),
-    Link(NodeId, NodeId, bool),
-    Heal,
-    DropRate(f64),
-    DuplicateRate(f64),
-    Latency(Ticks, Ticks),
-    Timeout(NodeId),
-    Fire(NodeId, &'a Value),
-    AlignTimers,
-    SpreadTimers,
-    DropMessage(MsgId),
-    DeliverNow(MsgId),
-    DuplicateMessage(MsgId),
-    Client(NodeId, &'a Map<String, Value>),
-}
-
-impl Resolving<'_> {
-    /// The input, with the timer or client operation parsed by protocol `P`.
-    fn into_input<P: ScenarioProtocol>(self) -> Result<Input<P>, ScenarioError> {
-        Ok(match self {
-            Resolving::Crash(n) => Input::Crash(n),
-            Resolving::Restart(n) => Input::Restart(n),
-            Resolving::Partition(groups) => Input::Partition(groups),
-            Resolving::Isolate(n) => Input::Isolate(n),
-            Resolving::Link(a, b, up) => Input::Link(a, b, up),
-            Resolving::Heal => Input::Heal,
-            Resolving::DropRate(p) => Input::DropRate(p),
-            Resolving::DuplicateRate(p) => Input::DuplicateRate(p),
-            Resolving::Latency(lo, hi) => Input::Latency(lo, hi),
-            Resolving::Timeout(n) => Input::Timeout(n),
-            Resolving::Fire(n, t) => Input::FireTimer(
-                n,
+/// Resolve a step's action against the node names of a run and protocol `P`.
+fn resolve_action<P: ScenarioProtocol>(
+    action: &Action,
+    names: &[String],
+) -> Result<Input<P>, ScenarioError> {
+    Ok(match action {
+        Action::Fault(f) => Input::Fault(resolve_fault(f, names)?),
+        Action::Fire(n, t) => {
+            let node = resolve_node(n, names).map_err(|e| e.under("fire.node"))?;
+            Input::FireTimer(
+                node,
                 P::parse_timer(t).ok_or_else(|| {
                     ScenarioError::new("fire.timer", format!("not a timer of this protocol: {t}"))
                 })?,
-            ),
-            Resolving::AlignTimers => Input::AlignTimers,
-            Resolving::SpreadTimers => Input::SpreadTimers,
-            Resolving::DropMessage(m) => Input::DropMessage(m),
-            Resolving::DeliverNow(m) => Input::DeliverNow(m),
-            Resolving::DuplicateMessage(m) => Input::DuplicateMessage(m),
-            Resolving::Client(n, op) => {
-                Input::Request(n, P::parse_request(op).map_err(|e| e.under("client"))?)
-            }
-        })
-    }
+            )
+        }
+        Action::Client(n, op) => {
+            let node = resolve_node(n, names).map_err(|e| e.under("client.node"))?;
+            Input::Request(node, P::parse_request(op).map_err(|e| e.under("client"))?)
+        }
+    })
 }
 
-fn resolve_action<'a>(
-    action: &'a Action,
-    names: &[String],
-) -> Result<Resolving<'a>, ScenarioError> {
-    let node = |key: &str, n: &str| resolve_node(n, names).map_err(|e| e.under(key));
-    Ok(match action {
-        Action::Crash(n) => Resolving::Crash(node("crash", n)?),
-        Action::Restart(n) => Resolving::Restart(node("restart", n)?),
-        Action::Timeout(n) => Resolving::Timeout(node("timeout", n)?),
-        Action::Fire(n, t) => Resolving::Fire(node("fire.node", n)?, t),
-        Action::Isolate(n) => Resolving::Isolate(node("isolate", n)?),
-        Action::Heal => Resolving::Heal,
-        Action::AlignTimers => Resolving::AlignTimers,
-        Action::SpreadTimers => Resolving::SpreadTimers,
-        Action::Partition(groups) => {
-            let mut seen = vec![false; names.len()];
-            let mut out = Vec::new();
-            for (gi, g) in groups.iter().enumerate() {
-                let mut group = Vec::new();
-                for (mi, m) in g.iter().enumerate() {
-                    let id = resolve_node(m, names)
-                        .map_err(|e| e.under(&format!("partition[{gi}][{mi}]")))?;
-                    if seen[id.index()] {
-                        return Err(ScenarioError::new(
-                            format!("partition[{gi}][{mi}]"),
-                            format!("node \"{m}\" is in two groups"),
-                        ));
-                    }
-                    seen[id.index()] = true;
-                    group.push(id);
+/// Resolve a fault's node names. Not generic, so that every protocol shares it.
+fn resolve_fault(f: &Fault<String>, names: &[String]) -> Result<Fault, ScenarioError> {
+    let key = f.label();
+    let fault = f.try_map(|field, n| {
+        resolve_node(n, names).map_err(|e| {
+            let at = if field.is_empty() || field.starts_with('[') {
+                format!("{key}{field}")
+            } else {
+                format!("{key}.{field}")
+            };
+            e.under(&at)
+        })
+    })?;
+    if let Fault::Partition(groups) = &fault {
+        let mut seen = vec![false; names.len()];
+        for (gi, g) in groups.iter().enumerate() {
+            for (mi, id) in g.iter().enumerate() {
+                if seen[id.index()] {
+                    return Err(ScenarioError::new(
+                        format!("partition[{gi}][{mi}]"),
+                        format!("node \"{}\" is in two groups", names[id.index()]),
+                    ));
                 }
-                out.push(group);
+                seen[id.index()] = true;
             }
-            Resolving::Partition(out)
         }
-        Action::Link(a, b, up) => Resolving::Link(node("link.a", a)?, node("link.b", b)?, *up),
-        Action::DropRate(p) => Resolving::DropRate(*p),
-        Action::DuplicateRate(p) => Resolving::DuplicateRate(*p),
-        Action::LatencyMs(lo, hi) => Resolving::Latency(Ticks(*lo), Ticks(*hi)),
-        Action::Drop(m) => Resolving::DropMessage(MsgId(*m)),
-        Action::DeliverNow(m) => Resolving::DeliverNow(MsgId(*m)),
-        Action::Duplicate(m) => Resolving::DuplicateMessage(MsgId(*m)),
-        Action::Client(n, op) => Resolving::Client(node("client.node", n)?, op),
-    })
+    }
+    Ok(fault)
 }

@@ -89,6 +89,13 @@ pub enum EventKind<P: Protocol> {
         /// Its id.
         msg: MsgId,
     },
+    /// A message was held back (a delay or reorder fault): it now arrives later.
+    Delayed {
+        /// Its id.
+        msg: MsgId,
+        /// When it now arrives.
+        deliver_at: Tick,
+    },
     /// A timer fired.
     TimerFired {
         /// The node.

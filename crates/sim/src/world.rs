@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::bus::{DropReason, Envelope, NetConfig, Topology};
 use crate::ctx::{Ctx, Effect};
+use crate::fault::Fault;
 use crate::id::{MsgId, NodeId, RequestId};
 use crate::input::Input;
 use crate::invariant::{Checker, Finding, Violation};
@@ -91,6 +92,13 @@ pub struct NodeSlot<P: Protocol> {
     pub saved: Option<P::Durable>,
     /// Armed timers.
     pub timers: Vec<ArmedTimer<P::Timer>>,
+    /// True while paused ([`Fault::Pause`]): up, but frozen. Its due timers and the
+    /// messages that reach it wait until it resumes.
+    pub paused: bool,
+    /// Its clock's rate: every timer it arms runs `skew` times as long ([`Fault::Skew`]).
+    pub skew: f64,
+    /// Client requests that reached it while paused, in arrival order.
+    held_requests: Vec<(RequestId, P::Request)>,
 }
 
 /// An input scheduled for a time, pending or already applied.
@@ -175,6 +183,9 @@ impl<P: Protocol> World<P> {
                 up: true,
                 saved: None,
                 timers: Vec::new(),
+                paused: false,
+                skew: 1.0,
+                held_requests: Vec::new(),
             })
             .collect();
         let mut world = World {
@@ -314,11 +325,19 @@ impl<P: Protocol> World<P> {
         self.last_fault_at
     }
 
-    /// True when no fault is active: every node up, no partition, no loss.
+    /// True when no fault is active: every node up and running, no partition, no slow
+    /// link, no loss and no reordering.
     pub fn is_healed(&self) -> bool {
-        self.slots.iter().all(|s| s.up)
+        self.slots.iter().all(|s| s.up && !s.paused)
             && !self.topology.is_partitioned()
+            && self.topology.slow_links().next().is_none()
             && self.net.drop_rate <= 0.0
+            && self.net.reorder_rate <= 0.0
+    }
+
+    /// Whether a node is paused.
+    pub fn is_paused(&self, id: NodeId) -> bool {
+        self.slots[id.index()].paused
     }
 
     /// Violations found so far, the first of each invariant.
@@ -446,11 +465,16 @@ impl<P: Protocol> World<P> {
 
     fn is_live(&self, item: &QueueItem) -> bool {
         match &item.what {
-            Pending::Deliver(id) => self.in_flight.get(id).is_some_and(|e| e.slot == item.seq),
-            Pending::Timer(node) => self.slots[node.index()]
-                .timers
-                .iter()
-                .any(|t| t.slot == item.seq),
+            // Nothing reaches or fires on a paused node: its items go stale here, and
+            // `resume` queues them again.
+            Pending::Deliver(id) => self
+                .in_flight
+                .get(id)
+                .is_some_and(|e| e.slot == item.seq && !self.slots[e.to.index()].paused),
+            Pending::Timer(node) => {
+                let slot = &self.slots[node.index()];
+                !slot.paused && slot.timers.iter().any(|t| t.slot == item.seq)
+            }
             Pending::Input(idx) => !self.inputs[*idx].applied,
         }
     }
@@ -562,7 +586,10 @@ impl<P: Protocol> World<P> {
         match effect {
             Effect::Send { to, msg } => self.send(id, to, msg, None),
             Effect::SetTimer { timer, min, max } => {
-                let span = self.rng.range_inclusive(min.0, max.0);
+                let span = skewed(
+                    self.rng.range_inclusive(min.0, max.0),
+                    self.slots[id.index()].skew,
+                );
                 let fires_at = self.now + Ticks(span.max(1));
                 // The queue item's seq doubles as the timer's slot: re-arming a timer
                 // leaves the old item in the queue, where it is skipped as stale.
@@ -594,6 +621,7 @@ impl<P: Protocol> World<P> {
 
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, copy_of: Option<MsgId>) {
         let (id, deliver_at) = self.next_message();
+        let deliver_at = deliver_at + self.topology.extra_latency(from, to) + self.reorder_hold();
         let lost = self.rng.chance(self.net.drop_rate);
         let duplicated = copy_of.is_none() && self.rng.chance(self.net.duplicate_rate);
         self.record(EventKind::Sent {
@@ -641,6 +669,19 @@ impl<P: Protocol> World<P> {
         (id, self.now + Ticks(latency.max(1)))
     }
 
+    /// The extra hold of a message the reorder rate picks (none for the others). No
+    /// draw at all when the rate is zero, so runs without reordering keep their traces.
+    fn reorder_hold(&mut self) -> Ticks {
+        if self.net.reorder_rate <= 0.0 || !self.rng.chance(self.net.reorder_rate) {
+            return Ticks(0);
+        }
+        let lo = self.net.latency_max.0;
+        Ticks(
+            self.rng
+                .range_inclusive(lo, self.net.reorder_window.0.max(lo)),
+        )
+    }
+
     /// Queue an envelope's delivery and put it on the wire.
     fn put_in_flight(&mut self, mut env: Envelope<P::Msg>) {
         env.slot = self.push(env.deliver_at, PHASE_PROTOCOL, Pending::Deliver(env.id));
@@ -674,27 +715,77 @@ impl<P: Protocol> World<P> {
         }
         self.record(EventKind::Input(input.clone()));
         match input {
-            Input::Crash(id) => self.crash(id),
-            Input::Restart(id) => self.restart(id),
-            Input::Partition(groups) => self.topology.partition(&groups),
-            Input::Isolate(id) => self.topology.isolate(id),
-            Input::Link(a, b, up) => self.topology.set_link(a, b, up),
-            Input::Heal => self.topology.heal(),
-            Input::DropRate(p) => {
+            Input::Fault(fault) => self.apply_fault(fault),
+            Input::FireTimer(node, timer) => self.fire_now(node, timer),
+            Input::Configure(config) => self.config = config,
+            Input::Request(node, request) => {
+                let id = RequestId(self.next_request);
+                self.next_request += 1;
+                self.record(EventKind::Request {
+                    id,
+                    node,
+                    request: request.clone(),
+                });
+                let slot = &mut self.slots[node.index()];
+                if !slot.up {
+                    let response = P::lost_response(&request, Lost::NodeDown);
+                    self.record(EventKind::Response { id, node, response });
+                } else if slot.paused {
+                    // It waits in the frozen node's inbox, as a message would.
+                    slot.held_requests.push((id, request.clone()));
+                    self.pending_requests.insert(id, (node, request));
+                } else {
+                    self.pending_requests.insert(id, (node, request.clone()));
+                    self.run_handler(node, move |n: &mut P::Node, ctx| {
+                        n.on_request(id, request, ctx);
+                    });
+                }
+            }
+        }
+    }
+
+    /// Apply one fault. Not generic in the fault, only in the world.
+    fn apply_fault(&mut self, fault: Fault) {
+        match fault {
+            Fault::Crash(id) => self.crash(id),
+            Fault::Restart(id) => self.restart(id),
+            Fault::Pause(id) => {
+                let slot = &mut self.slots[id.index()];
+                if slot.up {
+                    slot.paused = true;
+                }
+            }
+            Fault::Resume(id) => self.resume(id),
+            Fault::Skew(id, factor) => {
+                self.slots[id.index()].skew = factor.max(crate::fault::SKEW_RANGE.0);
+            }
+            Fault::Partition(groups) => self.topology.partition(&groups),
+            Fault::Isolate(id) => self.topology.isolate(id),
+            Fault::Link(a, b, up) => self.topology.set_link(a, b, up),
+            Fault::SlowLink(a, b, extra) => self.topology.set_slow(a, b, extra),
+            Fault::Heal => self.topology.heal(),
+            Fault::DropRate(p) => {
                 self.net = NetConfig {
                     drop_rate: p,
                     ..self.net.clone()
                 }
                 .normalised();
             }
-            Input::DuplicateRate(p) => {
+            Fault::DuplicateRate(p) => {
                 self.net = NetConfig {
                     duplicate_rate: p,
                     ..self.net.clone()
                 }
                 .normalised();
             }
-            Input::Latency(lo, hi) => {
+            Fault::ReorderRate(p) => {
+                self.net = NetConfig {
+                    reorder_rate: p,
+                    ..self.net.clone()
+                }
+                .normalised();
+            }
+            Fault::Latency(lo, hi) => {
                 self.net = NetConfig {
                     latency_min: lo,
                     latency_max: hi,
@@ -702,15 +793,15 @@ impl<P: Protocol> World<P> {
                 }
                 .normalised();
             }
-            Input::Timeout(id) => {
-                if self.slots[id.index()].up {
+            Fault::Timeout(id) => {
+                let slot = &self.slots[id.index()];
+                if slot.up && !slot.paused {
                     self.run_handler(id, |n: &mut P::Node, ctx| n.on_force_timeout(ctx));
                 }
             }
-            Input::FireTimer(node, timer) => self.fire_now(node, timer),
-            Input::AlignTimers => self.retime_main_timers(false),
-            Input::SpreadTimers => self.retime_main_timers(true),
-            Input::DropMessage(id) => {
+            Fault::AlignTimers => self.retime_main_timers(false),
+            Fault::SpreadTimers => self.retime_main_timers(true),
+            Fault::Drop(id) => {
                 if let Some(env) = self.in_flight.remove(&id) {
                     self.record(EventKind::Dropped {
                         msg: id,
@@ -721,41 +812,102 @@ impl<P: Protocol> World<P> {
                     });
                 }
             }
-            Input::DeliverNow(id) => {
+            Fault::DeliverNow(id) => {
                 if self.in_flight.contains_key(&id) {
-                    let now = self.now;
-                    let slot = self.push(now, PHASE_PROTOCOL, Pending::Deliver(id));
-                    if let Some(env) = self.in_flight.get_mut(&id) {
-                        env.deliver_at = now;
-                        env.slot = slot;
-                    }
+                    self.reslot(id, self.now);
                     self.record(EventKind::Expedited { msg: id });
                 }
             }
-            Input::DuplicateMessage(id) => {
+            Fault::Duplicate(id) => {
                 if let Some(env) = self.in_flight.get(&id) {
                     let (from, to, msg) = (env.from, env.to, env.msg.clone());
                     self.duplicate_envelope(id, from, to, msg);
                 }
             }
-            Input::Configure(config) => self.config = config,
-            Input::Request(node, request) => {
-                let id = RequestId(self.next_request);
-                self.next_request += 1;
-                self.record(EventKind::Request {
-                    id,
-                    node,
-                    request: request.clone(),
-                });
-                if self.slots[node.index()].up {
-                    self.pending_requests.insert(id, (node, request.clone()));
-                    self.run_handler(node, move |n: &mut P::Node, ctx| {
-                        n.on_request(id, request, ctx);
+            Fault::Delay(id, by) => {
+                if let Some(env) = self.in_flight.get(&id) {
+                    let at = env.deliver_at.max(self.now) + by;
+                    self.reslot(id, at);
+                    self.record(EventKind::Delayed {
+                        msg: id,
+                        deliver_at: at,
                     });
-                } else {
-                    let response = P::lost_response(&request, Lost::NodeDown);
-                    self.record(EventKind::Response { id, node, response });
                 }
+            }
+            Fault::Reorder(id) => {
+                if let Some(env) = self.in_flight.get(&id) {
+                    // After every other message now in flight to the same receiver,
+                    // and one longest latency more, so that what is sent next
+                    // overtakes it too.
+                    let to = env.to;
+                    let last = self
+                        .in_flight
+                        .values()
+                        .filter(|e| e.to == to && e.id != id)
+                        .map(|e| e.deliver_at)
+                        .max()
+                        .unwrap_or(self.now)
+                        .max(env.deliver_at)
+                        .max(self.now);
+                    let at = last + self.net.latency_max + Ticks(1);
+                    self.reslot(id, at);
+                    self.record(EventKind::Delayed {
+                        msg: id,
+                        deliver_at: at,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Move a message in flight to arrive at `at` (its old queue item goes stale).
+    fn reslot(&mut self, id: MsgId, at: Tick) {
+        let slot = self.push(at, PHASE_PROTOCOL, Pending::Deliver(id));
+        if let Some(env) = self.in_flight.get_mut(&id) {
+            env.deliver_at = at;
+            env.slot = slot;
+        }
+    }
+
+    /// Resume a paused node: queue again what waited for it — its timers (overdue ones
+    /// now, in deadline order), the messages that reached it (now, in arrival order)
+    /// and the client requests it was sent (run now, in order).
+    fn resume(&mut self, id: NodeId) {
+        let slot = &mut self.slots[id.index()];
+        if !slot.paused {
+            return;
+        }
+        slot.paused = false;
+        let now = self.now;
+        let mut timers: Vec<(Tick, usize)> = slot
+            .timers
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.fires_at.max(now), i))
+            .collect();
+        crate::sorted::sort_small_by_key(&mut timers, |t| *t);
+        for (at, i) in timers {
+            let seq = self.push(at, PHASE_PROTOCOL, Pending::Timer(id));
+            let t = &mut self.slots[id.index()].timers[i];
+            t.fires_at = at;
+            t.slot = seq;
+        }
+        let mut waiting: Vec<(Tick, MsgId)> = self
+            .in_flight
+            .values()
+            .filter(|e| e.to == id)
+            .map(|e| (e.deliver_at, e.id))
+            .collect();
+        waiting.sort_unstable();
+        for (at, msg) in waiting {
+            self.reslot(msg, at.max(now));
+        }
+        let held = std::mem::take(&mut self.slots[id.index()].held_requests);
+        for (rid, request) in held {
+            if self.pending_requests.contains_key(&rid) && self.slots[id.index()].up {
+                self.run_handler(id, move |n: &mut P::Node, ctx| {
+                    n.on_request(rid, request, ctx);
+                });
             }
         }
     }
@@ -764,7 +916,7 @@ impl<P: Protocol> World<P> {
     /// node is up and the timer armed.
     fn fire_now(&mut self, node: NodeId, timer: P::Timer) {
         let slot = &mut self.slots[node.index()];
-        if !slot.up {
+        if !slot.up || slot.paused {
             return;
         }
         let Some(pos) = slot.timers.iter().position(|t| t.timer == timer) else {
@@ -781,6 +933,7 @@ impl<P: Protocol> World<P> {
         let mut armed: Vec<(Tick, NodeId)> = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             if slot.up
+                && !slot.paused
                 && let Some(t) = slot.timers.iter().find(|t| P::is_main_timer(&t.timer))
             {
                 armed.push((t.fires_at, NodeId::from_index(i)));
@@ -817,7 +970,22 @@ impl<P: Protocol> World<P> {
         slot.up = false;
         slot.saved = Some(slot.node.durable());
         slot.timers.clear();
+        slot.held_requests.clear();
+        let was_paused = std::mem::replace(&mut slot.paused, false);
         self.record(EventKind::Crashed { node: id });
+        if was_paused {
+            // What waited in its inbox now dies at the door, as anything sent to a
+            // crashed node does.
+            let waiting: Vec<(Tick, MsgId)> = self
+                .in_flight
+                .values()
+                .filter(|e| e.to == id)
+                .map(|e| (e.deliver_at.max(self.now), e.id))
+                .collect();
+            for (at, msg) in waiting {
+                self.reslot(msg, at);
+            }
+        }
         // Requests the node was holding now have an unknown outcome.
         let lost: Vec<(RequestId, P::Request)> = self
             .pending_requests
@@ -879,5 +1047,21 @@ fn record_findings(violations: &mut Vec<Violation>, event: u64, now: Tick, found
             at_ms: now.as_ms(),
             detail: f.detail,
         });
+    }
+}
+
+/// A timer span on a clock that runs at `skew` (1.0: true time). Float arithmetic is
+/// IEEE-exact here and in wasm32, so the result is the same everywhere.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::float_cmp // exactly 1.0 is "no skew", the value every node starts with
+)]
+fn skewed(span: u64, skew: f64) -> u64 {
+    if skew == 1.0 {
+        span
+    } else {
+        (span as f64 * skew).round().max(1.0) as u64
     }
 }

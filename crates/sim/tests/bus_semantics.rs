@@ -3,6 +3,7 @@
 //! exactly the cross-group messages; loss and duplication rates hold statistically;
 //! per-message drop / deliver-now / duplicate do what they say.
 
+use faultlab_sim::Fault;
 use faultlab_sim::bus::DropReason;
 use faultlab_sim::demo::{Demo, DemoConfig, DemoMsg, DemoRequest, DemoResponse};
 use faultlab_sim::{EventKind, Input, NetConfig, NodeId, Seed, Tick, Ticks, TraceEvent, World};
@@ -21,7 +22,7 @@ fn collect(w: &mut World<Demo>, until: u64) -> Vec<TraceEvent<Demo>> {
 fn crashed_node_receives_nothing_and_fires_no_timers() {
     let mut w = world(11, NetConfig::default());
     w.run_until(Tick(2_000));
-    w.apply(Input::Crash(NodeId(2)));
+    w.apply(Input::Fault(Fault::Crash(NodeId(2))));
     assert!(w.slot(NodeId(2)).timers.is_empty());
     let events = collect(&mut w, 12_000);
     for ev in &events {
@@ -61,9 +62,9 @@ fn durable_state_survives_restart_and_volatile_does_not() {
     w.run_until(Tick(10_000));
     let before = w.node(NodeId(1)).clone();
     assert!(before.pings_sent > 0 && before.pongs_received > 0);
-    w.apply(Input::Crash(NodeId(1)));
+    w.apply(Input::Fault(Fault::Crash(NodeId(1))));
     w.run_until(Tick(11_000));
-    w.apply(Input::Restart(NodeId(1)));
+    w.apply(Input::Fault(Fault::Restart(NodeId(1))));
     let after = w.node(NodeId(1));
     assert_eq!(
         after.pings_sent, before.pings_sent,
@@ -81,7 +82,7 @@ fn partition_blocks_exactly_cross_group_messages() {
     let mut w = world(21, NetConfig::default());
     w.run_until(Tick(1_000));
     let a = [NodeId(0), NodeId(1)];
-    w.apply(Input::Partition(vec![a.to_vec()]));
+    w.apply(Input::Fault(Fault::Partition(vec![a.to_vec()])));
     let side = |n: NodeId| a.contains(&n);
     let events = collect(&mut w, 20_000);
     let (mut within, mut across) = (0, 0);
@@ -111,7 +112,7 @@ fn partition_blocks_exactly_cross_group_messages() {
         within > 50 && across > 50,
         "both kinds occurred: {within} within, {across} across"
     );
-    w.apply(Input::Heal);
+    w.apply(Input::Fault(Fault::Heal));
     let healed = collect(&mut w, 30_000);
     assert!(healed.iter().any(
         |e| matches!(&e.kind, EventKind::Delivered { from, to, .. } if side(*from) != side(*to))
@@ -190,7 +191,7 @@ fn user_drop_deliver_now_and_duplicate() {
         assert!(w.step());
     }
     let id = w.in_flight().next().map(|e| e.id).expect("in flight");
-    w.apply(Input::DropMessage(id));
+    w.apply(Input::Fault(Fault::Drop(id)));
     assert!(w.message(id).is_none());
     assert!(w.last_events().iter().any(
         |e| matches!(e.kind, EventKind::Dropped { msg, reason: DropReason::User, .. } if msg == id)
@@ -200,7 +201,7 @@ fn user_drop_deliver_now_and_duplicate() {
         assert!(w.step());
     }
     let env = w.in_flight().next().cloned().expect("in flight");
-    w.apply(Input::DeliverNow(env.id));
+    w.apply(Input::Fault(Fault::DeliverNow(env.id)));
     assert!(w.now() < env.deliver_at);
     assert!(w.step());
     assert!(
@@ -214,7 +215,7 @@ fn user_drop_deliver_now_and_duplicate() {
         assert!(w.step());
     }
     let env = w.in_flight().next().cloned().expect("in flight");
-    w.apply(Input::DuplicateMessage(env.id));
+    w.apply(Input::Fault(Fault::Duplicate(env.id)));
     let copies: Vec<_> = w
         .in_flight()
         .filter(|e| e.copy_of == Some(env.id))
@@ -237,7 +238,7 @@ fn client_requests_to_down_nodes_are_answered_by_the_world() {
             ..
         }
     )));
-    w.apply(Input::Crash(NodeId(0)));
+    w.apply(Input::Fault(Fault::Crash(NodeId(0))));
     w.apply(Input::Request(NodeId(0), DemoRequest::Stats));
     assert!(w.last_events().iter().any(|e| matches!(
         e.kind,
@@ -258,7 +259,7 @@ fn events_are_time_ordered_and_inputs_follow_protocol_events() {
             ..NetConfig::default()
         },
     );
-    w.schedule(Tick(500), Input::Crash(NodeId(0)));
+    w.schedule(Tick(500), Input::Fault(Fault::Crash(NodeId(0))));
     let events = collect(&mut w, 5_000);
     let mut last = Tick::ZERO;
     for ev in &events {
@@ -267,7 +268,7 @@ fn events_are_time_ordered_and_inputs_follow_protocol_events() {
     }
     let crash = events
         .iter()
-        .position(|e| matches!(e.kind, EventKind::Input(Input::Crash(_))))
+        .position(|e| matches!(e.kind, EventKind::Input(Input::Fault(Fault::Crash(_)))))
         .expect("crash applied");
     assert!(
         events[crash + 1..]

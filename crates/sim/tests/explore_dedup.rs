@@ -1,6 +1,7 @@
 //! The explorer's state fingerprint: the same state reached by two delivery orders
 //! has one fingerprint (so it is explored once), and a different state another.
 
+use faultlab_sim::Fault;
 use faultlab_sim::explore::Explorable;
 use faultlab_sim::explore::fingerprint::{Canon, fingerprint, network};
 use faultlab_sim::twopc::TwoPc;
@@ -34,12 +35,12 @@ fn two_orders_of_independent_deliveries_reach_one_fingerprint() {
         "the coordinator's two VoteRequests are in flight"
     );
     let mut ab = w.clone();
-    choose(&mut ab, Input::DeliverNow(ids[0]));
+    choose(&mut ab, Input::Fault(Fault::DeliverNow(ids[0])));
     let after_a = print(&ab);
-    choose(&mut ab, Input::DeliverNow(ids[1]));
+    choose(&mut ab, Input::Fault(Fault::DeliverNow(ids[1])));
     let mut ba = w.clone();
-    choose(&mut ba, Input::DeliverNow(ids[1]));
-    choose(&mut ba, Input::DeliverNow(ids[0]));
+    choose(&mut ba, Input::Fault(Fault::DeliverNow(ids[1])));
+    choose(&mut ba, Input::Fault(Fault::DeliverNow(ids[0])));
     // Different message ids and event counts, same state.
     assert_eq!(print(&ab), print(&ba));
     assert_ne!(

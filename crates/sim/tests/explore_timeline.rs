@@ -8,7 +8,7 @@ use faultlab_sim::explore::{Bounds, Counterexample, Explorable, explore};
 use faultlab_sim::raft::Raft;
 use faultlab_sim::scenario::Action;
 use faultlab_sim::twopc::TwoPc;
-use faultlab_sim::{EventKind, Input, Scenario, ScenarioProtocol, Tick};
+use faultlab_sim::{EventKind, Fault, Input, Scenario, ScenarioProtocol, Tick};
 
 /// Replay `cx` to its end and check what the module promises.
 fn check<P: ScenarioProtocol>(cx: &Counterexample, initial: usize) {
@@ -31,7 +31,7 @@ fn check<P: ScenarioProtocol>(cx: &Counterexample, initial: usize) {
     assert_eq!(sc.until_ms, sc.steps.last().expect("steps").at_ms);
     assert!(sc.steps.iter().any(|s| matches!(
         s.action,
-        Action::LatencyMs(lo, hi) if lo == hi && lo > sc.until_ms
+        Action::Fault(Fault::Latency(lo, hi)) if lo == hi && lo.0 > sc.until_ms
     )));
     // Through the file format, as the CLI and the page read it.
     let parsed = Scenario::parse(&sc.to_value().to_string()).expect("parses");

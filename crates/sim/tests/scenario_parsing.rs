@@ -3,7 +3,7 @@
 
 use faultlab_sim::demo::Demo;
 use faultlab_sim::scenario::{Action, FORMAT};
-use faultlab_sim::{Scenario, Tick};
+use faultlab_sim::{Fault, Scenario, Tick};
 
 const GOOD: &str = r#"{ "format": "faultlab-scenario/1", "protocol": "raft", "mode": "textbook",
   "seed": 7, "nodes": 5, "until_ms": 20000, "title": "t",
@@ -24,13 +24,13 @@ fn the_design_example_parses() {
     assert_eq!(s.protocol, "raft");
     assert_eq!(s.seed, 7);
     assert_eq!(s.steps.len(), 9);
-    assert_eq!(s.steps[0].action, Action::Crash("1".into()));
+    assert_eq!(s.steps[0].action, Action::Fault(Fault::Crash("1".into())));
     assert_eq!(
         s.steps[2].action,
-        Action::Partition(vec![
+        Action::Fault(Fault::Partition(vec![
             vec!["1".into(), "2".into()],
             vec!["3".into(), "4".into(), "5".into()]
-        ])
+        ]))
     );
     assert_eq!(s.meta_str("title"), Some("t"));
     // Round trip through the exporter.
@@ -153,7 +153,7 @@ fn each_malformed_case_names_its_field() {
         ),
         (
             with_steps(r#"{"at_ms": 1, "latency_ms": [0, 5]}"#),
-            "steps[0].latency_ms[0]: latency must be at least 1 ms",
+            "steps[0].latency_ms[0]: must be an integer number of ms from 1 to",
         ),
         (
             with_steps(r#"{"at_ms": 1, "latency_ms": [50, 5]}"#),

@@ -2,6 +2,7 @@
 //! Time travel: `History::world_at(n)` is exactly the state a fresh replay reaches
 //! after `n` events, for random runs, random inputs and random `n`.
 
+use faultlab_sim::Fault;
 use faultlab_sim::demo::{Demo, DemoConfig};
 use faultlab_sim::trace::digest;
 use faultlab_sim::{History, Input, MsgId, NetConfig, NodeId, Seed, Tick, Ticks, World};
@@ -34,15 +35,15 @@ fn input_strategy() -> impl Strategy<Value = (u64, u8, u16, u16)> {
 
 fn to_input(kind: u8, a: u16, b: u16, msg_base: u64) -> Input<Demo> {
     match kind {
-        0 => Input::Crash(NodeId(a)),
-        1 => Input::Restart(NodeId(a)),
-        2 => Input::Partition(vec![vec![NodeId(a), NodeId(b)]]),
-        3 => Input::Heal,
-        4 => Input::DropRate(f64::from(a) / 10.0),
-        5 => Input::DuplicateRate(f64::from(b) / 10.0),
-        6 => Input::DropMessage(MsgId(msg_base)),
-        7 => Input::DeliverNow(MsgId(msg_base)),
-        _ => Input::Timeout(NodeId(a)),
+        0 => Input::Fault(Fault::Crash(NodeId(a))),
+        1 => Input::Fault(Fault::Restart(NodeId(a))),
+        2 => Input::Fault(Fault::Partition(vec![vec![NodeId(a), NodeId(b)]])),
+        3 => Input::Fault(Fault::Heal),
+        4 => Input::Fault(Fault::DropRate(f64::from(a) / 10.0)),
+        5 => Input::Fault(Fault::DuplicateRate(f64::from(b) / 10.0)),
+        6 => Input::Fault(Fault::Drop(MsgId(msg_base))),
+        7 => Input::Fault(Fault::DeliverNow(MsgId(msg_base))),
+        _ => Input::Fault(Fault::Timeout(NodeId(a))),
     }
 }
 
@@ -109,7 +110,7 @@ fn truncate_then_fork_continues_from_the_cursor() {
         16,
     );
     h.run_until(Tick(4_000));
-    h.apply(Input::Crash(NodeId(1)));
+    h.apply(Input::Fault(Fault::Crash(NodeId(1))));
     h.run_until(Tick(8_000));
     let at = h.len() / 3;
     let before = fingerprint(&h.world_at(at));
@@ -187,8 +188,8 @@ proptest! {
         let at = first + (kept.len() - first) / 2;
         full.truncate(at);
         kept.truncate(at);
-        full.apply(Input::Crash(NodeId(2)));
-        kept.apply(Input::Crash(NodeId(2)));
+        full.apply(Input::Fault(Fault::Crash(NodeId(2))));
+        kept.apply(Input::Fault(Fault::Crash(NodeId(2))));
         full.run_until(Tick(t + 5_000));
         kept.run_until(Tick(t + 5_000));
         prop_assert_eq!(fingerprint(full.head()), fingerprint(kept.head()));

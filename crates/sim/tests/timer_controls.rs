@@ -2,6 +2,7 @@
 //! re-armed at one instant, or spaced apart in order; in Raft, aligned election
 //! timeouts produce a split vote and spread ones a single candidate.
 
+use faultlab_sim::Fault;
 use faultlab_sim::demo::{Demo, DemoConfig};
 use faultlab_sim::raft::Raft;
 use faultlab_sim::raft::note::RaftNote;
@@ -18,7 +19,7 @@ fn align_puts_every_main_timer_at_the_earliest_deadline() {
     let mut w = World::<Demo>::new(Seed(1), DemoConfig::default(), NetConfig::default());
     w.run_until(Tick(1_000));
     let earliest = *deadlines(&w).iter().min().expect("armed");
-    w.apply(Input::AlignTimers);
+    w.apply(Input::Fault(Fault::AlignTimers));
     assert!(
         deadlines(&w).iter().all(|&d| d == earliest),
         "{:?}",
@@ -34,7 +35,7 @@ fn align_puts_every_main_timer_at_the_earliest_deadline() {
 fn spread_spaces_main_timers_apart_in_order() {
     let mut w = World::<Demo>::new(Seed(2), DemoConfig::default(), NetConfig::default());
     w.run_until(Tick(1_000));
-    w.apply(Input::SpreadTimers);
+    w.apply(Input::Fault(Fault::SpreadTimers));
     let mut d = deadlines(&w);
     d.sort_unstable();
     let gap = 2 * NetConfig::default().latency_max.0 + 50;
@@ -50,7 +51,7 @@ fn candidates_per_term(bugs: &[String], input: Input<Raft>) -> usize {
         .node_ids()
         .find(|id| w.node(*id).role() == faultlab_sim::raft::types::Role::Leader)
         .expect("a leader by 8 s");
-    w.apply(Input::Crash(leader));
+    w.apply(Input::Fault(Fault::Crash(leader)));
     w.apply(input);
     let mut candidates = Vec::new();
     w.run_until_with(Tick(20_000), |evs| {
@@ -71,11 +72,11 @@ fn candidates_per_term(bugs: &[String], input: Input<Raft>) -> usize {
 #[test]
 fn aligned_election_timeouts_split_the_vote_and_spread_ones_do_not() {
     assert!(
-        candidates_per_term(&[], Input::AlignTimers) >= 2,
+        candidates_per_term(&[], Input::Fault(Fault::AlignTimers)) >= 2,
         "aligned timers: several candidates in one term"
     );
     assert_eq!(
-        candidates_per_term(&[], Input::SpreadTimers),
+        candidates_per_term(&[], Input::Fault(Fault::SpreadTimers)),
         1,
         "spread timers: one candidate"
     );

@@ -22,9 +22,10 @@
 use std::mem::{Discriminant, discriminant};
 
 use crate::explore::FROZEN_LATENCY_MS;
+use crate::fault::Fault;
 use crate::id::NodeId;
 use crate::scenario::{Action, Scenario, ScenarioProtocol};
-use crate::time::Tick;
+use crate::time::{Tick, Ticks};
 use crate::trace::EventKind;
 use crate::world::World;
 
@@ -101,8 +102,9 @@ pub fn spread<P: ScenarioProtocol>(frozen: &Scenario, initial: usize) -> (Scenar
             } else {
                 (i - initial + 1) as u64 * gap
             };
-            if step.action == Action::LatencyMs(FROZEN_LATENCY_MS, FROZEN_LATENCY_MS) {
-                step.action = Action::LatencyMs(latency, latency);
+            let frozen = Ticks(FROZEN_LATENCY_MS);
+            if step.action == Action::Fault(Fault::Latency(frozen, frozen)) {
+                step.action = Action::Fault(Fault::Latency(Ticks(latency), Ticks(latency)));
             }
         }
         if replay::<P>(&timed).is_some_and(|s| s == shape) {

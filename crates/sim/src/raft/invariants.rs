@@ -20,6 +20,7 @@ pub mod liveness;
 pub mod log_matching;
 pub mod state_machine_safety;
 
+use crate::fault::Fault;
 use crate::id::NodeId;
 use crate::input::Input;
 use crate::invariant::{Checker, Finding};
@@ -92,7 +93,7 @@ fn touched(events: &[TraceEvent<Raft>]) -> u32 {
             | EventKind::Request { node, .. }
             | EventKind::Restarted { node }
             | EventKind::Booted { node }
-            | EventKind::Input(Input::Timeout(node)) => Some(*node),
+            | EventKind::Input(Input::Fault(Fault::Timeout(node))) => Some(*node),
             _ => None,
         };
         if let Some(n) = node {
