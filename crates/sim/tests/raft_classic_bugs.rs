@@ -238,7 +238,7 @@ fn is_append_reply(m: &RaftMsg) -> bool {
 }
 
 fn add(id: &str) -> Op {
-    Op::Add(Track::new(id, &id.to_uppercase(), "Artist", 180))
+    Op::Add(Track::new(id, &id.to_ascii_uppercase(), "Artist", 180))
 }
 
 fn names(violations: &[Violation]) -> Vec<&str> {
@@ -360,7 +360,7 @@ fn accept_stale_term_replies_is_flagged_by_committed_on_majority() {
 
 // ----- 2. commit-index-regression --------------------------------------------------------
 
-/// Three nodes, one entry per AppendEntries. Node 3 misses entries 2–4 and catches
+/// Three nodes, one entry per `AppendEntries`. Node 3 misses entries 2–4 and catches
 /// up one entry per round after the partition heals; a duplicate of the first
 /// catch-up request (`prev 1, [entry 2], leaderCommit 4`) arrives after the second.
 fn duplicated_catch_up(bugs: &[Bug]) -> Lab {
@@ -447,7 +447,7 @@ fn vote_without_log_check_elects_a_leader_missing_a_committed_entry() {
 
 // ----- 4. forget-vote-on-restart ---------------------------------------------------------
 
-/// Three nodes. Node 3 votes for Node 1 in term 1 (Node 1's first AppendEntries to it
+/// Three nodes. Node 3 votes for Node 1 in term 1 (Node 1's first `AppendEntries` to it
 /// is lost), crashes and restarts; then Node 2 asks it for a vote in term 1.
 fn restarted_voter(bugs: &[Bug]) -> Lab {
     let mut lab = Lab::new(3, bugs);
@@ -484,7 +484,7 @@ fn forget_vote_on_restart_votes_twice_in_one_term() {
 
 // ----- 5. truncate-on-stale-append -------------------------------------------------------
 
-/// Three nodes, Node 3 cut off. Node 1's AppendEntries for entry 2 to Node 2 is held;
+/// Three nodes, Node 3 cut off. Node 1's `AppendEntries` for entry 2 to Node 2 is held;
 /// the next one (entries 2–3) arrives, so entries 2–3 commit on Nodes 1 and 2. Then
 /// the held, shorter request arrives; Node 1 crashes and Node 2 stands.
 fn delayed_short_append(bugs: &[Bug]) -> Lab {
@@ -523,7 +523,7 @@ fn truncate_on_stale_append_erases_a_committed_entry() {
 // ----- 6. commit-to-last-index -----------------------------------------------------------
 
 /// Latent in this implementation (see the comment at its check in `replication.rs`):
-/// no successful AppendEntries from a textbook leader leaves a follower with entries
+/// no successful `AppendEntries` from a textbook leader leaves a follower with entries
 /// past the request's last one that differ from the leader's. So the scenario is run
 /// at the node level: a follower holding a stale entry 3 of term 2 receives an empty
 /// heartbeat from the leader of term 3 with `prevLogIndex` 2 and `leaderCommit` 3, as
