@@ -27,9 +27,9 @@
 //!   as-submitted modes render forwarded calls as `called by Node unknown`, as the
 //!   seed did (its client and its forwarding stub sent no node-id metadata).
 //! - **The classic implementer bugs** ([`Bug::AcceptStaleTermReplies`] onwards) are not
-//!   the seed's: they are the mistakes real implementations and students' labs made
-//!   (the "Students' Guide to Raft", etcd-raft's and hashicorp/raft's trackers), kept
-//!   here so the checkers can be seen catching them. [`Bug::CommitToLastIndex`] is
+//!   the seed's: they are classic mistakes of Raft implementations, several of them
+//!   spelled out in the "Students' Guide to Raft", kept here so the checkers can be
+//!   seen catching them (`tests/raft_classic_bugs.rs`). [`Bug::CommitToLastIndex`] is
 //!   latent in this implementation (see its check in `replication.rs`).
 //! - **R4-3** ([`Bug::Heartbeat300ms`]) and **R4-9** ([`Bug::MatchIndexRegression`])
 //!   and **R4-10** ([`Bug::ResetTimerOnRefusedVote`]) and **R4-11**
@@ -328,12 +328,12 @@ impl Bug {
         },
         BugInfo {
             name: "accept-stale-term-replies",
-            seed_ref: "classic (Students' Guide to Raft, \"term confusion\")",
+            seed_ref: "Students' Guide to Raft",
             summary: "A leader believes a delayed AppendEntries reply from one of its earlier terms, so it can count a follower as holding an entry it never received and commit without a majority.",
         },
         BugInfo {
             name: "commit-index-regression",
-            seed_ref: "classic (Figure 2, AppendEntries rule 5)",
+            seed_ref: "classic",
             summary: "A follower sets commitIndex = min(leaderCommit, last new entry) even when that is lower, so a delayed or duplicated AppendEntries moves its commit index backwards.",
         },
         BugInfo {
@@ -343,7 +343,7 @@ impl Bug {
         },
         BugInfo {
             name: "forget-vote-on-restart",
-            seed_ref: "classic (Figure 2: votedFor is persistent state)",
+            seed_ref: "classic (Raft Figure 2)",
             summary: "votedFor is kept in memory only (currentTerm and the log are saved), so a node that restarts can vote a second time in the same term and two leaders can win it.",
         },
         BugInfo {
@@ -363,7 +363,7 @@ impl Bug {
         },
         BugInfo {
             name: "leader-local-reads",
-            seed_ref: "Raft §8; cf. etcd-raft ReadOnlyLeaseBased",
+            seed_ref: "classic (Raft §8)",
             summary: "A leader answers reads from its own state machine without first confirming it is still leader, so a leader cut off by a partition serves stale data.",
         },
     ];

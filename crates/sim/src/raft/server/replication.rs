@@ -190,11 +190,12 @@ impl Server {
             let last_new = if bugs.has(Bug::CommitToLastIndex) {
                 // Classic (Students' Guide to Raft): our last index instead. Entries
                 // past `index` were not checked by this request and may not be the
-                // leader's. Latent here: the leader's requests always run from
-                // nextIndex to its last entry (up to `max_entries_per_append`) and
-                // its backoff lands on the first conflict, which rule 3 truncates; a
-                // leader that sends empty heartbeats from a lagging nextIndex, as
-                // many implementations do, would expose it.
+                // leader's. Latent here: this leader's requests always run from
+                // nextIndex towards its last entry, its backoff lands on the first
+                // conflict (which rule 3 truncates), and a follower gains entries of
+                // other leaders only before it hears from this one, whose first
+                // request starts with its new no-op. A leader sending empty
+                // heartbeats from a lagging nextIndex would expose it.
                 self.log.last_index()
             } else {
                 index
@@ -203,8 +204,8 @@ impl Server {
             self.commit_index = if bugs.has(Bug::CommitIndexRegression) {
                 // Classic: rule 5 read literally. A delayed or duplicated request that
                 // covers fewer entries than a later one lowers commitIndex, though a
-                // committed entry stays committed (Figure 2 calls commitIndex
-                // "increases monotonically").
+                // committed entry stays committed (Figure 2: commitIndex "increases
+                // monotonically").
                 new_commit
             } else {
                 self.commit_index.max(new_commit)
