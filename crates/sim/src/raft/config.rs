@@ -104,9 +104,17 @@ impl RaftConfig {
         }
     }
 
-    /// A strict majority of the cluster.
+    /// A strict majority of the cluster (votes, §5.2, and commits, §5.3).
     pub fn quorum(&self) -> usize {
-        self.nodes / 2 + 1
+        if self.has(Bug::QuorumOffByOne) {
+            // Classic off-by-one: `n / 2` is half, not a majority. Two disjoint
+            // groups (2 + 2 of 4 nodes, 2 + 3 of 5) can each gather it, so both elect
+            // a leader in one term and commit different entries: the quorum
+            // intersection that §5.2 and §5.4 rely on is gone.
+            self.nodes / 2
+        } else {
+            self.nodes / 2 + 1
+        }
     }
 
     /// The extra bugs beyond the mode's preset, by name.

@@ -26,6 +26,11 @@
 //! - **R4-13** and the Q3/Q4 log formats: a logging deviation, not a behaviour. The
 //!   as-submitted modes render forwarded calls as `called by Node unknown`, as the
 //!   seed did (its client and its forwarding stub sent no node-id metadata).
+//! - **The classic implementer bugs** ([`Bug::AcceptStaleTermReplies`] onwards) are not
+//!   the seed's: they are classic mistakes of Raft implementations, several of them
+//!   spelled out in the "Students' Guide to Raft", kept here so the checkers can be
+//!   seen catching them (`tests/raft_classic_bugs.rs`). [`Bug::CommitToLastIndex`] is
+//!   latent in this implementation (see its check in `replication.rs`).
 //! - **R4-3** ([`Bug::Heartbeat300ms`]) and **R4-9** ([`Bug::MatchIndexRegression`])
 //!   and **R4-10** ([`Bug::ResetTimerOnRefusedVote`]) and **R4-11**
 //!   ([`Bug::OneStepBackoff`]) are toggles, but they are timing/efficiency deviations
@@ -173,11 +178,28 @@ pub enum Bug {
     StubQueueOps,
     /// Raft Figure 8 (teaching): a leader commits an earlier-term entry by counting replicas.
     CommitOldTermByCounting,
+    // ----- Classic implementer bugs (not the seed's) ---------------------------------
+    /// The leader counts `AppendEntries` replies from an earlier term of its own.
+    AcceptStaleTermReplies,
+    /// `AppendEntries` rule 5 without the max: a stale request lowers `commitIndex`.
+    CommitIndexRegression,
+    /// `RequestVote` granted without §5.4.1's up-to-date check.
+    VoteWithoutLogCheck,
+    /// `votedFor` is not persisted (`currentTerm` and the log are).
+    ForgetVoteOnRestart,
+    /// The follower truncates after `prevLogIndex` on every successful `AppendEntries`.
+    TruncateOnStaleAppend,
+    /// The follower commits up to its last log index, not the last new entry.
+    CommitToLastIndex,
+    /// A majority is `n / 2` instead of `n / 2 + 1`.
+    QuorumOffByOne,
+    /// The leader answers reads from its state machine without confirming leadership.
+    LeaderLocalReads,
 }
 
 impl Bug {
     /// Every bug, in [`Bug::INFO`] order.
-    pub const ALL: [Bug; 19] = [
+    pub const ALL: [Bug; 27] = [
         Bug::ShadowInstance,
         Bug::NoTermAdoptionFromAppend,
         Bug::CommitOnFirstAck,
@@ -197,10 +219,18 @@ impl Bug {
         Bug::OneStepBackoff,
         Bug::StubQueueOps,
         Bug::CommitOldTermByCounting,
+        Bug::AcceptStaleTermReplies,
+        Bug::CommitIndexRegression,
+        Bug::VoteWithoutLogCheck,
+        Bug::ForgetVoteOnRestart,
+        Bug::TruncateOnStaleAppend,
+        Bug::CommitToLastIndex,
+        Bug::QuorumOffByOne,
+        Bug::LeaderLocalReads,
     ];
 
     /// What the CLI's `--help` and the page list, in [`Bug::ALL`] order.
-    pub const INFO: [BugInfo; 19] = [
+    pub const INFO: [BugInfo; 27] = [
         BugInfo {
             name: "shadow-instance",
             seed_ref: "R3-1",
@@ -295,6 +325,46 @@ impl Bug {
             name: "commit-old-term-by-counting",
             seed_ref: "Raft §5.4.2, Figure 8",
             summary: "Teaching toggle: a leader commits an entry from an earlier term as soon as a majority holds it, which Figure 8 shows is unsafe.",
+        },
+        BugInfo {
+            name: "accept-stale-term-replies",
+            seed_ref: "Students' Guide to Raft",
+            summary: "A leader believes a delayed AppendEntries reply from one of its earlier terms, so it can count a follower as holding an entry it never received and commit without a majority.",
+        },
+        BugInfo {
+            name: "commit-index-regression",
+            seed_ref: "classic",
+            summary: "A follower sets commitIndex = min(leaderCommit, last new entry) even when that is lower, so a delayed or duplicated AppendEntries moves its commit index backwards.",
+        },
+        BugInfo {
+            name: "vote-without-log-check",
+            seed_ref: "classic (Raft §5.4.1)",
+            summary: "A server grants its vote without checking that the candidate's log is at least as up to date as its own, so a leader can be elected without committed entries.",
+        },
+        BugInfo {
+            name: "forget-vote-on-restart",
+            seed_ref: "classic (Raft Figure 2)",
+            summary: "votedFor is kept in memory only (currentTerm and the log are saved), so a node that restarts can vote a second time in the same term and two leaders can win it.",
+        },
+        BugInfo {
+            name: "truncate-on-stale-append",
+            seed_ref: "Students' Guide to Raft",
+            summary: "A follower deletes everything after prevLogIndex on every successful AppendEntries, not only on a conflict, so a delayed shorter request erases entries the leader already counted as replicated.",
+        },
+        BugInfo {
+            name: "commit-to-last-index",
+            seed_ref: "Students' Guide to Raft",
+            summary: "A follower sets commitIndex = min(leaderCommit, its last log index) instead of the index of the last new entry, so it may commit entries past the ones the request checked.",
+        },
+        BugInfo {
+            name: "quorum-off-by-one",
+            seed_ref: "classic",
+            summary: "A majority is computed as n/2 instead of n/2 + 1, so with 4 or 5 nodes two halves of a partition can each elect a leader (and commit) in the same term.",
+        },
+        BugInfo {
+            name: "leader-local-reads",
+            seed_ref: "classic (Raft §8)",
+            summary: "A leader answers reads from its own state machine without first confirming it is still leader, so a leader cut off by a partition serves stale data.",
         },
     ];
 

@@ -184,7 +184,19 @@ impl Node<Raft> for RaftNode {
                 };
                 server.on_append_entries_response(from, reply, ctx);
             }
-            RaftMsg::Forward { request, op } => server.on_forward(from, request, op, ctx),
+            RaftMsg::Forward { request, op } => {
+                if let Some(response) = server.leader_local_read(&op, ctx) {
+                    // `leader-local-reads` (see `Server::leader_local_read`).
+                    let reply = RaftMsg::ForwardReply {
+                        request,
+                        op,
+                        response,
+                    };
+                    ctx.send(from, reply);
+                } else {
+                    server.on_forward(from, request, op, ctx);
+                }
+            }
             RaftMsg::ForwardReply {
                 request, response, ..
             } => server.on_forward_reply(request, response, ctx),
@@ -213,7 +225,14 @@ impl Node<Raft> for RaftNode {
     }
 
     fn on_request(&mut self, id: RequestId, request: Op, ctx: &mut Ctx<'_, Raft>) {
-        self.client_mut().on_client_request(id, request, ctx);
+        let server = self.client_mut();
+        if let Some(response) = server.leader_local_read(&request, ctx) {
+            // `leader-local-reads`: answered before the request reaches the log (the
+            // check belongs beside `stale-local-reads` in `clients.rs`'s `serve`).
+            ctx.reply(id, response);
+            return;
+        }
+        server.on_client_request(id, request, ctx);
     }
 
     fn on_force_timeout(&mut self, ctx: &mut Ctx<'_, Raft>) {

@@ -23,6 +23,7 @@ use crate::id::{NodeId, RequestId};
 use crate::time::{Tick, Ticks};
 
 use super::Raft;
+use super::client::Response;
 use super::config::RaftConfig;
 use super::modes::Bug;
 use super::music_queue::{MusicQueue, Op, OpResult, Rejection};
@@ -141,7 +142,15 @@ impl Server {
             n,
             shadow,
             current_term: d.map_or(Term::ZERO, |d| d.current_term),
-            voted_for: d.and_then(|d| d.voted_for),
+            // Figure 2 lists votedFor as persistent state, and §5.2's one vote per term
+            // depends on it surviving a crash. The classic bug saves currentTerm and
+            // the log but keeps votedFor in memory: the restarted node has "not voted"
+            // in a term where it already did, and can elect a second leader in it.
+            voted_for: if config.has(Bug::ForgetVoteOnRestart) {
+                None
+            } else {
+                d.and_then(|d| d.voted_for)
+            },
             log: d.map(|d| d.log.clone()).unwrap_or_default(),
             commit_index: LogIndex::ZERO,
             last_applied: LogIndex::ZERO,
@@ -233,6 +242,35 @@ impl Server {
     /// How many client requests this server holds (waiting for commit or forwarded).
     pub fn pending_clients(&self) -> usize {
         self.waiters.len() + self.forwards.len()
+    }
+
+    // ----- reads ----------------------------------------------------------------------
+
+    /// The answer a leader with `leader-local-reads` gives a read at once, from its own
+    /// state machine; `None` when the read takes the normal path (through the log,
+    /// see the `clients` module).
+    ///
+    /// §8: "a leader must check whether it has been deposed before processing a
+    /// read-only request". A leader cut off by a partition still believes it leads
+    /// until it hears a higher term, while a new leader commits writes it never sees:
+    /// answering locally returns that stale state (etcd-raft's `ReadOnlyLeaseBased`
+    /// is this shortcut made safe by a lease bounded by the clock drift).
+    pub(crate) fn leader_local_read(&mut self, op: &Op, ctx: &Ctx<'_, Raft>) -> Option<Response> {
+        let bugs = ctx.config().bugs;
+        let stub = bugs.has(Bug::StubQueueOps) && matches!(op, Op::Metadata { .. } | Op::History);
+        if !bugs.has(Bug::LeaderLocalReads)
+            || self.role != Role::Leader
+            || op.is_write()
+            || stub
+            || op.validate().is_err()
+        {
+            return None;
+        }
+        Some(
+            self.machine
+                .apply(op)
+                .map_or_else(Response::Rejected, Response::Ok),
+        )
     }
 
     // ----- shared helpers -------------------------------------------------------------

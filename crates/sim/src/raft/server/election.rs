@@ -81,8 +81,14 @@ impl Server {
         // 1. Reply false if term < currentTerm (§5.1).
         // 2. If votedFor is null or candidateId, and candidate's log is at least as
         //    up-to-date as receiver's log, grant vote (§5.2, §5.4).
-        let up_to_date =
-            (last_log_term, last_log_index) >= (self.log.last_term(), self.log.last_index());
+        //    §5.4.1: "up-to-date" compares the last entries' terms, then the lengths.
+        let up_to_date = if ctx.config().has(Bug::VoteWithoutLogCheck) {
+            // Classic: the restriction is skipped, so a candidate missing committed
+            // entries can win, and its log then overwrites them (Leader Completeness).
+            true
+        } else {
+            (last_log_term, last_log_index) >= (self.log.last_term(), self.log.last_index())
+        };
         let grant =
             term == self.current_term && self.voted_for.is_none_or(|v| v == from) && up_to_date;
         if grant {

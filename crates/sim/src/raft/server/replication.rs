@@ -160,6 +160,13 @@ impl Server {
         }
         // 3. If an existing entry conflicts with a new one (same index but different
         //    terms), delete the existing entry and all that follow it (§5.3).
+        if bugs.has(Bug::TruncateOnStaleAppend) {
+            // Classic (Students' Guide to Raft): truncating after prevLogIndex on
+            // *every* success, conflict or not. A delayed, shorter request from the
+            // same leader then erases entries this follower already acknowledged, which
+            // the leader may have counted towards a commit.
+            self.log.truncate_from(args.prev_log_index.next());
+        }
         // 4. Append any new entries not already in the log.
         let mut index = args.prev_log_index;
         for entry in args.entries {
@@ -180,7 +187,29 @@ impl Server {
         //    covered, not our last entry: a stale request must not commit entries it
         //    did not check.
         if args.leader_commit > self.commit_index {
-            self.commit_index = self.commit_index.max(args.leader_commit.min(index));
+            let last_new = if bugs.has(Bug::CommitToLastIndex) {
+                // Classic (Students' Guide to Raft): our last index instead. Entries
+                // past `index` were not checked by this request and may not be the
+                // leader's. Latent here: this leader's requests always run from
+                // nextIndex towards its last entry, its backoff lands on the first
+                // conflict (which rule 3 truncates), and a follower gains entries of
+                // other leaders only before it hears from this one, whose first
+                // request starts with its new no-op. A leader sending empty
+                // heartbeats from a lagging nextIndex would expose it.
+                self.log.last_index()
+            } else {
+                index
+            };
+            let new_commit = args.leader_commit.min(last_new);
+            self.commit_index = if bugs.has(Bug::CommitIndexRegression) {
+                // Classic: rule 5 read literally. A delayed or duplicated request that
+                // covers fewer entries than a later one lowers commitIndex, though a
+                // committed entry stays committed (Figure 2: commitIndex "increases
+                // monotonically").
+                new_commit
+            } else {
+                self.commit_index.max(new_commit)
+            };
         }
         ctx.send(from, reply(self, true, index, (LogIndex::ZERO, None)));
         self.apply_committed(ctx);
@@ -205,7 +234,16 @@ impl Server {
         // A response from an earlier term answers a request of an earlier leadership:
         // ignore it. (The seed's leaders did not check; with R3-2 a follower answers
         // with its stale term and the seed's leader still counted it.)
-        if r.term < self.current_term && !bugs.has(Bug::NoTermAdoptionFromAppend) {
+        //
+        // `accept-stale-term-replies` (Students' Guide to Raft, "term confusion") drops
+        // the check: a reply to this node's request of an *earlier* leadership sets
+        // matchIndex from a log that has changed since (this node lost leadership and
+        // had entries overwritten), so it counts the follower as holding entries of the
+        // current term it never received, and commits without a majority.
+        if r.term < self.current_term
+            && !bugs.has(Bug::NoTermAdoptionFromAppend)
+            && !bugs.has(Bug::AcceptStaleTermReplies)
+        {
             return;
         }
         let p = from.index();
