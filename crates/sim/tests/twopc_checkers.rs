@@ -12,7 +12,7 @@
 
 use faultlab_sim::chaos::{self, ChaosOptions, Faults};
 use faultlab_sim::twopc::invariants::termination;
-use faultlab_sim::twopc::{TwoPc, TwoPcChecker, TwoPcConfig, scenarios};
+use faultlab_sim::twopc::{CoordinatorState, TwoPc, TwoPcChecker, TwoPcConfig, scenarios};
 use faultlab_sim::{Checker, EventKind, Finding, Scenario, Seed, Tick, Ticks, TraceEvent, World};
 
 fn named(name: &str) -> &'static str {
@@ -94,7 +94,9 @@ fn commit_on_majority_votes_breaks_validity() {
     assert_eq!(findings(MAJORITY, "textbook", &[]), Vec::<String>::new());
     assert_eq!(
         findings(MAJORITY, "textbook", &["commit-on-majority-votes"]),
-        ["validity: http-node1 decided COMMIT for tx-http-node1-1 without a commit vote from grpc-node3"]
+        [
+            "validity: http-node1 decided COMMIT for tx-http-node1-1 without a commit vote from grpc-node3"
+        ]
     );
 }
 
@@ -118,7 +120,9 @@ fn isolation_fires_when_a_plain_delete_ignores_the_lock() {
     assert_eq!(findings(text, "textbook", &[]), Vec::<String>::new());
     assert_eq!(
         findings(text, "textbook", &["no-isolation"]),
-        ["isolation: \"demo.png\" was deleted on grpc-node2 while it was READY for tx-http-node1-1"]
+        [
+            "isolation: \"demo.png\" was deleted on grpc-node2 while it was READY for tx-http-node1-1"
+        ]
     );
 }
 
@@ -127,7 +131,9 @@ fn picture_integrity_fires_when_the_coordinator_deletes_its_own_copy() {
     assert_eq!(findings(OWN_COPY, "textbook", &[]), Vec::<String>::new());
     assert_eq!(
         findings(OWN_COPY, "textbook", &["coordinator-deletes-own-copy"]),
-        ["picture_integrity: http-node1 lost \"a.png\" outside any committed transaction it took part in"]
+        [
+            "picture_integrity: http-node1 lost \"a.png\" outside any committed transaction it took part in"
+        ]
     );
 }
 
@@ -137,7 +143,9 @@ fn termination_fires_in_the_as_submitted_blocking_case() {
     assert_eq!(findings(text, "textbook", &[]), Vec::<String>::new());
     assert_eq!(
         findings(text, "as-submitted", &[]),
-        ["termination: tx-http-node1-1 is still undecided (unknown) at http-node1 21000ms after the faults healed"]
+        [
+            "termination: tx-http-node1-1 is still undecided (unknown) at http-node1 21000ms after the faults healed"
+        ]
     );
 }
 
@@ -154,7 +162,10 @@ fn termination_bound_is_derived_from_the_timers_and_latency() {
     // P-8's per-call deadlines: three participants, one call in flight at the heal.
     let mut c = TwoPcConfig::default();
     c.bugs.insert(faultlab_sim::twopc::Bug::Sequential2sCalls);
-    assert_eq!(termination::bound(&c, Ticks(40)), Ticks(6_000 + 3_000 + 7 * 40));
+    assert_eq!(
+        termination::bound(&c, Ticks(40)),
+        Ticks(6_000 + 3_000 + 7 * 40)
+    );
 }
 
 /// grpc-node3 is down when the vote requests go out and back at 1.2 s (the heal);
@@ -177,9 +188,16 @@ fn raised_timeouts_raise_no_false_alarm() {
     w.run_until(until);
     w.finish();
     let http1 = w.node_by_name("http-node1").expect("node");
-    let tx = *w.node(http1).coordinated().keys().next().expect("one transaction");
+    let tx = *w
+        .node(http1)
+        .coordinated()
+        .keys()
+        .next()
+        .expect("one transaction");
     assert_eq!(
-        w.node(http1).coordinator_state(tx).map(|s| s.name()),
+        w.node(http1)
+            .coordinator_state(tx)
+            .map(CoordinatorState::name),
         Some("WAIT"),
         "still deciding at 18 s: the run is inside the vote timeout"
     );
@@ -190,7 +208,9 @@ fn raised_timeouts_raise_no_false_alarm() {
     w.finish();
     assert_eq!(w.violations(), []);
     assert_eq!(
-        w.node(http1).coordinator_state(tx).map(|s| s.name()),
+        w.node(http1)
+            .coordinator_state(tx)
+            .map(CoordinatorState::name),
         Some("ABORT")
     );
 }
@@ -225,9 +245,17 @@ fn notes_are_not_evidence() {
         cases.push((text, "textbook", vec![]));
         cases.push((text, "as-submitted", vec![]));
     }
-    cases.push((named("lost-global-commit"), "textbook", vec!["ready-timeout-unilateral-abort"]));
+    cases.push((
+        named("lost-global-commit"),
+        "textbook",
+        vec!["ready-timeout-unilateral-abort"],
+    ));
     cases.push((MAJORITY, "textbook", vec!["commit-on-majority-votes"]));
-    cases.push((LAZY_LOG, "textbook", vec!["decision-not-logged-before-send"]));
+    cases.push((
+        LAZY_LOG,
+        "textbook",
+        vec!["decision-not-logged-before-send"],
+    ));
     cases.push((OWN_COPY, "textbook", vec!["coordinator-deletes-own-copy"]));
     let mut caught = 0;
     for (text, mode, bugs) in &cases {
@@ -236,7 +264,10 @@ fn notes_are_not_evidence() {
         assert_eq!(blind(w, until), seen, "{mode} {bugs:?}");
         caught += usize::from(!seen.is_empty());
     }
-    assert!(caught >= 8, "the comparison must include runs that are caught");
+    assert!(
+        caught >= 8,
+        "the comparison must include runs that are caught"
+    );
 
     let options = ChaosOptions::new(Faults::ALL, Tick(60_000));
     for bug in faultlab_sim::twopc::as_submitted::ALL_BUGS {
@@ -267,7 +298,7 @@ const MAJORITY: &str = r#"{"format": "faultlab-scenario/1", "protocol": "2pc", "
     {"at_ms": 8000, "link": {"a": "http-node1", "b": "grpc-node3", "up": true}}]}"#;
 
 /// Every participant votes commit; the coordinator crashes at 1.45 s, after the
-/// GlobalCommits arrived (1.4 s) and before their Acks (1.5 s), and restarts at 9 s.
+/// `GlobalCommit`s arrived (1.4 s) and before their Acks (1.5 s), and restarts at 9 s.
 const LAZY_LOG: &str = r#"{"format": "faultlab-scenario/1", "protocol": "2pc", "seed": 22, "until_ms": 30000,
   "steps": [
     {"at_ms": 0, "latency_ms": [100, 100]},

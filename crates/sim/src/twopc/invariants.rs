@@ -28,6 +28,9 @@ pub mod picture_integrity;
 pub mod termination;
 pub mod validity;
 
+#[cfg(test)]
+mod hand_built;
+
 use crate::sorted::SortedMap;
 
 use crate::id::NodeId;

@@ -44,13 +44,12 @@ impl Durability {
                 None if s.is_ready() => Some(Promise::Ready),
                 None => None,
             });
-            let kept = match (before, now) {
-                (None, _) | (Some(Promise::Ready), Some(_)) => true,
-                (Some(Promise::Decided(a)), Some(Promise::Decided(b))) => a == b,
-                (Some(_), _) => false,
+            let broken = match (before, now) {
+                (None, _) | (Some(Promise::Ready), Some(_)) => None,
+                (Some(Promise::Decided(a)), Some(Promise::Decided(b))) if a == b => None,
+                (Some(promise), _) => Some(promise),
             };
-            if !kept {
-                let promise = before.expect("only a promise can be broken");
+            if let Some(promise) = broken {
                 out.push(Finding::new("durability", describe(config, c, promise)));
             }
             // Keep the strongest: a later decision replaces READY (and a reversed
