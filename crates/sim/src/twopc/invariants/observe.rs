@@ -9,8 +9,6 @@
 //! own events (a delivery, a timer, a request, a restart, an input), which the world
 //! records whatever the node does.
 
-use crate::sorted::SortedMap;
-
 use crate::id::NodeId;
 use crate::input::Input;
 use crate::trace::{EventKind, TraceEvent};
@@ -67,74 +65,67 @@ pub struct Change {
     pub restarted: bool,
 }
 
-/// The per-transaction states of every node, as seen after the last step.
+/// The per-transaction states of every node, as seen after the last step (each
+/// node's list sorted by transaction id, as its tables are).
 #[derive(Clone, Debug, Default)]
 pub struct Observer {
-    seen: Vec<SortedMap<TxId, TxState>>,
+    seen: Vec<Vec<(TxId, TxState)>>,
 }
 
 /// A node's current state for every transaction it remembers, in id order.
-pub fn states(node: &TwoPcNode) -> Vec<(TxId, TxState)> {
-    if node.is_coordinator() {
-        node.coordinated()
-            .iter()
-            .map(|(tx, c)| (*tx, TxState::Coordinator(c.state)))
-            .collect()
-    } else {
-        node.participating()
-            .iter()
-            .map(|(tx, p)| (*tx, TxState::Participant(p.state)))
-            .collect()
-    }
+pub fn states(node: &TwoPcNode) -> impl Iterator<Item = (TxId, TxState)> + '_ {
+    let coordinated = node
+        .coordinated()
+        .iter()
+        .map(|(tx, c)| (*tx, TxState::Coordinator(c.state)));
+    let participating = node
+        .participating()
+        .iter()
+        .map(|(tx, p)| (*tx, TxState::Participant(p.state)));
+    // A node plays one role, so one of the two is empty; chaining keeps id order.
+    coordinated.chain(participating)
 }
 
 impl Observer {
     /// Diff `node`'s state with what was seen last, remember the new state, and
     /// append the transitions to `out`.
+    ///
+    /// Every step touching a node compares all of its transactions, because a buggy
+    /// handler may change any of them; the comparison is one merge of two sorted
+    /// lists, and the list is rebuilt only when something changed.
     pub fn diff(&mut self, node: &TwoPcNode, restarted: bool, out: &mut Vec<Change>) {
         let i = node.id().index();
         if self.seen.len() <= i {
-            self.seen.resize_with(i + 1, SortedMap::new);
+            self.seen.resize_with(i + 1, Vec::new);
         }
-        let seen = &mut self.seen[i];
-        let now = states(node);
-        let mut new_entries = 0;
-        for &(tx, state) in &now {
-            let before = seen.get(&tx).copied();
-            if before == Some(state) {
-                continue;
-            }
-            if before.is_none() {
-                new_entries += 1;
-            }
+        let seen = &self.seen[i];
+        let before = out.len();
+        let mut old = seen.iter().copied().peekable();
+        let mut change = |tx: TxId, from: Option<TxState>, to: Option<TxState>| {
             out.push(Change {
                 node: node.id(),
                 tx,
-                from: before,
-                to: Some(state),
+                from,
+                to,
                 restarted,
             });
-            seen.insert(tx, state);
-        }
-        // Entries only disappear when a node forgets (a reboot without a log, or a bug);
-        // the counts tell without a scan in the common case.
-        if seen.len() != now.len() {
-            debug_assert!(seen.len() > now.len() && new_entries <= now.len());
-            let gone: Vec<(TxId, TxState)> = seen
-                .iter()
-                .filter(|(tx, _)| now.binary_search_by_key(*tx, |(t, _)| *t).is_err())
-                .map(|(tx, s)| (*tx, *s))
-                .collect();
-            for (tx, state) in gone {
-                seen.remove(&tx);
-                out.push(Change {
-                    node: node.id(),
-                    tx,
-                    from: Some(state),
-                    to: None,
-                    restarted,
-                });
+        };
+        for (tx, state) in states(node) {
+            // Entries the node no longer has (it forgot them across a reboot, or a bug).
+            while let Some((gone, was)) = old.next_if(|(t, _)| *t < tx) {
+                change(gone, Some(was), None);
             }
+            match old.next_if(|(t, _)| *t == tx) {
+                Some((_, was)) if was == state => {}
+                Some((_, was)) => change(tx, Some(was), Some(state)),
+                None => change(tx, None, Some(state)),
+            }
+        }
+        for (gone, was) in old {
+            change(gone, Some(was), None);
+        }
+        if out.len() != before {
+            self.seen[i] = states(node).collect();
         }
     }
 }
