@@ -16,10 +16,16 @@
 //! | `no-intra-node-rpc` | P-10 | the Voting → Decision hop inside a node is a local call, not an RPC |
 //! | `three-participants-only` | P-10 | only `grpc-node1..3` take part (the hard-coded `GRPC_NODES`), whatever the cluster size |
 //!
-//! One more toggle is not from the seed and is not part of the `as-submitted` preset:
-//! `commit-on-vote-timeout`, a teaching toggle (like Raft's Figure 8 one) for the classic
-//! mistake of reading silence as a yes. It is the one flaw that breaks *validity*, so it
-//! is also how the validity checker is shown to fire.
+//! Four more toggles are not from the seed and are not part of the `as-submitted`
+//! preset. They are classic implementer mistakes, each breaking a *safety* property,
+//! so each is also how a safety checker is shown to fire:
+//!
+//! | toggle | source | what it does here |
+//! |---|---|---|
+//! | `commit-on-vote-timeout` | teaching | a vote timeout decides COMMIT: silence read as a yes (validity) |
+//! | `ready-timeout-unilateral-abort` | Bernstein §7.4 | a READY participant whose timeout fires aborts on its own instead of asking (atomicity) |
+//! | `commit-on-majority-votes` | Bernstein et al. §7.2 AC3 | the coordinator commits once a majority, not all, voted commit (validity) |
+//! | `decision-not-logged-before-send` | Tanenbaum §8.5.1 | the decision is forced to the log only after the first Ack; a coordinator that crashes before it re-decides ABORT (atomicity, durability) |
 //!
 //! Flaws that cannot be expressed:
 //! - **P-9** (participant names in logs come from the list index, not `reply.node_id`):
@@ -63,10 +69,16 @@ pub enum Bug {
     ThreeParticipantsOnly,
     /// Teaching toggle, not in the as-submitted preset: commit when votes time out.
     CommitOnVoteTimeout,
+    /// Classic bug, not in the preset: a READY participant times out and aborts alone.
+    ReadyTimeoutUnilateralAbort,
+    /// Classic bug, not in the preset: commit on a majority of commit votes.
+    CommitOnMajorityVotes,
+    /// Classic bug, not in the preset: the decision is logged after it is sent.
+    DecisionNotLoggedBeforeSend,
 }
 
 /// Every toggle, in `BUGS` order.
-pub const ALL_BUGS: [Bug; 12] = [
+pub const ALL_BUGS: [Bug; 15] = [
     Bug::NoDecisionLog,
     Bug::ReadyNotDurable,
     Bug::NoDecisionRetry,
@@ -79,6 +91,9 @@ pub const ALL_BUGS: [Bug; 12] = [
     Bug::NoIntraNodeRpc,
     Bug::ThreeParticipantsOnly,
     Bug::CommitOnVoteTimeout,
+    Bug::ReadyTimeoutUnilateralAbort,
+    Bug::CommitOnMajorityVotes,
+    Bug::DecisionNotLoggedBeforeSend,
 ];
 
 /// The toggles as the CLI and the page list them.
@@ -143,6 +158,21 @@ pub const BUGS: &[BugInfo] = &[
         seed_ref: "teaching",
         summary: "Teaching toggle: a coordinator whose vote timeout expires decides COMMIT instead of ABORT, reading silence as a yes (breaks validity).",
     },
+    BugInfo {
+        name: "ready-timeout-unilateral-abort",
+        seed_ref: "classic: Bernstein et al. §7.4",
+        summary: "A READY participant whose timeout fires aborts on its own instead of running the cooperative termination protocol, though the coordinator may have decided COMMIT (breaks atomicity).",
+    },
+    BugInfo {
+        name: "commit-on-majority-votes",
+        seed_ref: "classic: Bernstein et al. §7.2 AC3",
+        summary: "The coordinator decides GlobalCommit as soon as a majority of the participants voted commit, instead of all of them (breaks validity).",
+    },
+    BugInfo {
+        name: "decision-not-logged-before-send",
+        seed_ref: "classic: Tanenbaum & van Steen §8.5.1",
+        summary: "The coordinator sends the decision before forcing it to its log (it logs on the first Ack), so after a crash in between it finds the transaction in WAIT and aborts what it had committed (breaks atomicity and durability).",
+    },
 ];
 
 impl Bug {
@@ -157,9 +187,15 @@ impl Bug {
     }
 
     /// Whether the `as-submitted` mode switches this toggle on (every seed flaw does;
-    /// teaching toggles do not).
+    /// the teaching and classic toggles do not).
     pub fn in_as_submitted(self) -> bool {
-        self != Bug::CommitOnVoteTimeout
+        !matches!(
+            self,
+            Bug::CommitOnVoteTimeout
+                | Bug::ReadyTimeoutUnilateralAbort
+                | Bug::CommitOnMajorityVotes
+                | Bug::DecisionNotLoggedBeforeSend
+        )
     }
 
     /// The toggle called `name`.

@@ -149,10 +149,18 @@ impl TwoPcNode {
         }
         c.votes.insert(from, commit);
         let name = ctx.config().node_name(from);
+        let yes = c.votes.values().filter(|v| **v).count();
+        let enough = if ctx.config().has(Bug::CommitOnMajorityVotes) {
+            // The classic bug: a quorum rule borrowed from consensus. Commit needs every
+            // participant's yes (AC3): one silent participant may yet vote no.
+            yes * 2 > c.participants.len()
+        } else {
+            c.participants.iter().all(|p| c.votes.get(p) == Some(&true))
+        };
         if !commit {
             // Fig. 8-18a: one VOTE_ABORT is enough to decide.
             self.decide(tx, Decision::Abort, format!("{name} voted VoteAbort"), ctx);
-        } else if c.participants.iter().all(|p| c.votes.get(p) == Some(&true)) {
+        } else if enough {
             self.decide(tx, Decision::Commit, String::new(), ctx);
         }
     }
@@ -260,7 +268,11 @@ impl TwoPcNode {
         let body = c.body.clone();
         ctx.cancel_timer(TwoPcTimer::VoteTimeout(tx));
         // Write-ahead: the decision is on disk before any participant or client hears it.
-        self.log(WalRecord::Decision { tx, decision }, ctx);
+        // The classic bug defers the write to the first Ack (`on_ack`), so a crash in
+        // between leaves a START_2PC without a decision, which recovery aborts.
+        if !ctx.config().has(Bug::DecisionNotLoggedBeforeSend) {
+            self.log(WalRecord::Decision { tx, decision }, ctx);
+        }
         ctx.note(TwoPcNote::Coordinator {
             tx,
             from,
@@ -429,6 +441,19 @@ impl TwoPcNode {
             return;
         }
         c.acked.insert(from);
+        if ctx.config().has(Bug::DecisionNotLoggedBeforeSend)
+            && let Some(decision) = c.state.decision()
+        {
+            // The bug's late write: the decision reaches the log only now, after the
+            // participants were told.
+            let record = WalRecord::Decision { tx, decision };
+            if !self.wal.contains(&record) {
+                self.log(record, ctx);
+            }
+        }
+        let Some(c) = self.coordinated.get_mut(&tx) else {
+            return;
+        };
         if c.participants.iter().all(|p| c.acked.contains(p)) {
             c.ended = true;
             ctx.cancel_timer(TwoPcTimer::DecisionRetry(tx));

@@ -32,6 +32,13 @@ impl TwoPcNode {
         if p.state != ParticipantState::Ready {
             return;
         }
+        if ctx.config().has(Bug::ReadyTimeoutUnilateralAbort) {
+            // The classic bug: READY gave up the right to abort alone (Bernstein et al.
+            // §7.4: an uncertain participant must ask or wait); the coordinator may
+            // already have decided COMMIT.
+            self.finish(tx, Decision::Abort, None, ctx);
+            return;
+        }
         if p.asking {
             let coordinator_answered = p.answers.contains_key(&tx.coordinator);
             let stuck = !coordinator_answered && p.answers.values().all(|s| *s == PeerState::Ready);

@@ -1,106 +1,86 @@
-//! Durability of votes and decisions (Tanenbaum & van Steen §8.5.1: "the
-//! coordinator/participant records its state in a log so it can recover"): a node
-//! never reverses a decision it announced, never goes back to READY after deciding,
-//! and after a restart still knows every vote and decision it announced before.
-//! The as-submitted P-1 (no decision log) and P-2 (READY not durable) break it.
+//! Durability of votes and decisions (Tanenbaum & van Steen §8.5.1: each process
+//! "records its state in a log" so that it can recover; Gray & Reuter's force-write
+//! rule): once a node's state holds a vote (READY) or a decision, it never reverses
+//! the decision, never goes back to READY or INIT after deciding, and does not
+//! forget the vote or decision across a restart. The as-submitted P-1 (no decision
+//! log) and P-2 (READY not durable) break it.
 //!
-//! Incremental: the promises per (node, transaction); on each restart the restarted
-//! node's rebuilt state is compared with them.
+//! Incremental: the strongest state seen per (node, transaction) — READY, then a
+//! decision — is a promise; every later state of that node for that transaction,
+//! including the one its restart rebuilt from its log, is compared with it. Reads
+//! state through [`super::observe`], never notes.
 
 use crate::sorted::SortedMap;
 
 use crate::id::NodeId;
 use crate::invariant::Finding;
-use crate::trace::{EventKind, TraceEvent};
-use crate::twopc::TwoPc;
-use crate::twopc::ids::TxId;
-use crate::twopc::invariants::{Announced, announced};
-use crate::twopc::state::{CoordinatorState, ParticipantState};
-use crate::world::World;
+use crate::twopc::config::TwoPcConfig;
+use crate::twopc::ids::{Decision, TxId};
+use crate::twopc::invariants::observe::Change;
 
-const TX_MIN: TxId = TxId {
-    coordinator: NodeId(0),
-    seq: 0,
-};
-const TX_MAX: TxId = TxId {
-    coordinator: NodeId(u16::MAX),
-    seq: u32::MAX,
-};
+/// What a node's state once held for a transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Promise {
+    /// It voted commit.
+    Ready,
+    /// It decided.
+    Decided(Decision),
+}
 
 /// The durability checker.
 #[derive(Clone, Debug, Default)]
 pub struct Durability {
-    promised: SortedMap<(NodeId, TxId), Announced>,
+    promised: SortedMap<(NodeId, TxId), Promise>,
 }
 
 impl Durability {
-    /// Check one step.
-    pub fn check(
-        &mut self,
-        world: &World<TwoPc>,
-        events: &[TraceEvent<TwoPc>],
-        out: &mut Vec<Finding>,
-    ) {
-        for ev in events {
-            match &ev.kind {
-                EventKind::Note { node, note } => {
-                    let Some((tx, now)) = announced(note) else {
-                        continue;
-                    };
-                    let before = self.promised.insert((*node, tx), now);
-                    let reversed = match (before, now) {
-                        (Some(Announced::Decided(a)), Announced::Decided(b)) => a != b,
-                        (Some(Announced::Decided(_)), Announced::Ready) => true,
-                        _ => false,
-                    };
-                    if reversed {
-                        out.push(Finding::new(
-                            "durability",
-                            format!(
-                                "{} reversed what it announced for {tx}: {before:?} then {now:?}",
-                                world.node_name(*node)
-                            ),
-                        ));
-                    }
-                }
-                EventKind::Restarted { node } => self.after_restart(*node, world, out),
-                _ => {}
+    /// Check one step's transitions.
+    pub fn check(&mut self, config: &TwoPcConfig, changes: &[Change], out: &mut Vec<Finding>) {
+        for c in changes {
+            let key = (c.node, c.tx);
+            let before = self.promised.get(&key).copied();
+            let now = c.to.and_then(|s| match s.decision() {
+                Some(d) => Some(Promise::Decided(d)),
+                None if s.is_ready() => Some(Promise::Ready),
+                None => None,
+            });
+            let broken = match (before, now) {
+                (None, _) | (Some(Promise::Ready), Some(_)) => None,
+                (Some(Promise::Decided(a)), Some(Promise::Decided(b))) if a == b => None,
+                (Some(promise), _) => Some(promise),
+            };
+            if let Some(promise) = broken {
+                out.push(Finding::new("durability", describe(config, c, promise)));
+            }
+            // Keep the strongest: a later decision replaces READY (and a reversed
+            // decision replaces the old one, so one slip is reported once).
+            if let Some(p) = now
+                && (before.is_none() || matches!(p, Promise::Decided(_)))
+            {
+                self.promised.insert(key, p);
             }
         }
     }
+}
 
-    fn after_restart(&self, node: NodeId, world: &World<TwoPc>, out: &mut Vec<Finding>) {
-        let n = world.node(node);
-        for (&(_, tx), promise) in self.promised.range((node, TX_MIN)..=(node, TX_MAX)) {
-            let (kept, now) = if n.is_coordinator() {
-                let s = n.coordinator_state(tx);
-                (
-                    matches!(promise, Announced::Decided(d) if s.and_then(CoordinatorState::decision) == Some(*d)),
-                    s.map(CoordinatorState::name),
-                )
-            } else {
-                let s = n.participant_state(tx);
-                let kept = match promise {
-                    Announced::Decided(d) => s.and_then(ParticipantState::decision) == Some(*d),
-                    Announced::Ready => s.is_some_and(|s| s != ParticipantState::Init),
-                };
-                (kept, s.map(ParticipantState::name))
-            };
-            if !kept {
-                let what = match promise {
-                    Announced::Ready => "that it voted commit (READY)".to_owned(),
-                    Announced::Decided(d) => format!("that it decided {}", d.name()),
-                };
-                out.push(Finding::new(
-                    "durability",
-                    format!(
-                        "{} restarted and no longer knows {what} for {tx} (now {})",
-                        world.node_name(node),
-                        now.unwrap_or("unknown")
-                    ),
-                ));
-                return;
-            }
-        }
+fn describe(config: &TwoPcConfig, c: &Change, promise: Promise) -> String {
+    let node = config.node_name(c.node);
+    let what = match promise {
+        Promise::Ready => "that it voted commit (READY)".to_owned(),
+        Promise::Decided(d) => format!("that it decided {}", d.name()),
+    };
+    let now = c.to.map_or("unknown", |s| s.name());
+    if c.restarted {
+        format!(
+            "{node} restarted and no longer knows {what} for {} (now {now})",
+            c.tx
+        )
+    } else {
+        let was = c.from.map_or("unknown", |s| s.name());
+        let vow = match promise {
+            Promise::Ready => "its commit vote (READY)".to_owned(),
+            Promise::Decided(d) => format!("its decision {}", d.name()),
+        };
+        format!("{node} went back on {vow} for {}: {was} then {now}", c.tx)
     }
 }

@@ -1,44 +1,51 @@
 //! Picture integrity: no picture is lost or resurrected except by a committed
 //! transaction or an acknowledged plain operation. Each node's store is compared with
 //! a model driven only by (a) `ok` answers to plain uploads and deletes on that node
-//! and (b) commits of transactions that node took part in. The as-submitted P-7 flaw
-//! (the coordinator deletes its own copy) breaks it.
+//! (what its client was told) and (b) the node's own state reaching COMMIT for a
+//! transaction it took part in. The as-submitted P-7 flaw (the coordinator deletes
+//! its own copy) breaks it.
 //!
-//! Incremental: a store is compared only when its version counter moved or the node
-//! restarted.
+//! Incremental: the store of every node a step touched is compared with the model
+//! (not only when the node says it changed: the node's change counter is its own
+//! report, and this checker does not take a node's word).
 
 use crate::sorted::SortedSet;
 
+use crate::id::NodeId;
 use crate::invariant::Finding;
 use crate::trace::{EventKind, TraceEvent};
 use crate::twopc::TwoPc;
 use crate::twopc::client::TwoPcResponse;
+use crate::twopc::config::TwoPcConfig;
 use crate::twopc::ids::TxOp;
 use crate::twopc::invariants::TxBook;
-use crate::twopc::note::TwoPcNote;
+use crate::twopc::invariants::observe::{Change, TxState};
 use crate::twopc::state::ParticipantState;
-use crate::world::World;
+use crate::world::NodeSlot;
+
+const COMMIT: TxState = TxState::Participant(ParticipantState::Commit);
 
 /// The picture-integrity checker.
 #[derive(Clone, Debug, Default)]
 pub struct PictureIntegrity {
     model: Vec<SortedSet<String>>,
-    seen: Vec<Option<u64>>,
 }
 
 impl PictureIntegrity {
     /// Check one step.
+    #[allow(clippy::too_many_arguments)] // the step's parts, each read once
     pub fn check(
         &mut self,
+        config: &TwoPcConfig,
         book: &TxBook,
-        world: &World<TwoPc>,
+        slots: &[NodeSlot<TwoPc>],
+        touched: &[(NodeId, bool)],
         events: &[TraceEvent<TwoPc>],
+        changes: &[Change],
         out: &mut Vec<Finding>,
     ) {
-        let n = world.node_count();
-        if self.model.len() != n {
-            self.model.resize_with(n, SortedSet::new);
-            self.seen.resize(n, Some(0));
+        if self.model.len() != slots.len() {
+            self.model.resize_with(slots.len(), SortedSet::new);
         }
         for ev in events {
             match &ev.kind {
@@ -56,39 +63,28 @@ impl PictureIntegrity {
                 } => {
                     self.model[node.index()].remove(filename);
                 }
-                EventKind::Note {
-                    node,
-                    note:
-                        TwoPcNote::Participant {
-                            tx,
-                            to: ParticipantState::Commit,
-                            ..
-                        },
-                } => {
-                    if let Some(info) = book.get(*tx) {
-                        let m = &mut self.model[node.index()];
-                        match info.body.op {
-                            TxOp::Delete => {
-                                m.remove(&info.body.filename);
-                            }
-                            TxOp::Upload => {
-                                m.insert(info.body.filename.clone());
-                            }
-                        }
-                    }
-                }
-                EventKind::Restarted { node } => self.seen[node.index()] = None,
                 _ => {}
             }
         }
-        for id in world.node_ids() {
-            let i = id.index();
-            let node = world.node(id);
-            if self.seen[i] == Some(node.store_version()) {
+        for c in changes {
+            if c.to != Some(COMMIT) || c.from == Some(COMMIT) {
                 continue;
             }
-            self.seen[i] = Some(node.store_version());
-            let store = node.pictures();
+            if let Some(info) = book.get(c.tx) {
+                let m = &mut self.model[c.node.index()];
+                match info.body.op {
+                    TxOp::Delete => {
+                        m.remove(&info.body.filename);
+                    }
+                    TxOp::Upload => {
+                        m.insert(info.body.filename.clone());
+                    }
+                }
+            }
+        }
+        for &(id, _) in touched {
+            let i = id.index();
+            let store = slots[i].node.pictures();
             if store.keys().eq(self.model[i].iter()) {
                 continue;
             }
@@ -97,11 +93,11 @@ impl PictureIntegrity {
             let detail = match (lost, extra) {
                 (Some(f), _) => format!(
                     "{} lost \"{f}\" outside any committed transaction it took part in",
-                    world.node_name(id)
+                    config.node_name(id)
                 ),
                 (None, Some(f)) => format!(
                     "{} has \"{f}\" though no committed transaction or upload put it there",
-                    world.node_name(id)
+                    config.node_name(id)
                 ),
                 (None, None) => continue,
             };

@@ -1,23 +1,58 @@
-//! Termination (Bernstein et al. §7.2 AC5): once every fault has healed — all nodes
-//! up, no partition, no message loss — every transaction is decided by its
-//! coordinator and by every participant, and releases every lock, within
-//! [`BOUND`] of fault-free virtual time (counted from the heal or from the
-//! transaction's start, whichever is later). Checked at the end of a run.
+//! Termination (Bernstein, Hadzilacos & Goodman §7.2 AC5): once every fault has
+//! healed — all nodes up, no partition, no message loss — every transaction is decided
+//! by its coordinator and by every participant, and releases every lock, within
+//! [`bound`] of fault-free virtual time (counted from the heal or from the
+//! transaction's start, whichever is later). Checked at the end of a run, on state.
 //!
 //! Textbook 2PC meets it: a restarted coordinator aborts what was in WAIT and resends
-//! logged decisions every second until acknowledged, and READY participants ask for
-//! the decision. The as-submitted P-1, P-3 and P-4 break it (a READY participant waits
-//! forever, or a participant never learns the decision).
+//! logged decisions every retry interval until acknowledged, and READY participants
+//! ask for the decision. The as-submitted P-1, P-3 and P-4 break it (a READY
+//! participant waits forever, or a participant never learns the decision).
 
 use crate::invariant::Finding;
 use crate::time::{Tick, Ticks};
 use crate::twopc::TwoPc;
+use crate::twopc::as_submitted::Bug;
+use crate::twopc::config::TwoPcConfig;
 use crate::twopc::invariants::TxBook;
 use crate::twopc::state::{CoordinatorState, ParticipantState};
 use crate::world::World;
 
-/// How long after the heal every transaction must be settled everywhere.
-pub const BOUND: Ticks = Ticks(15_000);
+/// How long after `since` = max(heal, start) a transaction must be settled everywhere,
+/// for the configured timers and a one-way latency of at most `latency_max`.
+///
+/// The worst case after the heal, with every node up and no message lost:
+/// 1. **Deciding** takes at most the vote timeout: the coordinator armed it at the
+///    start, and one that crashed before it fired has restarted by the heal and
+///    aborted what it found in WAIT on the spot (Tanenbaum Fig. 8-19). With
+///    `sequential-2s-calls` (P-8) every participant's call has its own deadline, so
+///    it is one vote timeout per participant.
+/// 2. **Distributing**: the coordinator resends the decision to every participant
+///    that has not acknowledged it once per retry interval, so one retry period after
+///    max(decision, heal) a resend leaves that cannot be lost. It takes the
+///    Voting → Decision hand-off and the `GlobalCommit`/`GlobalAbort` itself, and one
+///    more latency covers the Ack: three latencies. P-8 adds the deadline of the call
+///    in flight at the heal and two latencies (call and answer) per participant.
+///
+/// The participants' READY timeout and termination rounds are a second path to the
+/// same decision, never needed for the bound (the coordinator is up and retrying), so
+/// they do not loosen it: raising them cannot make a textbook run miss the bound.
+pub fn bound(config: &TwoPcConfig, latency_max: Ticks) -> Ticks {
+    let latency = latency_max.0;
+    let (decide, distribute) = if config.has(Bug::Sequential2sCalls) {
+        let calls = config.participants().len() as u64;
+        (
+            calls * config.vote_timeout_ms,
+            config.vote_timeout_ms + config.decision_retry_ms + (2 * calls + 1) * latency,
+        )
+    } else {
+        (
+            config.vote_timeout_ms,
+            config.decision_retry_ms + 3 * latency,
+        )
+    };
+    Ticks(decide + distribute)
+}
 
 /// The termination checker.
 #[derive(Clone, Debug, Default)]
@@ -48,9 +83,10 @@ impl Termination {
             return;
         };
         let now = world.now();
+        let bound = bound(world.config(), world.net().latency_max);
         for (tx, info) in book.iter() {
             let since = healed.max(info.started_at);
-            if now < since + BOUND {
+            if now < since + bound {
                 continue;
             }
             let waited = now.since(since);

@@ -1,21 +1,23 @@
-//! Validity (Bernstein et al. §7.2 AC3/AC4): a transaction commits only if every
-//! participant voted commit. Checked twice: when the coordinator decides COMMIT (all
-//! its participants must have gone READY), and when a participant commits (it must
-//! itself have voted commit — the txid-blind `GlobalCommit` of P-5 breaks this).
+//! Validity (Bernstein, Hadzilacos & Goodman §7.2 AC3/AC4): a transaction commits
+//! only if every participant voted commit. Checked twice: when a coordinator's state
+//! becomes COMMIT (every participant must already be, or have been, READY — the
+//! state a participant enters exactly when it votes `VoteCommit`), and when a
+//! participant's state becomes COMMIT (it must itself have voted commit — the
+//! txid-blind `GlobalCommit` of P-5 breaks this).
 //!
-//! Incremental: the set of READY votes per transaction, from the trace.
+//! Incremental: the participants seen READY per transaction, from their state (the
+//! coordinator's own tally of votes is not trusted: a buggy coordinator is what this
+//! checker is for).
 
 use crate::sorted::{SortedMap, SortedSet};
 
 use crate::id::NodeId;
 use crate::invariant::Finding;
-use crate::trace::{EventKind, TraceEvent};
-use crate::twopc::TwoPc;
+use crate::twopc::config::TwoPcConfig;
 use crate::twopc::ids::TxId;
 use crate::twopc::invariants::TxBook;
-use crate::twopc::note::TwoPcNote;
+use crate::twopc::invariants::observe::{Change, TxState};
 use crate::twopc::state::{CoordinatorState, ParticipantState};
-use crate::world::World;
 
 /// The validity checker.
 #[derive(Clone, Debug, Default)]
@@ -24,57 +26,47 @@ pub struct Validity {
 }
 
 impl Validity {
-    /// Check one step.
+    /// Check one step's transitions.
     pub fn check(
         &mut self,
+        config: &TwoPcConfig,
         book: &TxBook,
-        world: &World<TwoPc>,
-        events: &[TraceEvent<TwoPc>],
+        changes: &[Change],
         out: &mut Vec<Finding>,
     ) {
-        for ev in events {
-            let EventKind::Note { node, note } = &ev.kind else {
-                continue;
-            };
-            match note {
-                TwoPcNote::Participant {
-                    tx,
-                    to: ParticipantState::Ready,
-                    ..
-                } => {
-                    self.voted.entry(*tx).or_default().insert(*node);
+        for c in changes {
+            match c.to {
+                Some(TxState::Participant(ParticipantState::Ready)) => {
+                    self.voted.entry(c.tx).or_default().insert(c.node);
                 }
-                TwoPcNote::Participant {
-                    tx,
-                    to: ParticipantState::Commit,
-                    ..
-                } if !self.voted.get(tx).is_some_and(|v| v.contains(node)) => {
+                Some(TxState::Participant(ParticipantState::Commit))
+                    if !self.voted(c.tx, c.node) =>
+                {
                     out.push(Finding::new(
                         "validity",
                         format!(
-                            "{} committed {tx} although it never voted commit",
-                            world.node_name(*node)
+                            "{} committed {} although it never voted commit",
+                            config.node_name(c.node),
+                            c.tx
                         ),
                     ));
                 }
-                TwoPcNote::Coordinator {
-                    tx,
-                    to: CoordinatorState::Commit,
-                    ..
-                } => {
-                    let Some(info) = book.get(*tx) else { continue };
-                    let voted = self.voted.get(tx);
-                    if let Some(p) = info
+                Some(TxState::Coordinator(CoordinatorState::Commit)) => {
+                    let Some(info) = book.get(c.tx) else { continue };
+                    let missing: Vec<String> = info
                         .participants
                         .iter()
-                        .find(|p| !voted.is_some_and(|v| v.contains(p)))
-                    {
+                        .filter(|p| !self.voted(c.tx, **p))
+                        .map(|p| config.node_name(*p))
+                        .collect();
+                    if !missing.is_empty() {
                         out.push(Finding::new(
                             "validity",
                             format!(
-                                "{} decided COMMIT for {tx} without a commit vote from {}",
-                                world.node_name(*node),
-                                world.node_name(*p)
+                                "{} decided COMMIT for {} without a commit vote from {}",
+                                config.node_name(c.node),
+                                c.tx,
+                                missing.join(", ")
                             ),
                         ));
                     }
@@ -82,5 +74,9 @@ impl Validity {
                 _ => {}
             }
         }
+    }
+
+    fn voted(&self, tx: TxId, node: NodeId) -> bool {
+        self.voted.get(&tx).is_some_and(|v| v.contains(&node))
     }
 }
