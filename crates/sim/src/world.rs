@@ -101,6 +101,21 @@ pub struct NodeSlot<P: Protocol> {
     held_requests: Vec<(RequestId, P::Request)>,
 }
 
+impl<P: Protocol> NodeSlot<P> {
+    /// A slot for a node that is up, running on true time, with no timer armed.
+    pub fn new(node: P::Node) -> Self {
+        NodeSlot {
+            node,
+            up: true,
+            saved: None,
+            timers: Vec::new(),
+            paused: false,
+            skew: 1.0,
+            held_requests: Vec::new(),
+        }
+    }
+}
+
 /// An input scheduled for a time, pending or already applied.
 #[derive(Clone, Debug, Serialize)]
 #[serde(bound = "")]
@@ -178,15 +193,7 @@ impl<P: Protocol> World<P> {
     pub fn new(seed: Seed, config: P::Config, net: NetConfig) -> Self {
         let n = P::node_count(&config);
         let slots = (0..n)
-            .map(|i| NodeSlot {
-                node: P::Node::boot(NodeId::from_index(i), &config, None),
-                up: true,
-                saved: None,
-                timers: Vec::new(),
-                paused: false,
-                skew: 1.0,
-                held_requests: Vec::new(),
-            })
+            .map(|i| NodeSlot::new(P::Node::boot(NodeId::from_index(i), &config, None)))
             .collect();
         let mut world = World {
             seed,

@@ -9,6 +9,7 @@
 //! is set to a minute (the world's `Latency` input applies to messages sent after
 //! it), then delivered with `DeliverNow` when the script wants it.
 
+use faultlab_sim::Fault;
 use faultlab_sim::raft::{
     Bug, Mode, Op, OpResult, Raft, RaftConfig, RaftMsg, RaftTimer, Response, Role, Track,
 };
@@ -108,13 +109,13 @@ impl Lab {
 
     /// `node`'s election timeout elapses; the election runs to its end.
     fn timeout(&mut self, node: NodeId) {
-        self.apply(Input::Timeout(node));
+        self.apply(Input::Fault(Fault::Timeout(node)));
         self.settle();
     }
 
     /// `node`'s election timeout elapses; only the next `ms` milliseconds run.
     fn timeout_for(&mut self, node: NodeId, ms: u64) {
-        self.apply(Input::Timeout(node));
+        self.apply(Input::Fault(Fault::Timeout(node)));
         self.run(ms);
     }
 
@@ -125,30 +126,30 @@ impl Lab {
     }
 
     fn partition(&mut self, groups: &[&[NodeId]]) {
-        self.apply(Input::Partition(
+        self.apply(Input::Fault(Fault::Partition(
             groups.iter().map(|g| g.to_vec()).collect(),
-        ));
+        )));
     }
 
     fn heal(&mut self) {
-        self.apply(Input::Heal);
+        self.apply(Input::Fault(Fault::Heal));
     }
 
     fn crash(&mut self, node: NodeId) {
-        self.apply(Input::Crash(node));
+        self.apply(Input::Fault(Fault::Crash(node)));
     }
 
     fn restart(&mut self, node: NodeId) {
-        self.apply(Input::Restart(node));
+        self.apply(Input::Fault(Fault::Restart(node)));
     }
 
     /// Messages sent from now on take a minute (until [`Lab::release_latency`]).
     fn hold_new_messages(&mut self) {
-        self.apply(Input::Latency(Ticks(HOLD), Ticks(HOLD)));
+        self.apply(Input::Fault(Fault::Latency(Ticks(HOLD), Ticks(HOLD))));
     }
 
     fn release_latency(&mut self) {
-        self.apply(Input::Latency(Ticks(LATENCY), Ticks(LATENCY)));
+        self.apply(Input::Fault(Fault::Latency(Ticks(LATENCY), Ticks(LATENCY))));
     }
 
     /// A client sends `op` to `node`; returns its request id. Nothing else runs.
@@ -182,14 +183,14 @@ impl Lab {
 
     fn drop_messages(&mut self, ids: Vec<MsgId>) {
         for id in ids {
-            self.apply(Input::DropMessage(id));
+            self.apply(Input::Fault(Fault::Drop(id)));
         }
     }
 
     /// Deliver `ids` now (in order) and let their consequences settle.
     fn deliver(&mut self, ids: Vec<MsgId>) {
         for id in ids {
-            self.apply(Input::DeliverNow(id));
+            self.apply(Input::Fault(Fault::DeliverNow(id)));
             self.run(0);
         }
         self.settle();
@@ -377,8 +378,8 @@ fn duplicated_catch_up(bugs: &[Bug]) -> Lab {
     assert_eq!(first.len(), 1);
     // The copy arrives 35 ms later: after the request for entry 3 (at 30 ms), before
     // the one for entry 4 (at 50 ms).
-    lab.apply(Input::Latency(Ticks(35), Ticks(35)));
-    lab.apply(Input::DuplicateMessage(first[0]));
+    lab.apply(Input::Fault(Fault::Latency(Ticks(35), Ticks(35))));
+    lab.apply(Input::Fault(Fault::Duplicate(first[0])));
     lab.release_latency();
     lab.settle();
     lab

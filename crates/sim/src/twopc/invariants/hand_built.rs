@@ -39,12 +39,7 @@ impl Lab {
     fn new(op: TxOp) -> Lab {
         let config = TwoPcConfig::default();
         let slots = (0..config.total())
-            .map(|i| NodeSlot {
-                node: TwoPcNode::boot(NodeId::from_index(i), &config, None),
-                up: true,
-                saved: None,
-                timers: Vec::new(),
-            })
+            .map(|i| NodeSlot::new(TwoPcNode::boot(NodeId::from_index(i), &config, None)))
             .collect();
         Lab {
             config,

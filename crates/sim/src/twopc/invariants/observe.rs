@@ -9,6 +9,7 @@
 //! own events (a delivery, a timer, a request, a restart, an input), which the world
 //! records whatever the node does.
 
+use crate::fault::Fault;
 use crate::id::NodeId;
 use crate::input::Input;
 use crate::trace::{EventKind, TraceEvent};
@@ -142,9 +143,12 @@ pub fn touched(world_nodes: usize, events: &[TraceEvent<TwoPc>]) -> Vec<(NodeId,
         match &ev.kind {
             EventKind::Note { .. } => {}
             EventKind::Restarted { node } => add(*node, true),
-            // A forced timeout runs a handler without an event of its own; a new
+            // A forced timeout, or a resume that hands a node the requests it was
+            // sent while paused, runs a handler without an event of its own; a new
             // configuration may change what every node does next. Look at everyone.
-            EventKind::Input(Input::Timeout(_) | Input::Configure(_)) => {
+            EventKind::Input(
+                Input::Fault(Fault::Timeout(_) | Fault::Resume(_)) | Input::Configure(_),
+            ) => {
                 for i in 0..world_nodes {
                     add(NodeId::from_index(i), false);
                 }
