@@ -46,6 +46,10 @@ struct NodeDraw {
     id: NodeId,
     name: String,
     up: bool,
+    /// Frozen by a pause fault (up, but nothing runs).
+    paused: bool,
+    /// Its clock rate, if skewed (1.0 is true time).
+    skew: Option<f64>,
     view: NodeView,
     /// The main timer's `(set_at, fires_at)`, if armed.
     timer: Option<(u64, u64)>,
@@ -182,6 +186,8 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
                     id,
                     name: w.node_name(id),
                     up,
+                    paused: w.is_paused(id),
+                    skew: Some(w.slot(id).skew).filter(|s| (s - 1.0).abs() > 1e-9),
                     view: P::node_view(w, id),
                     timer: if up { P::main_timer(w, id) } else { None }
                         .map(|t| (t.set_at.as_ms(), t.fires_at.as_ms())),
@@ -502,17 +508,32 @@ fn render(
                 let arc = d.timer.map(|(set_at, fires_at)| {
                     arc_path(Point { x: 0.0, y: 0.0 }, r + 7.0, timer_remaining(set_at, fires_at, now))
                 });
-                let label = if up { view.label.clone() } else { "crashed".to_owned() };
-                let aria = format!("Node {name}, {}{}", if up { "" } else { "crashed, " }, view.label);
+                let paused = d.paused;
+                let label = if !up {
+                    "crashed".to_owned()
+                } else if paused {
+                    "paused".to_owned()
+                } else {
+                    view.label.clone()
+                };
+                let aria = format!(
+                    "Node {name}, {}{}{}",
+                    if up { "" } else { "crashed, " },
+                    if paused { "paused, " } else { "" },
+                    view.label
+                );
+                let skew = d.skew.map(|s| format!("clock ×{}", crate::num::trimmed(s, 2)));
                 let class = classes!(
                     "node",
                     format!("node--{}", view.class),
                     (!up).then_some("node--down"),
+                    paused.then_some("node--paused"),
                     (selected == Some(Selection::Node(id))).then_some("node--selected"),
                     side_of(id.index()),
                 );
                 html! {
                     <g class={class} key={format!("n{}", id.0)} data-node={name.clone()} data-up={up.to_string()}
+                        data-paused={paused.then_some("true")} data-skew={skew.clone()}
                         data-role={view.role} data-state={view.state.clone()}
                         data-term={view.term.map(|t| t.to_string())}
                         transform={format!("translate({} {})", fmt(p.x), fmt(p.y))}
@@ -525,6 +546,9 @@ fn render(
                         <circle class="node__body" r={fmt(r)} />
                         <text class="node__name" y="-4" style={name_style(name, r)}>{ name.clone() }</text>
                         <text class="node__label" y={fmt(r * 0.42)}>{ label }</text>
+                        if let Some(s) = skew {
+                            <text class="node__skew" y={fmt(r + 20.0)}>{ s }</text>
+                        }
                         if let Some(term) = view.term {
                             <circle class={format!("node__termring term-{}", term % crate::raft_view::TERM_STYLES)} r={fmt(r - 4.0)} />
                             <text class="node__term" y={fmt(-r * 0.48)}>{ format!("T{term}") }</text>

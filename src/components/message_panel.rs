@@ -1,7 +1,7 @@
 //! The message panel (`role="dialog"`): a message's fields and its actions (drop,
 //! deliver now, duplicate).
 
-use faultlab_sim::{Message, MsgId};
+use faultlab_sim::{Message, MsgId, Ticks};
 use serde_json::Value;
 use yew::{Callback, Html, Properties, component, html};
 
@@ -135,6 +135,8 @@ fn render(id: MsgId, model: Option<&MsgModel>, on_action: &Callback<Action>) -> 
                 { fault("Drop", Fault::Drop(id)) }
                 { fault("Deliver now", Fault::DeliverNow(id)) }
                 { fault("Duplicate", Fault::Duplicate(id)) }
+                { fault("Delay 3 s", Fault::Delay(id, Ticks(3_000))) }
+                { fault("Reorder", Fault::Reorder(id)) }
             </div>
             <dl class="kv">{ kv_rows(&m.rows) }</dl>
         </section>

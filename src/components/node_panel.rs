@@ -46,6 +46,9 @@ struct PanelModel {
     id: NodeId,
     name: String,
     up: bool,
+    paused: bool,
+    /// The node's clock rate (1.0: true time).
+    skew: f64,
     label: String,
     partitioned: bool,
     links: Vec<LinkDraw>,
@@ -59,6 +62,8 @@ struct PanelModel {
 struct NodeFacts {
     names: Vec<String>,
     up: bool,
+    paused: bool,
+    skew: f64,
     label: String,
     report: Map<String, Value>,
     extra: Vec<(String, String)>,
@@ -99,6 +104,8 @@ fn read<P: LabProtocol>(lab: &Lab<P>, id: NodeId) -> Option<PanelModel> {
             let facts = NodeFacts {
                 names: w.node_ids().map(|n| w.node_name(n)).collect(),
                 up: w.is_up(id),
+                paused: w.is_paused(id),
+                skew: w.slot(id).skew,
                 label: P::node_view(w, id).label,
                 report: P::node_report(w, id),
                 extra: P::node_extra(w, id),
@@ -156,6 +163,8 @@ fn model(id: NodeId, facts: NodeFacts, topo: &Topology, now: f64) -> PanelModel 
         id,
         name: facts.names.get(id.index()).cloned().unwrap_or_default(),
         up: facts.up,
+        paused: facts.paused,
+        skew: facts.skew,
         label: facts.label,
         partitioned: topo.is_partitioned(),
         links,
@@ -164,6 +173,9 @@ fn model(id: NodeId, facts: NodeFacts, topo: &Topology, now: f64) -> PanelModel 
         ops: facts.ops,
     }
 }
+
+/// The clock rates the panel offers (label, timer factor).
+const SKEWS: [(&str, f64); 4] = [("×0.5", 0.5), ("×1", 1.0), ("×2", 2.0), ("×4", 4.0)];
 
 /// The panel's markup.
 fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
@@ -206,6 +218,7 @@ fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
             <header class="dialog__head">
                 <h2>{ format!("Node {name}") }</h2>
                 <span class={if up { "pill pill--up" } else { "pill pill--down" }}>{ if up { "up" } else { "crashed" } }</span>
+                if m.paused { <span class="pill pill--paused" title="Frozen: no timer fires, messages wait in its inbox; Resume continues with nothing lost">{ "paused" }</span> }
                 <span class="pill">{ m.label.clone() }</span>
                 { close_button(send(on_action, Action::Lab(LabAction::Select(None)))) }
             </header>
@@ -215,6 +228,26 @@ fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
                 { fault("Timeout", !up, Fault::Timeout(id)) }
                 { fault("Isolate", false, Fault::Isolate(id)) }
                 { fault("Heal", !m.partitioned, Fault::Heal) }
+                if m.paused {
+                    { fault("Resume", false, Fault::Resume(id)) }
+                } else {
+                    { fault("Pause", !up, Fault::Pause(id)) }
+                }
+            </div>
+            <div class="links" role="group" aria-label="Clock">
+                <span class="links__label" title="Skew: this node's timers run this many times as long">{ "Clock" }</span>
+                { for SKEWS.iter().map(|&(label, factor)| {
+                    let on = (m.skew - factor).abs() < 1e-9;
+                    html! {
+                        <button key={label} class={if on { "link-btn" } else { "link-btn link-btn--cut" }}
+                            aria-pressed={if on { "true" } else { "false" }}
+                            aria-label={format!("Clock {label}")}
+                            title={format!("timers run {label} as long")}
+                            onclick={send(on_action, Action::Lab(LabAction::Fault(Fault::Skew(id, factor))))}>
+                            { label }
+                        </button>
+                    }
+                }) }
             </div>
             <div class="links" role="group" aria-label="Links">
                 <span class="links__label">{ "Links" }</span>

@@ -76,7 +76,8 @@ pub(crate) struct ChaosArgs {
     /// Seed range, `A..B` (B exclusive) or a single seed.
     #[arg(long, default_value = "0..1000")]
     pub(crate) seeds: String,
-    /// Faults to inject: any of crash, partition, drop, duplicate (comma-separated), all, none.
+    /// Fault classes to inject (comma-separated): crash, partition, drop, duplicate, delay,
+    /// reorder, pause, skew; or all, none. Each seed draws its own mix of these (swarm testing).
     #[arg(long, default_value = "all")]
     pub(crate) faults: String,
     /// Virtual run length per seed, ms.
