@@ -983,14 +983,15 @@ impl<P: Protocol> World<P> {
         if was_paused {
             // What waited in its inbox now dies at the door, as anything sent to a
             // crashed node does.
-            let waiting: Vec<(Tick, MsgId)> = self
+            let mut waiting: Vec<(Tick, MsgId)> = self
                 .in_flight
                 .values()
                 .filter(|e| e.to == id)
-                .map(|e| (e.deliver_at.max(self.now), e.id))
+                .map(|e| (e.deliver_at, e.id))
                 .collect();
+            waiting.sort_unstable();
             for (at, msg) in waiting {
-                self.reslot(msg, at);
+                self.reslot(msg, at.max(self.now));
             }
         }
         // Requests the node was holding now have an unknown outcome.
