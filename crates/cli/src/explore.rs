@@ -53,13 +53,19 @@ pub(crate) struct Timed {
     pub(crate) elapsed_ms: f64,
 }
 
-/// Explore `P` in `mode` with `nodes` within `bounds`, timed.
+/// Explore `P` in `mode` plus the bug toggles `bugs` with `nodes` within `bounds`, timed.
 pub(crate) fn timed<P: Explorable>(
     mode: &str,
+    bugs: &[String],
     nodes: Option<usize>,
     bounds: &Bounds,
 ) -> Result<Timed, String> {
-    let initial = P::explore_scenario(mode, nodes).map_err(|e| format!("--{e}"))?;
+    let mut initial = P::explore_scenario(mode, nodes).map_err(|e| format!("--{e}"))?;
+    initial.bugs = bugs.to_vec();
+    // Resolve once up front so that an unknown toggle is named as the flag it came from.
+    initial
+        .resolve::<P>()
+        .map_err(|e| format!("--bug: {}", e.message))?;
     let start = Instant::now();
     let report = explore::<P>(&initial, bounds).map_err(|e| e.to_string())?;
     Ok(Timed {
@@ -76,11 +82,6 @@ pub(crate) fn states_per_sec(t: &Timed) -> f64 {
 
 /// `faultlab-cli explore` for protocol `P`.
 pub(crate) fn main<P: Explorable>(args: &ExploreArgs) -> Result<ExitCode, String> {
-    if !args.proto.bugs.is_empty() {
-        return Err(
-            "--bug: explore runs whole modes (--mode); single toggles are not supported yet".into(),
-        );
-    }
     let mode = args
         .proto
         .mode
@@ -91,7 +92,7 @@ pub(crate) fn main<P: Explorable>(args: &ExploreArgs) -> Result<ExitCode, String
     if let Some(v) = args.max_in_flight {
         b.max_in_flight = v;
     }
-    let t = timed::<P>(&mode, nodes, &b)?;
+    let t = timed::<P>(&mode, &args.proto.bugs, nodes, &b)?;
     let r = &t.report;
     let counterexamples: Vec<Value> = r
         .counterexamples
@@ -112,6 +113,7 @@ pub(crate) fn main<P: Explorable>(args: &ExploreArgs) -> Result<ExitCode, String
     let mut out = Map::new();
     out.insert("protocol".into(), json!(P::NAME));
     out.insert("mode".into(), json!(mode));
+    out.insert("bugs".into(), json!(args.proto.bugs));
     out.insert("states".into(), json!(r.states));
     out.insert("unique_states".into(), json!(r.unique_states));
     out.insert("pruned_states".into(), json!(r.pruned));
@@ -182,7 +184,12 @@ pub(crate) fn bench(quick: bool, out: &mut Map<String, Value>) {
     use faultlab_sim::twopc::TwoPc;
 
     let nodes = if quick { 3 } else { 4 };
-    if let Ok(t) = timed::<TwoPc>("textbook", Some(nodes), &TwoPc::default_bounds(Some(nodes))) {
+    if let Ok(t) = timed::<TwoPc>(
+        "textbook",
+        &[],
+        Some(nodes),
+        &TwoPc::default_bounds(Some(nodes)),
+    ) {
         out.insert("explore_2pc_nodes".into(), json!(nodes));
         out.insert("explore_2pc_states".into(), json!(t.report.states));
         out.insert(
@@ -202,7 +209,7 @@ pub(crate) fn bench(quick: bool, out: &mut Map<String, Value>) {
         max_states: if quick { 20_000 } else { 2_000_000 },
         ..Raft::default_bounds(None)
     };
-    if let Ok(t) = timed::<Raft>("textbook", None, &bounds) {
+    if let Ok(t) = timed::<Raft>("textbook", &[], None, &bounds) {
         out.insert("explore_raft_states".into(), json!(t.report.states));
         out.insert(
             "explore_raft_unique_states".into(),
