@@ -8,6 +8,7 @@
 use crate::invariant::Finding;
 
 use super::super::server::Server;
+use super::super::types::LogIndex;
 use super::Participant;
 
 /// The invariant's name.
@@ -20,7 +21,11 @@ pub struct AppliedWithinCommit;
 impl AppliedWithinCommit {
     /// Look at one server after a step.
     pub fn observe(who: Participant, server: &Server, out: &mut Vec<Finding>) {
-        let (applied, commit) = (server.last_applied(), server.commit_index());
+        Self::compare(who, server.last_applied(), server.commit_index(), out);
+    }
+
+    /// Compare one reading of `who`'s `lastApplied` and `commitIndex`.
+    pub fn compare(who: Participant, applied: LogIndex, commit: LogIndex, out: &mut Vec<Finding>) {
         if applied > commit {
             out.push(Finding::new(
                 NAME,

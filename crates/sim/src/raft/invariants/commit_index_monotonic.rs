@@ -8,6 +8,7 @@
 use crate::invariant::Finding;
 
 use super::super::server::Server;
+use super::super::types::LogIndex;
 use super::Participant;
 use super::watermark::Watermarks;
 
@@ -23,7 +24,11 @@ pub struct CommitIndexMonotonic {
 impl CommitIndexMonotonic {
     /// Look at one server after a step.
     pub fn observe(&mut self, who: Participant, server: &Server, out: &mut Vec<Finding>) {
-        let now = server.commit_index();
+        self.read(who, server.commit_index(), out);
+    }
+
+    /// Compare one reading of `who`'s commitIndex with the highest seen in this incarnation.
+    pub fn read(&mut self, who: Participant, now: LogIndex, out: &mut Vec<Finding>) {
         if let Some(before) = self.seen.read(who, now.0) {
             out.push(Finding::new(
                 NAME,

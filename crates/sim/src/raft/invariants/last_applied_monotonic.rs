@@ -7,6 +7,7 @@
 use crate::invariant::Finding;
 
 use super::super::server::Server;
+use super::super::types::LogIndex;
 use super::Participant;
 use super::watermark::Watermarks;
 
@@ -22,7 +23,11 @@ pub struct LastAppliedMonotonic {
 impl LastAppliedMonotonic {
     /// Look at one server after a step.
     pub fn observe(&mut self, who: Participant, server: &Server, out: &mut Vec<Finding>) {
-        let now = server.last_applied();
+        self.read(who, server.last_applied(), out);
+    }
+
+    /// Compare one reading of `who`'s lastApplied with the highest seen in this incarnation.
+    pub fn read(&mut self, who: Participant, now: LogIndex, out: &mut Vec<Finding>) {
         if let Some(before) = self.seen.read(who, now.0) {
             out.push(Finding::new(
                 NAME,

@@ -7,9 +7,10 @@
 //!   has no leader at some point after the bound, or whose leadership is still
 //!   changing, is reported (not latched on the first leader seen);
 //! - every write sent to a live node after the heal must commit (some replica applies
-//!   it) or be answered `ok` within the *commit bound* of the point where a leader
-//!   must exist (a validation rejection, or a `not_leader` while the election may
-//!   still run, also settles it);
+//!   it) or be answered `ok` (or rejected by validation) within the *commit bound* of
+//!   the point where a leader must exist; one sent before that point, while an
+//!   election may still run, may instead be answered anything (`timeout`,
+//!   `not_leader`): the client then knows to retry;
 //! - by the end of the run, every write a client was told succeeded must be applied
 //!   on every live node, given the *apply bound* of calm.
 //!
@@ -177,15 +178,23 @@ impl Liveness {
                     });
                 }
                 EventKind::Response { id, response, .. } => {
-                    let settled = match response {
-                        Response::Ok(_) => true,
-                        Response::Rejected(why) => why.is_validation(),
-                        // "Retry elsewhere" is a fair answer while a leader may not exist yet.
-                        Response::NotLeader { .. } => ev.at < leader_due,
-                        Response::Timeout(_) | Response::Unavailable => false,
+                    let Some(pos) = self.writes.iter().position(|w| w.id == *id) else {
+                        continue;
                     };
+                    // A write sent while an election may still run can be lost with a
+                    // deposed leader (§5.4.2's overwritten entries); any answer then
+                    // settles it, and a retry is the client's business (§8). One sent
+                    // once a leader must exist has to commit.
+                    let settled = self.writes[pos].at < leader_due
+                        || match response {
+                            Response::Ok(_) => true,
+                            Response::Rejected(why) => why.is_validation(),
+                            Response::NotLeader { .. }
+                            | Response::Timeout(_)
+                            | Response::Unavailable => false,
+                        };
                     if settled {
-                        self.writes.retain(|w| w.id != *id);
+                        self.writes.remove(pos);
                     }
                 }
                 _ => {}
