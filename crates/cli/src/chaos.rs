@@ -230,9 +230,7 @@ fn chaos_with<P: ScenarioProtocol>(args: &ChaosArgs) -> Result<ExitCode, String>
             seeds.end,
             faults.to_list()
         );
-        println!(
-            "{violating} runs with violations, {inconclusive} inconclusive, {panics} panics"
-        );
+        println!("{violating} runs with violations, {inconclusive} inconclusive, {panics} panics");
         for (inv, n) in &by_invariant {
             #[allow(clippy::cast_precision_loss)]
             let share = 100.0 * *n as f64 / runs.max(1) as f64;

@@ -16,7 +16,7 @@ use crate::trace::{TraceEvent, digest};
 use crate::twopc::TwoPc;
 
 /// The pinned digest of [`raft_digest`].
-pub const RAFT_DIGEST: u64 = 3_736_895_416_971_088_258;
+pub const RAFT_DIGEST: u64 = 3_939_144_284_076_418_118;
 /// The pinned digest of [`twopc_digest`].
 pub const TWOPC_DIGEST: u64 = 15_552_037_862_471_194_278;
 

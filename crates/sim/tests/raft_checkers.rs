@@ -47,7 +47,13 @@ fn memo_key_keeps_the_votes_of_played_tracks() {
     let up: Arc<str> = "1".into();
     let history = vec![
         op(1, 0, 1, add("1"), Some(OpResult::Done)),
-        op(2, 2, 20, Op::Vote { id: up, up: true }, Some(OpResult::Done)),
+        op(
+            2,
+            2,
+            20,
+            Op::Vote { id: up, up: true },
+            Some(OpResult::Done),
+        ),
         op(3, 3, u64::MAX, Op::Play, None),
         op(4, 5, 6, add("1"), Some(OpResult::Done)),
         op(5, 7, u64::MAX, Op::Play, None),
@@ -242,9 +248,15 @@ fn committed_on_majority_fires_when_a_leader_commits_on_two_of_five() {
         // Let the no-op commit everywhere first.
         w.run_until(at + Ticks(2_000));
         let friend = w.node_ids().find(|id| *id != l).expect("a follower");
-        let others: Vec<NodeId> = w.node_ids().filter(|id| *id != l && *id != friend).collect();
+        let others: Vec<NodeId> = w
+            .node_ids()
+            .filter(|id| *id != l && *id != friend)
+            .collect();
         let t = w.now();
-        w.schedule(t + Ticks(10), Input::Partition(vec![vec![l, friend], others]));
+        w.schedule(
+            t + Ticks(10),
+            Input::Partition(vec![vec![l, friend], others]),
+        );
         w.schedule(t + Ticks(20), Input::Request(l, add("9")));
         let commit_before = w.node(l).commit_index();
         let w = run(w, t.0 + 1_000);
@@ -284,10 +296,7 @@ fn liveness_fires_when_no_leader_forms_after_the_heal() {
     let mut config = RaftConfig::default();
     config.election_timeout_min_ms = 2_000;
     config.election_timeout_max_ms = 2_000;
-    let steps = [
-        (100, Input::Isolate(n(1))),
-        (200, Input::Heal),
-    ];
+    let steps = [(100, Input::Isolate(n(1))), (200, Input::Heal)];
     let w = run(world(config, &steps), 30_000);
     assert_eq!(
         violations(&w),
@@ -316,12 +325,19 @@ fn liveness_is_quiet_with_a_10_s_election_timeout() {
     );
     let t = w.now();
     for (k, i) in (1..=5).enumerate() {
-        w.schedule(t + Ticks(1_000 * k as u64 + 500), Input::Request(n(i), add(&i.to_string())));
+        w.schedule(
+            t + Ticks(1_000 * k as u64 + 500),
+            Input::Request(n(i), add(&i.to_string())),
+        );
     }
     let w = run(w, t.0 + 90_000);
     assert_eq!(violations(&w), vec![]);
     assert_eq!(leader(&w), Some(first), "the leader stayed");
-    assert_eq!(w.node(n(1)).machine().queue.len(), 5, "every write committed");
+    assert_eq!(
+        w.node(n(1)).machine().queue.len(),
+        5,
+        "every write committed"
+    );
 }
 
 /// A heartbeat slower than the election timeout: leaders are elected and deposed

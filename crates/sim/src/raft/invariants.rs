@@ -178,8 +178,7 @@ impl Checker<Raft> for RaftChecker {
                     self.last_applied_monotonic.observe(who, server, out);
                     AppliedWithinCommit::observe(who, server, out);
                     self.term_monotonic.observe(who, server, restarted, out);
-                    self.committed_on_majority
-                        .observe(world, who, server, out);
+                    self.committed_on_majority.observe(world, who, server, out);
                 }
             }
         }

@@ -162,7 +162,11 @@ impl CommittedOnMajority {
             }
             let held = holders(world, index, fp);
             if held.len() < world.config().quorum() {
-                let how = if restarted { "restarted without it" } else { "truncated it" };
+                let how = if restarted {
+                    "restarted without it"
+                } else {
+                    "truncated it"
+                };
                 out.push(Finding::new(
                     NAME,
                     format!(

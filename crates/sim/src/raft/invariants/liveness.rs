@@ -112,9 +112,12 @@ impl Liveness {
         let disturbed = events
             .iter()
             .any(|e| matches!(&e.kind, EventKind::Input(i) if !matches!(i, Input::Request(..))))
-            || events
-                .iter()
-                .any(|e| matches!(e.kind, EventKind::Crashed { .. } | EventKind::Restarted { .. }));
+            || events.iter().any(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Crashed { .. } | EventKind::Restarted { .. }
+                )
+            });
         if disturbed {
             if world.is_healed() {
                 self.healed_since = Some(world.now());
