@@ -37,8 +37,8 @@ fn played(id: &str, votes: i64) -> Track {
 }
 
 /// add 1; vote 1 up (concurrent with everything after it); play (unknown); add 1;
-/// play (unknown); GetHistory → [1:0, 1:1]. It is linearizable: add 1, play (1:0),
-/// add 1, vote up, play (1:1), GetHistory. The search also meets add, vote, play,
+/// play (unknown); `GetHistory` → [1:0, 1:1]. It is linearizable: add 1, play (1:0),
+/// add 1, vote up, play (1:1), `GetHistory`. The search also meets add, vote, play,
 /// add, play, whose history is [1:1, 1:0] with the same five ops done and an empty
 /// queue; a memo key without the history's votes took the two for one state and
 /// pruned the branch that explains the answer.
@@ -293,9 +293,11 @@ fn committed_on_majority_fires_when_a_leader_commits_on_two_of_five() {
 /// the same instant, votes for itself, and does it again one timeout later.
 #[test]
 fn liveness_fires_when_no_leader_forms_after_the_heal() {
-    let mut config = RaftConfig::default();
-    config.election_timeout_min_ms = 2_000;
-    config.election_timeout_max_ms = 2_000;
+    let config = RaftConfig {
+        election_timeout_min_ms: 2_000,
+        election_timeout_max_ms: 2_000,
+        ..RaftConfig::default()
+    };
     let steps = [(100, Input::Isolate(n(1))), (200, Input::Heal)];
     let w = run(world(config, &steps), 30_000);
     assert_eq!(
@@ -312,10 +314,12 @@ fn liveness_fires_when_no_leader_forms_after_the_heal() {
 /// heal commit, and the leader stays.
 #[test]
 fn liveness_is_quiet_with_a_10_s_election_timeout() {
-    let mut config = RaftConfig::default();
-    config.heartbeat_ms = 3_000;
-    config.election_timeout_min_ms = 10_000;
-    config.election_timeout_max_ms = 15_000;
+    let config = RaftConfig {
+        heartbeat_ms: 3_000,
+        election_timeout_min_ms: 10_000,
+        election_timeout_max_ms: 15_000,
+        ..RaftConfig::default()
+    };
     let mut w = world(config, &[(0, Input::Isolate(n(1))), (1, Input::Heal)]);
     let (first, elected) = run_to_leader(&mut w, 60_000).expect("a leader");
     assert!(
@@ -345,8 +349,10 @@ fn liveness_is_quiet_with_a_10_s_election_timeout() {
 /// first leader it saw and passed this run).
 #[test]
 fn liveness_fires_when_leadership_keeps_changing() {
-    let mut config = RaftConfig::default();
-    config.heartbeat_ms = 4_000;
+    let config = RaftConfig {
+        heartbeat_ms: 4_000,
+        ..RaftConfig::default()
+    };
     let steps = [(100, Input::Isolate(n(1))), (200, Input::Heal)];
     let w = run(world(config, &steps), 60_000);
     let found = violations(&w);

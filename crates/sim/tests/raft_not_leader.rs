@@ -73,6 +73,7 @@ fn holds_add(w: &World<Raft>, id: NodeId) -> bool {
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)] // w, and L, F, B, C, D: the roles the module doc names
 fn a_former_leader_does_not_say_not_leader_while_a_replica_may_commit() {
     let mut w = World::new(Seed(7), RaftConfig::default(), NetConfig::default());
     let mut outcomes = Vec::new();
