@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use faultlab_sim::chaos::{self, ChaosOptions, Faults};
-use faultlab_sim::{Scenario, ScenarioProtocol, Seed, Tick};
+use faultlab_sim::{Checker, Scenario, ScenarioProtocol, Seed, Tick};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -29,6 +29,8 @@ pub(crate) struct SeedOutcome {
     pub(crate) seed: u64,
     pub(crate) events: u64,
     pub(crate) invariants: Vec<String>,
+    /// Whether some check could not decide (neither a pass nor a violation).
+    pub(crate) inconclusive: bool,
     pub(crate) panic: Option<String>,
 }
 
@@ -54,6 +56,7 @@ pub(crate) fn run_seed<P: ScenarioProtocol>(
                 .iter()
                 .map(|v| v.invariant.clone())
                 .collect(),
+            inconclusive: !world.checker().inconclusive().is_empty(),
             panic: None,
         },
         Err(payload) => {
@@ -66,6 +69,7 @@ pub(crate) fn run_seed<P: ScenarioProtocol>(
                 seed,
                 events: 0,
                 invariants: Vec::new(),
+                inconclusive: false,
                 panic: Some(message),
             }
         }
@@ -166,6 +170,7 @@ fn chaos_with<P: ScenarioProtocol>(args: &ChaosArgs) -> Result<ExitCode, String>
         .collect();
     let violating = outcomes.iter().filter(|o| !o.invariants.is_empty()).count();
     let panics = outcomes.iter().filter(|o| o.panic.is_some()).count();
+    let inconclusive = outcomes.iter().filter(|o| o.inconclusive).count();
     let mut by_invariant: BTreeMap<String, u64> = BTreeMap::new();
     for o in &outcomes {
         for inv in &o.invariants {
@@ -207,6 +212,7 @@ fn chaos_with<P: ScenarioProtocol>(args: &ChaosArgs) -> Result<ExitCode, String>
         "events": events,
         "violations": violating,
         "panics": panics,
+        "inconclusive": inconclusive,
         "violations_by_invariant": by_invariant,
         "first_failing_seed": failing.first().map(|o| o.seed),
         "failing": listed,
@@ -224,7 +230,7 @@ fn chaos_with<P: ScenarioProtocol>(args: &ChaosArgs) -> Result<ExitCode, String>
             seeds.end,
             faults.to_list()
         );
-        println!("{violating} runs with violations, {panics} panics");
+        println!("{violating} runs with violations, {inconclusive} inconclusive, {panics} panics");
         for (inv, n) in &by_invariant {
             #[allow(clippy::cast_precision_loss)]
             let share = 100.0 * *n as f64 / runs.max(1) as f64;

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use faultlab_sim::{EventKind, RequestId, ScenarioProtocol, TraceEvent, Violation, World};
+use faultlab_sim::{
+    Checker, EventKind, Finding, RequestId, ScenarioProtocol, TraceEvent, Violation, World,
+};
 use serde_json::{Map, Value, json};
 
 /// The `run` report.
@@ -31,6 +33,7 @@ pub(crate) fn run_report<P: ScenarioProtocol>(world: &World<P>, trace: &[TraceEv
         "events": world.events(),
         "end_ms": world.now().as_ms(),
         "violations": violations_json(world.violations()),
+        "inconclusive": inconclusive_json(&world.checker().inconclusive()),
         "nodes": nodes,
         "clients": clients_json(world, trace),
         "log": log,
@@ -42,6 +45,16 @@ pub(crate) fn violations_json(violations: &[Violation]) -> Value {
         violations
             .iter()
             .map(|v| json!({"invariant": v.invariant, "event": v.event, "at_ms": v.at_ms, "detail": v.detail}))
+            .collect(),
+    )
+}
+
+/// Checks that could not decide (DESIGN.md §7: reported apart from violations).
+pub(crate) fn inconclusive_json(findings: &[Finding]) -> Value {
+    Value::Array(
+        findings
+            .iter()
+            .map(|f| json!({"invariant": f.invariant, "detail": f.detail}))
             .collect(),
     )
 }

@@ -134,6 +134,13 @@ fn print_human(report: &serde_json::Value, tail: usize) {
         }
         _ => println!("no invariant violated"),
     }
+    for x in get("inconclusive").as_array().into_iter().flatten() {
+        println!(
+            "INCONCLUSIVE {}: {}",
+            x["invariant"].as_str().unwrap_or("?"),
+            x["detail"].as_str().unwrap_or("")
+        );
+    }
     if let Some(nodes) = get("nodes").as_array() {
         for n in nodes {
             println!("  {n}");

@@ -16,7 +16,7 @@ use crate::trace::{TraceEvent, digest};
 use crate::twopc::TwoPc;
 
 /// The pinned digest of [`raft_digest`].
-pub const RAFT_DIGEST: u64 = 9_053_871_814_566_619_476;
+pub const RAFT_DIGEST: u64 = 14_351_816_754_678_057_702;
 /// The pinned digest of [`twopc_digest`].
 pub const TWOPC_DIGEST: u64 = 10_301_608_293_837_016_445;
 

@@ -57,6 +57,13 @@ pub trait Checker<P: Protocol>: Clone + std::fmt::Debug + Default {
     fn finish(&mut self, world: &World<P>, out: &mut Vec<Finding>) {
         let _ = (world, out);
     }
+
+    /// Checks that could not decide, after [`Checker::finish`]: a search that ran out
+    /// of its step budget, say. Neither a pass nor a violation, so reports list them
+    /// apart from both. The default has none.
+    fn inconclusive(&self) -> Vec<Finding> {
+        Vec::new()
+    }
 }
 
 /// A checker that checks nothing (for protocols under construction and benchmarks).

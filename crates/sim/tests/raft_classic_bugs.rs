@@ -350,10 +350,8 @@ fn accept_stale_term_replies_commits_without_a_majority() {
     assert_clean(&lab.finish());
 }
 
-/// Needs the `committed_on_majority` checker (being added on another branch):
-/// run with `--ignored` once it has landed.
+/// The `committed_on_majority` checker catches it at once.
 #[test]
-#[ignore = "needs the committed_on_majority checker"]
 fn accept_stale_term_replies_is_flagged_by_committed_on_majority() {
     let lab = stale_term_replies(&[Bug::AcceptStaleTermReplies]);
     assert_flags(&lab.finish(), "committed_on_majority");
@@ -393,16 +391,13 @@ fn commit_index_regression_moves_commit_index_back() {
         [0, 1, 2, 3, 2, 4],
         "the duplicate lowered Node 3's commitIndex from 3 to 2"
     );
-    // No checker on this branch reads commitIndex over time (see the ignored test).
     let lab = duplicated_catch_up(&[]);
     assert_eq!(lab.commits[N3.index()], [0, 1, 2, 3, 4]);
     assert_clean(&lab.finish());
 }
 
-/// Needs the `commit_index_monotonic` checker (being added on another branch):
-/// run with `--ignored` once it has landed.
+/// The `commit_index_monotonic` checker catches it at once.
 #[test]
-#[ignore = "needs the commit_index_monotonic checker"]
 fn commit_index_regression_is_flagged_by_commit_index_monotonic() {
     let lab = duplicated_catch_up(&[Bug::CommitIndexRegression]);
     assert_flags(&lab.finish(), "commit_index_monotonic");

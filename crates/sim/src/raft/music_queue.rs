@@ -341,46 +341,99 @@ impl MusicQueue {
         self.queue.iter().position(|t| &*t.id == id)
     }
 
-    /// A 64-bit fingerprint of the state (for memoising the linearizability search).
-    pub fn fingerprint(&self) -> u64 {
-        let mut h = Fnv::new();
-        for t in &self.queue {
-            h.track(t);
-            h.write_u64(t.votes.cast_unsigned());
+    /// The memo key of the linearizability search: a canonical encoding of the
+    /// *whole* state, so that two states have equal keys exactly when they are equal.
+    ///
+    /// Every field of every track counts, in the history as well as in the queue: a
+    /// track's votes travel with it into the history, so `[1:0, 1:1]` and
+    /// `[1:1, 1:0]` are different states (a 64-bit hash that left the history's votes
+    /// out merged them, and the search pruned the branch that explained the answers).
+    /// Fields are length-prefixed and numbers varint-coded, which makes the encoding
+    /// injective and short (about 20 bytes a track).
+    pub fn memo_key(&self) -> MemoKey {
+        let mut out = Vec::with_capacity(2 + 24 * (self.queue.len() + self.history.len()));
+        for list in [&self.queue, &self.history] {
+            put_varint(&mut out, list.len() as u64);
+            for t in list {
+                for text in [&t.id, &t.title, &t.artist] {
+                    put_varint(&mut out, text.len() as u64);
+                    out.extend_from_slice(text.as_bytes());
+                }
+                put_varint(&mut out, zigzag(t.votes));
+                put_varint(&mut out, zigzag(t.duration));
+            }
         }
-        h.write_u64(u64::MAX);
-        for t in &self.history {
-            h.track(t);
-        }
-        h.finish()
+        MemoKey(out.into_boxed_slice())
     }
 }
 
-/// FNV-1a, for deterministic fingerprints (std's hasher is randomly keyed).
-struct Fnv(u64);
+/// [`MusicQueue::memo_key`]'s value: the state's canonical encoding. Equal keys
+/// imply equal states, so the search can memoise on it without a collision check.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MemoKey(Box<[u8]>);
 
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+/// LEB128: seven bits a byte, the high bit set on all but the last.
+fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push(u8::try_from(x & 0x7f).expect("masked to seven bits") | 0x80);
+        x >>= 7;
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    out.push(u8::try_from(x).expect("below 0x80"));
+}
+
+/// Signed to unsigned so that small negatives stay short (-1 → 1, 1 → 2).
+fn zigzag(x: i64) -> u64 {
+    ((x << 1) ^ (x >> 63)).cast_unsigned()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{MusicQueue, Track};
+
+    fn track() -> impl Strategy<Value = Track> {
+        // Small alphabets so that equal and nearly-equal tracks are common; the
+        // texts include "" and "1"/"11", so a missing length prefix would show up
+        // as a collision ("1" + "1" against "11" + "").
+        let text = prop::sample::select(vec!["", "1", "11", "a", "1a"]);
+        (text.clone(), text.clone(), text, -2i64..3, -1i64..2).prop_map(
+            |(id, title, artist, votes, duration)| Track {
+                votes,
+                ..Track::new(id, title, artist, duration)
+            },
+        )
+    }
+
+    fn state() -> impl Strategy<Value = MusicQueue> {
+        (
+            prop::collection::vec(track(), 0..3),
+            prop::collection::vec(track(), 0..3),
+        )
+            .prop_map(|(queue, history)| MusicQueue { queue, history })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Equal keys imply equal states, and equal states have equal keys.
+        #[test]
+        fn memo_key_is_injective(a in state(), b in state()) {
+            prop_assert_eq!(a.memo_key() == b.memo_key(), a == b, "{:?} vs {:?}", a, b);
         }
-        self.0 ^= 0xff;
-        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-    }
-    fn track(&mut self, t: &Track) {
-        self.write(t.id.as_bytes());
-        self.write(t.title.as_bytes());
-        self.write(t.artist.as_bytes());
-        self.write_u64(t.duration.cast_unsigned());
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.write(&x.to_le_bytes());
-    }
-    fn finish(&self) -> u64 {
-        self.0
+
+        /// The same for neighbours: one track of `a` replaced by `t` (often equal to
+        /// it, or differing in one field, such as the votes of a played track).
+        #[test]
+        fn memo_key_tells_neighbours_apart(a in state(), at in 0usize..6, t in track()) {
+            let mut b = a.clone();
+            let n = b.queue.len();
+            if at < n {
+                b.queue[at] = t;
+            } else if let Some(slot) = b.history.get_mut(at - n) {
+                *slot = t;
+            }
+            prop_assert_eq!(a.memo_key() == b.memo_key(), a == b, "{:?} vs {:?}", a, b);
+        }
     }
 }

@@ -46,7 +46,7 @@ use crate::trace::{EventKind, TraceEvent};
 use super::super::Raft;
 use super::super::client::Response;
 use super::super::entry::Command;
-use super::super::music_queue::{MusicQueue, Op, OpResult, Rejection};
+use super::super::music_queue::{MemoKey, MusicQueue, Op, OpResult, Rejection};
 use super::super::server::Server;
 use super::super::types::LogIndex;
 use super::Participant;
@@ -93,6 +93,8 @@ pub struct Linearizability {
     returns: Vec<(RequestId, u64, Response)>,
     verdict: Option<Verdict>,
     steps: u64,
+    /// Why the verdict is [`Verdict::Inconclusive`], when it is.
+    inconclusive: Option<String>,
     /// Client requests applied by some replica, with where they were first applied:
     /// the trace index of the step's first event (so the point precedes every answer
     /// given in that step) and the log index.
@@ -153,6 +155,12 @@ impl Linearizability {
     /// The verdict, once [`Linearizability::finish`] has run.
     pub fn verdict(&self) -> Option<Verdict> {
         self.verdict
+    }
+
+    /// Why the search could not decide, when its verdict is
+    /// [`Verdict::Inconclusive`].
+    pub fn inconclusive(&self) -> Option<&str> {
+        self.inconclusive.as_deref()
     }
 
     /// Search steps the last check took.
@@ -246,6 +254,15 @@ impl Linearizability {
         let (verdict, steps, stuck) = check(&history, STEP_BUDGET);
         self.verdict = Some(verdict);
         self.steps = fast_steps + steps;
+        if verdict == Verdict::Inconclusive {
+            // Not a pass and not a violation: the search gave up. Reported apart
+            // ([`Linearizability::inconclusive`]) so a sweep can count it.
+            self.inconclusive = Some(format!(
+                "the search for an order of the {} client operations gave up after {} steps (budget {STEP_BUDGET})",
+                history.len(),
+                self.steps
+            ));
+        }
         if verdict == Verdict::NotLinearizable {
             let detail = match stuck {
                 Some(op) => format!(
@@ -340,7 +357,10 @@ pub fn check(history: &[HistoryOp], budget: u64) -> (Verdict, u64, Option<&Histo
 
     let words = history.len().div_ceil(64).max(1);
     let mut linearized = vec![0u64; words];
-    let mut cache: ProbeSet<(Vec<u64>, u64)> = ProbeSet::default();
+    // The memo: (linearized ops, the model state's canonical encoding). The whole
+    // state, not a hash of part of it: a key shared by two different states prunes a
+    // branch that may be the only explanation (Lowe 2017 memoises exact configurations).
+    let mut cache: ProbeSet<(Vec<u64>, MemoKey)> = ProbeSet::default();
     // The stack of linearized calls: (cell, state before it if it changed, pass).
     let mut stack: Vec<(usize, Option<MusicQueue>, Pass)> = Vec::new();
     let mut state = MusicQueue::new();
@@ -397,8 +417,8 @@ pub fn check(history: &[HistoryOp], budget: u64) -> (Verdict, u64, Option<&Histo
             if let Some(new_state) = stepped.filter(|_| !useless) {
                 let mut next_lin = linearized.clone();
                 next_lin[cell.op / 64] |= 1 << (cell.op % 64);
-                let fp = new_state.as_ref().unwrap_or(&state).fingerprint();
-                if cache.insert((next_lin.clone(), fp)) {
+                let key = new_state.as_ref().unwrap_or(&state).memo_key();
+                if cache.insert((next_lin.clone(), key)) {
                     let old = new_state.map(|s| std::mem::replace(&mut state, s));
                     stack.push((entry, old, pass));
                     linearized = next_lin;

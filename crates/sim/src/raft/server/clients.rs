@@ -9,10 +9,16 @@
 //!
 //! **Outcomes.** The leader answers when the entry at the index it appended is
 //! applied: `ok` if it is still the same entry (same term, §5.3's entry identity),
-//! `not_leader` if another entry was committed there (so this one never will be).
-//! After `commit_wait_ms` without either, it answers `timeout`: the entry may still
-//! commit later. A follower relays the leader's answer, or answers `timeout` itself
-//! after `forward_timeout_ms`.
+//! `timeout` if another entry was committed there (this copy never will be, but a
+//! duplicated forward may have put the request elsewhere). After `commit_wait_ms`
+//! without either, it answers `timeout`: the entry may still commit later. A follower
+//! relays the leader's answer, or answers `timeout` itself after `forward_timeout_ms`.
+//!
+//! `not_leader` promises the client that nothing happened, so it is only said about
+//! a request that never reached any log through this node: by a node that knows no
+//! leader to forward to, or by a former leader to a forward it holds no trace of (no
+//! entry, no waiter, nothing applied). When unsure, the answer is to wait until the
+//! deadline and say `timeout`, the unknown outcome.
 
 use crate::ctx::Ctx;
 use crate::id::{NodeId, RequestId};
@@ -48,10 +54,12 @@ impl Server {
         ctx: &mut Ctx<'_, Raft>,
     ) {
         if self.role != Role::Leader {
-            if self.holds_request(request) {
+            if self.may_commit(request) {
                 // A duplicated forward of a request we appended while leader: its
-                // entry may still commit, so "not leader" (no effect) would be a lie.
-                // The first copy's answer (or the follower's deadline) decides.
+                // entry may still commit (here or through a replica that holds it),
+                // so "not leader" (no effect) would be a lie. Stay silent: our waiter
+                // answers it when its index is applied, or the follower's deadline
+                // answers `timeout` (unknown outcome), which is always true.
                 return;
             }
             // One hop only: a forwarded request is never forwarded again.
@@ -312,9 +320,19 @@ impl Server {
 }
 
 impl Server {
-    /// Whether the log holds an entry for client request `request`.
-    fn holds_request(&self, request: RequestId) -> bool {
+    /// Whether client request `request` may still take effect through this server:
+    /// its state machine applied it, its log holds it, or a client still waits here
+    /// for it (§8: a request is answered once, after it is applied).
+    ///
+    /// The waiter matters on its own: a node that lost leadership can have the entry
+    /// truncated from its log by the next leader (§5.3) while a replica that received
+    /// it before the truncation still holds it, and may yet win an election and commit
+    /// it (its log can be the most up-to-date of a majority, §5.4.1). Until this node
+    /// applies a different entry at the waiter's index, it cannot tell the two apart,
+    /// so it must not claim the request had no effect.
+    fn may_commit(&self, request: RequestId) -> bool {
         self.applied_requests.contains(&request)
+            || self.waiters.iter().any(|w| request_of(&w.reply) == request)
             || self
                 .log
                 .entries()
