@@ -32,6 +32,10 @@ pub enum TimeoutReason {
     /// The leader lost its leadership and another entry took the request's place in
     /// its log; a duplicate of the request may still commit elsewhere.
     LostLeadership,
+    /// The node the request was forwarded to was not the leader. That copy was
+    /// refused, but a delayed or duplicated copy of the forward may still reach it
+    /// once it is leader and be appended, so the outcome is unknown.
+    ForwardRefused,
 }
 
 /// What a client is told.
@@ -293,6 +297,9 @@ pub fn client_report(op: &Op, response: Option<&Response>) -> Map<String, Value>
                 TimeoutReason::NotCommitted => "Queued but not committed (timeout)",
                 TimeoutReason::NoAnswerFromLeader => "no answer from the leader (timeout)",
                 TimeoutReason::NodeCrashed => "the node crashed while handling the request",
+                TimeoutReason::ForwardRefused => {
+                    "forwarded to a node that was not the leader; a delayed copy may still commit (unknown outcome)"
+                }
                 TimeoutReason::LostLeadership => {
                     "leadership changed before the request committed (outcome unknown)"
                 }

@@ -88,6 +88,18 @@ impl Server {
     ) {
         if let Some(pos) = self.forwards.iter().position(|f| f.request == request) {
             self.forwards.remove(pos);
+            // The target's `not_leader` speaks for the copy it refused, not for the
+            // request: a delayed or duplicated copy of the same forward can reach it
+            // after it has won an election, and be appended and committed. Relaying
+            // `not_leader` ("nothing happened") would then be a lie the client acts
+            // on (chaos seed 1676 of textbook Raft, found by the reorder fault), so
+            // the client is told the truth: the outcome is unknown.
+            let response = match response {
+                Response::NotLeader { .. } if !ctx.config().mode.is_as_submitted() => {
+                    Response::Timeout(TimeoutReason::ForwardRefused)
+                }
+                other => other,
+            };
             ctx.reply(request, response);
             self.arm_deadline(ctx);
         }
