@@ -20,6 +20,7 @@ use crate::state::{RaftP, Tab, TwoPcP};
 
 /// The sweep, for whichever protocol the tab runs.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one sweep per session, never moved in a hot path
 enum Sweep {
     Raft(Hunt<RaftP>),
     TwoPc(Hunt<TwoPcP>),
