@@ -165,7 +165,7 @@ impl Swarm {
             max_drop: rng.range_inclusive(5, 40),
             max_duplicate: rng.range_inclusive(5, 30),
             max_reorder: rng.range_inclusive(5, 40),
-            max_delay: rng.range_inclusive(1_000, 8_000),
+            max_delay: rng.range_inclusive(1_000, 12_000),
             max_pause: rng.range_inclusive(500, 8_000),
         }
     }
@@ -237,13 +237,18 @@ fn fault_plan(
         flush(&mut faults, &mut later, Tick(t));
         let class = swarm.classes[pick(rng, swarm.classes.len())];
         let fault = match class {
-            FaultClass::Crash => {
-                if rng.chance(0.5) {
-                    Fault::Crash(node(rng))
-                } else {
-                    Fault::Restart(node(rng))
+            FaultClass::Crash => match rng.range_inclusive(0, 2) {
+                0 => Fault::Restart(node(rng)),
+                1 => Fault::Crash(node(rng)),
+                _ => {
+                    // A bounce (Jepsen's kill -9 under a supervisor): the node comes
+                    // back within a second, often inside the election it crashed in,
+                    // which is what tests that its vote survived.
+                    let a = node(rng);
+                    later.push((Tick(t + rng.range_inclusive(20, 1_000)), Fault::Restart(a)));
+                    Fault::Crash(a)
                 }
-            }
+            },
             FaultClass::Partition => match rng.range_inclusive(0, 2) {
                 0 => Fault::Heal,
                 1 => Fault::Isolate(node(rng)),

@@ -184,35 +184,52 @@ fn a_former_leader_does_not_say_not_leader_while_a_replica_may_commit() {
     assert_eq!(w.violations(), &[], "and the history is linearizable");
 }
 
-/// The sibling defect, found by the nemesis (chaos seed 1676, textbook, all faults):
-/// Node 2 forwards `remove 5` to Node 4; the bus duplicates the `Forward` and holds
-/// one copy back. The first copy reaches Node 4 before it has won its election, so it
-/// answers `not_leader`; the held copy arrives once Node 4 leads term 17, and Node 4
-/// appends and commits the remove. Relaying that `not_leader` told the client the
-/// remove had no effect, and a later `GetQueue` without track 5 was unexplainable.
-/// The follower now relays a refused forward as `timeout` (unknown outcome).
+/// The sibling defect, found by the nemesis (chaos seed 1676, textbook, all faults;
+/// its run is kept as a scenario file, so that later changes to chaos plans leave it
+/// alone): Node 2 forwards `remove 5` to Node 4; the bus duplicates the `Forward` and
+/// holds one copy back. The first copy reaches Node 4 before it has won its election,
+/// so it answers `not_leader`; the held copy arrives once Node 4 leads term 17, and
+/// Node 4 appends and commits the remove. Relaying that `not_leader` told the client
+/// the remove had no effect, and a later `GetQueue` without track 5 was unexplainable
+/// (linearizability fired). The follower now relays a refused forward as `timeout`
+/// (unknown outcome).
 #[test]
 fn a_refused_forward_is_relayed_as_unknown_because_a_copy_may_still_commit() {
-    use faultlab_sim::chaos::{self, ChaosOptions, Faults};
-    let options = ChaosOptions::new(Faults::ALL, Tick(60_000));
-    let w = chaos::run::<Raft>(Seed(1676), RaftConfig::default(), &options);
-    assert_eq!(w.violations(), []);
-    let mut world = chaos::world::<Raft>(Seed(1676), RaftConfig::default(), &options);
+    let text = include_str!("data/raft-refused-forward.json");
+    let scenario = faultlab_sim::Scenario::parse(text).expect("the kept run parses");
+    let mut world = scenario.build::<Raft>().expect("and builds");
     let mut answer = None;
-    world.run_until_with(Tick(36_000), |evs| {
+    let mut appended = None;
+    world.run_until_with(Tick(scenario.until_ms), |evs| {
         for e in evs {
-            if let EventKind::Response { id, response, .. } = &e.kind
-                && id.0 == 86
-            {
-                answer = Some((e.at.as_ms(), response.clone()));
+            match &e.kind {
+                EventKind::Response { id, response, .. } if id.0 == 86 => {
+                    answer = Some((e.at.as_ms(), format!("{response:?}")));
+                }
+                EventKind::Sent {
+                    payload: RaftMsg::AppendEntries { entries, .. },
+                    ..
+                } if appended.is_none()
+                    && entries
+                        .iter()
+                        .any(|en| format!("{en:?}").contains("RequestId(86)")) =>
+                {
+                    appended = Some(e.at.as_ms());
+                }
+                _ => {}
             }
         }
     });
-    let (at, response) = answer.expect("request 86 is answered");
-    assert_eq!(at, 34_105, "when Node 4's refusal reached Node 2");
+    world.finish();
     assert_eq!(
-        format!("{response:?}"),
-        "Timeout(ForwardRefused)",
-        "not `not_leader`: the held copy is appended at 34,959 ms and commits"
+        answer,
+        Some((34_105, "Timeout(ForwardRefused)".to_owned())),
+        "answered when Node 4's refusal reached Node 2, and not as `not_leader`"
     );
+    assert_eq!(
+        appended,
+        Some(34_959),
+        "the held copy is appended by Node 4 later"
+    );
+    assert_eq!(world.violations(), []);
 }
