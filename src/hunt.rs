@@ -38,6 +38,9 @@ pub struct Progress {
     pub events: u64,
     /// Seeds that violated an invariant (0 or 1: the hunt stops at the first).
     pub failures: u64,
+    /// Seeds whose end-of-run checks could not decide (a linearizability search out
+    /// of budget): neither a pass nor a failure.
+    pub inconclusive: u64,
 }
 
 /// A failing seed.
@@ -149,6 +152,9 @@ impl<P: ScenarioProtocol> Hunt<P> {
                 self.outcome = Some(Outcome::Found(self.found(seed, &world)));
             } else if ended {
                 self.progress.tried += 1;
+                if !faultlab_sim::Checker::<P>::inconclusive(world.checker()).is_empty() {
+                    self.progress.inconclusive += 1;
+                }
             } else {
                 self.current = Some((seed, world));
             }

@@ -16,7 +16,8 @@ import re
 import subprocess
 import sys
 
-CLI = "target/release/faultlab-cli"
+import os
+CLI = os.environ.get("FAULTLAB_CLI", "target/release/faultlab-cli")
 SAFETY = {
     "raft": {"election_safety", "leader_append_only", "log_matching", "leader_completeness",
              "state_machine_safety", "linearizability", "commit_index_monotonic",

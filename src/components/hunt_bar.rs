@@ -110,7 +110,7 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
             format!(" + {}", props.bugs.join(", "))
         };
         format!(
-            "Chaos over seeds 0–{}: {} s runs with crashes, partitions, loss, duplicates and client load, {} mode{bugs}.",
+            "Chaos over seeds 0–{}: {} s runs with crashes, pauses, partitions, slow links, reordering, loss, duplicates, clock skew and client load (each seed its own mix), {} mode{bugs}.",
             SEEDS - 1,
             UNTIL_MS / 1000,
             props.mode
@@ -201,6 +201,12 @@ pub fn HuntBar(props: &HuntBarProps) -> Html {
                     <span class="hunt__result">
                         <strong>{ format!("No violation in {} seeds", p.tried) }</strong>
                         { format!(" ({} events, {}) in {} mode.", thousands(p.events), seconds(h.elapsed_ms), h.mode) }
+                        if p.inconclusive > 0 {
+                            <span class="hunt__inconclusive" data-inconclusive={p.inconclusive.to_string()}>
+                                { format!(" {} seed{} inconclusive: a linearizability search ran out of budget, so those runs are neither passed nor failed.",
+                                    p.inconclusive, if p.inconclusive == 1 { " was" } else { "s were" }) }
+                            </span>
+                        }
                     </span>
                     { dismiss }
                 </>
