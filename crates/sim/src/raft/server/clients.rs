@@ -47,7 +47,7 @@ impl Server {
         op: Op,
         ctx: &mut Ctx<'_, Raft>,
     ) {
-        if self.role != Role::Leader {
+        if self.role() != Role::Leader {
             if self.holds_request(request) {
                 // A duplicated forward of a request we appended while leader: its
                 // entry may still commit, so "not leader" (no effect) would be a lie.
@@ -129,7 +129,7 @@ impl Server {
             self.answer(&reply, &op, response, ctx);
             return;
         }
-        if self.role == Role::Leader {
+        if self.role() == Role::Leader {
             self.propose(op, reply, request, ctx);
             return;
         }
