@@ -331,8 +331,7 @@ impl Server {
         {
             let bugs = ctx.config().bugs;
             let append = matches!(msg, RaftMsg::AppendEntries { .. });
-            if append && bugs.has(Bug::NoTermAdoptionFromAppend) && self.role() == Role::Follower
-            {
+            if append && bugs.has(Bug::NoTermAdoptionFromAppend) && self.role() == Role::Follower {
                 // R3-2: a follower keeps its old term and only notes the leader.
             } else {
                 self.step_down(term, ctx);
