@@ -88,7 +88,7 @@ impl<P: Protocol> Harness<P> {
 
     /// [`Node::on_start`].
     pub fn start(&mut self) -> Vec<Effect<P>> {
-        self.run(|n, ctx| n.on_start(ctx))
+        self.run(Node::on_start)
     }
 
     /// [`Node::on_message`]: `msg` from `from` is delivered.
@@ -108,6 +108,6 @@ impl<P: Protocol> Harness<P> {
 
     /// [`Node::on_force_timeout`].
     pub fn force_timeout(&mut self) -> Vec<Effect<P>> {
-        self.run(|n, ctx| n.on_force_timeout(ctx))
+        self.run(Node::on_force_timeout)
     }
 }

@@ -53,11 +53,11 @@ fn a_paused_node_runs_nothing_and_loses_nothing() {
         match &ev.kind {
             EventKind::Delivered { to, .. } => assert_ne!(*to, N2, "delivered to a paused node"),
             EventKind::TimerFired { node, .. } => {
-                assert_ne!(*node, N2, "a paused node's timer fired")
+                assert_ne!(*node, N2, "a paused node's timer fired");
             }
             EventKind::Sent { from, .. } => assert_ne!(*from, N2, "a paused node sent"),
             EventKind::Dropped { to, .. } => {
-                assert_ne!(*to, N2, "a paused node's inbox lost a message")
+                assert_ne!(*to, N2, "a paused node's inbox lost a message");
             }
             _ => {}
         }

@@ -5,7 +5,13 @@
 //! timeouts, becoming leader), [`replication`](self::replication) (`AppendEntries`,
 //! nextIndex/matchIndex, commit, apply) and [`clients`](self::clients) (client
 //! requests, forwarding, waiting for commit). This file holds the state, the
-//! accessors the page and the checkers read, and the helpers they share.
+//! accessors the page and the checkers read, the helpers they share, and
+//! [`Server::step`], where every peer message enters and Figure 2's term rule runs
+//! once, before dispatch (as in etcd-raft's `Step`).
+//!
+//! The role and the state only one role has are one value, `RoleState`: a
+//! candidate's ballot exists only while it is a candidate, and a leader's
+//! nextIndex/matchIndex ([`Progress`]) only while it leads.
 //!
 //! A server is sans-I/O: it reads `ctx.now()` and `ctx.config()`, and acts only
 //! through `ctx` effects.
