@@ -187,8 +187,8 @@ impl LabProtocol for Raft {
                 .join(", ")
         };
         vec![
-            ("nextIndex".to_owned(), per_peer(node.next_index())),
-            ("matchIndex".to_owned(), per_peer(node.match_index())),
+            ("nextIndex".to_owned(), per_peer(&node.next_index())),
+            ("matchIndex".to_owned(), per_peer(&node.match_index())),
         ]
     }
 

@@ -7,6 +7,10 @@ use crate::protocol::Protocol;
 use crate::time::{Tick, Ticks};
 
 /// One thing a node asked the world to do.
+///
+/// `Effect` is `PartialEq`/`Eq` whenever the protocol's message, note and response
+/// types are (the bounds sit on the impls, not on [`Protocol`]), so a test can compare
+/// what a node emitted with an exact list (see [`crate::testkit`]).
 #[derive(Clone, Debug)]
 pub enum Effect<P: Protocol> {
     /// Put `msg` on the bus to `to`.
@@ -39,6 +43,52 @@ pub enum Effect<P: Protocol> {
         /// The answer.
         response: P::Response,
     },
+}
+
+impl<P: Protocol> PartialEq for Effect<P>
+where
+    P::Msg: PartialEq,
+    P::Note: PartialEq,
+    P::Response: PartialEq,
+{
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Effect::Send { to: a, msg: m }, Effect::Send { to: b, msg: n }) => a == b && m == n,
+            (
+                Effect::SetTimer {
+                    timer: a,
+                    min: amin,
+                    max: amax,
+                },
+                Effect::SetTimer {
+                    timer: b,
+                    min: bmin,
+                    max: bmax,
+                },
+            ) => a == b && amin == bmin && amax == bmax,
+            (Effect::CancelTimer { timer: a }, Effect::CancelTimer { timer: b }) => a == b,
+            (Effect::Note(a), Effect::Note(b)) => a == b,
+            (
+                Effect::Reply {
+                    request: a,
+                    response: r,
+                },
+                Effect::Reply {
+                    request: b,
+                    response: s,
+                },
+            ) => a == b && r == s,
+            _ => false,
+        }
+    }
+}
+
+impl<P: Protocol> Eq for Effect<P>
+where
+    P::Msg: Eq,
+    P::Note: Eq,
+    P::Response: Eq,
+{
 }
 
 /// What a handler sees of the world: the time, its own id, the configuration, and

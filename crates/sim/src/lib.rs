@@ -43,6 +43,7 @@ pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod sorted;
+pub mod testkit;
 pub mod text;
 pub mod time;
 pub mod tour;

@@ -56,7 +56,7 @@ pub use modes::{Bug, BugSet, Mode};
 pub use music_queue::{MusicQueue, Op, OpResult, Rejection, Track};
 pub use node::RaftNode;
 pub use note::RaftNote;
-pub use server::{RaftDurable, RaftTimer, Server};
+pub use server::{Progress, RaftDurable, RaftTimer, Server};
 pub use types::{LogIndex, Role, Term};
 
 /// The Raft protocol.

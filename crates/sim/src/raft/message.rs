@@ -113,6 +113,18 @@ impl Message for RaftMsg {
 }
 
 impl RaftMsg {
+    /// The sender's term, for the RPCs of Figure 2 and their responses (`None` for the
+    /// forwarding of client requests, which carries no term).
+    pub fn term(&self) -> Option<Term> {
+        match self {
+            RaftMsg::RequestVote { term, .. }
+            | RaftMsg::RequestVoteResponse { term, .. }
+            | RaftMsg::AppendEntries { term, .. }
+            | RaftMsg::AppendEntriesResponse { term, .. } => Some(*term),
+            RaftMsg::Forward { .. } | RaftMsg::ForwardReply { .. } => None,
+        }
+    }
+
     /// Whether the message is for (a response to) the receiver's shadow instance, or
     /// a forwarded client call (which the seed sent to the `QueueService` instance).
     pub fn for_client_instance(&self) -> bool {

@@ -22,7 +22,6 @@ use super::modes::Bug;
 use super::music_queue::{MusicQueue, Op};
 use super::note::RaftNote;
 use super::replicated_log::Log;
-use super::server::replication::{AppendArgs, AppendReply};
 use super::server::{RaftDurable, RaftTimer, Server};
 use super::types::{LogIndex, Role, Term};
 
@@ -78,12 +77,12 @@ impl RaftNode {
     pub fn log(&self) -> &Log {
         self.main.log()
     }
-    /// `nextIndex` per peer (leaders).
-    pub fn next_index(&self) -> &[LogIndex] {
+    /// `nextIndex` per server, indexed by node (empty unless leader).
+    pub fn next_index(&self) -> Vec<LogIndex> {
         self.main.next_index()
     }
-    /// `matchIndex` per peer (leaders).
-    pub fn match_index(&self) -> &[LogIndex] {
+    /// `matchIndex` per server, indexed by node (empty unless leader).
+    pub fn match_index(&self) -> Vec<LogIndex> {
         self.main.match_index()
     }
     /// The leader this node believes in.
@@ -135,72 +134,7 @@ impl Node<Raft> for RaftNode {
         } else {
             &mut self.main
         };
-        match msg {
-            RaftMsg::RequestVote {
-                term,
-                last_log_index,
-                last_log_term,
-                shadow,
-            } => {
-                server.on_request_vote(from, term, last_log_index, last_log_term, shadow, ctx);
-            }
-            RaftMsg::RequestVoteResponse {
-                term, vote_granted, ..
-            } => {
-                server.on_request_vote_response(from, term, vote_granted, ctx);
-            }
-            RaftMsg::AppendEntries {
-                term,
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                shadow,
-            } => {
-                let args = AppendArgs {
-                    term,
-                    prev_log_index,
-                    prev_log_term,
-                    entries,
-                    leader_commit,
-                    shadow,
-                };
-                server.on_append_entries(from, args, ctx);
-            }
-            RaftMsg::AppendEntriesResponse {
-                term,
-                success,
-                match_index,
-                conflict_index,
-                conflict_term,
-                ..
-            } => {
-                let reply = AppendReply {
-                    term,
-                    success,
-                    match_index,
-                    conflict_index,
-                    conflict_term,
-                };
-                server.on_append_entries_response(from, reply, ctx);
-            }
-            RaftMsg::Forward { request, op } => {
-                if let Some(response) = server.leader_local_read(&op, ctx) {
-                    // `leader-local-reads` (see `Server::leader_local_read`).
-                    let reply = RaftMsg::ForwardReply {
-                        request,
-                        op,
-                        response,
-                    };
-                    ctx.send(from, reply);
-                } else {
-                    server.on_forward(from, request, op, ctx);
-                }
-            }
-            RaftMsg::ForwardReply {
-                request, response, ..
-            } => server.on_forward_reply(request, response, ctx),
-        }
+        server.step(from, msg, ctx);
     }
 
     fn on_timer(&mut self, timer: RaftTimer, ctx: &mut Ctx<'_, Raft>) {

@@ -5,14 +5,20 @@
 //! timeouts, becoming leader), [`replication`](self::replication) (`AppendEntries`,
 //! nextIndex/matchIndex, commit, apply) and [`clients`](self::clients) (client
 //! requests, forwarding, waiting for commit). This file holds the state, the
-//! accessors the page and the checkers read, and the helpers they share.
+//! accessors the page and the checkers read, the helpers they share, and
+//! [`Server::step`], where every peer message enters and Figure 2's term rule runs
+//! once, before dispatch (as in etcd-raft's `Step`).
+//!
+//! The role and the state only one role has are one value, `RoleState`: a
+//! candidate's ballot exists only while it is a candidate, and a leader's
+//! nextIndex/matchIndex ([`Progress`]) only while it leads.
 //!
 //! A server is sans-I/O: it reads `ctx.now()` and `ctx.config()`, and acts only
 //! through `ctx` effects.
 
 mod clients;
 mod election;
-pub(crate) mod replication;
+mod replication;
 
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -25,11 +31,13 @@ use crate::time::{Tick, Ticks};
 use super::Raft;
 use super::client::Response;
 use super::config::RaftConfig;
+use super::message::RaftMsg;
 use super::modes::Bug;
 use super::music_queue::{MusicQueue, Op, OpResult, Rejection};
 use super::note::RaftNote;
 use super::replicated_log::Log;
 use super::types::{LogIndex, Role, Term};
+use replication::{AppendArgs, AppendReply};
 
 /// Raft timers. The `Shadow*` ones belong to the shadow instance (R3-1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -92,6 +100,48 @@ pub(crate) struct PendingForward {
     pub(crate) deadline: Tick,
 }
 
+/// What a leader knows of one peer (Figure 2, "volatile state on leaders"; etcd-raft's
+/// `tracker.Progress`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// `nextIndex`: the index of the next entry to send to that server.
+    pub next_index: LogIndex,
+    /// `matchIndex`: the highest index known to be replicated on that server.
+    pub match_index: LogIndex,
+}
+
+/// The volatile state only one role has, so that a follower has no `nextIndex` and a
+/// leader no ballot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RoleState {
+    /// A follower: nothing of its own (§5.2).
+    Follower,
+    /// A candidate collecting votes for its current term (§5.2).
+    Candidate {
+        /// The servers that granted their vote, as a bit set (bit `i` for node `i`).
+        votes: u32,
+        /// How many votes it believes it holds: `votes.count_ones()`, except with
+        /// `stale-vote-counting`, which counts every granted reply.
+        vote_count: usize,
+    },
+    /// A leader: one [`Progress`] per server, indexed by node (its own slot unused),
+    /// "reinitialized after election".
+    Leader {
+        /// `nextIndex[i]` and `matchIndex[i]`.
+        progress: Vec<Progress>,
+    },
+}
+
+impl RoleState {
+    fn role(&self) -> Role {
+        match self {
+            RoleState::Follower => Role::Follower,
+            RoleState::Candidate { .. } => Role::Candidate,
+            RoleState::Leader { .. } => Role::Leader,
+        }
+    }
+}
+
 /// One Raft server.
 #[derive(Clone, Debug)]
 pub struct Server {
@@ -105,14 +155,9 @@ pub struct Server {
     // Volatile state on all servers.
     commit_index: LogIndex,
     last_applied: LogIndex,
-    role: Role,
     leader_hint: Option<NodeId>,
-    // Volatile state on leaders (reinitialised after election).
-    next_index: Vec<LogIndex>,
-    match_index: Vec<LogIndex>,
-    // Volatile state on candidates.
-    votes: u32,
-    vote_count: usize,
+    // The role, with the volatile state of candidates and of leaders.
+    state: RoleState,
     // The state machine, and the client requests it has applied (§8).
     machine: MusicQueue,
     applied_requests: SortedSet<RequestId>,
@@ -154,12 +199,8 @@ impl Server {
             log: d.map(|d| d.log.clone()).unwrap_or_default(),
             commit_index: LogIndex::ZERO,
             last_applied: LogIndex::ZERO,
-            role: Role::Follower,
             leader_hint: None,
-            next_index: vec![LogIndex(1); n],
-            match_index: vec![LogIndex::ZERO; n],
-            votes: 0,
-            vote_count: 0,
+            state: RoleState::Follower,
             machine: MusicQueue::new(),
             applied_requests: SortedSet::new(),
             write_results: SortedMap::new(),
@@ -190,7 +231,7 @@ impl Server {
     }
     /// Follower, candidate or leader.
     pub fn role(&self) -> Role {
-        self.role
+        self.state.role()
     }
     /// `currentTerm` (durable).
     pub fn current_term(&self) -> Term {
@@ -212,22 +253,32 @@ impl Server {
     pub fn last_applied(&self) -> LogIndex {
         self.last_applied
     }
-    /// `nextIndex[peer]` (leaders only; meaningless otherwise).
-    pub fn next_index(&self) -> &[LogIndex] {
-        &self.next_index
+    /// A leader's [`Progress`] per server, indexed by node (empty unless leader).
+    pub fn progress(&self) -> &[Progress] {
+        match &self.state {
+            RoleState::Leader { progress } => progress,
+            RoleState::Follower | RoleState::Candidate { .. } => &[],
+        }
     }
-    /// `matchIndex[peer]` (leaders only; meaningless otherwise).
-    pub fn match_index(&self) -> &[LogIndex] {
-        &self.match_index
+    /// `nextIndex[i]` per server, indexed by node (empty unless leader).
+    pub fn next_index(&self) -> Vec<LogIndex> {
+        self.progress().iter().map(|p| p.next_index).collect()
+    }
+    /// `matchIndex[i]` per server, indexed by node (empty unless leader).
+    pub fn match_index(&self) -> Vec<LogIndex> {
+        self.progress().iter().map(|p| p.match_index).collect()
     }
     /// The leader this server believes in (itself when leader).
     pub fn leader_hint(&self) -> Option<NodeId> {
         self.leader_hint
     }
-    /// Votes granted to this server in its current election (candidates only).
+    /// Votes granted to this server in its current election (empty unless candidate).
     pub fn votes_granted(&self) -> Vec<NodeId> {
+        let RoleState::Candidate { votes, .. } = self.state else {
+            return Vec::new();
+        };
         (0..self.n)
-            .filter(|i| self.votes & (1 << i) != 0)
+            .filter(|i| votes & (1 << i) != 0)
             .map(NodeId::from_index)
             .collect()
     }
@@ -259,7 +310,7 @@ impl Server {
         let bugs = ctx.config().bugs;
         let stub = bugs.has(Bug::StubQueueOps) && matches!(op, Op::Metadata { .. } | Op::History);
         if !bugs.has(Bug::LeaderLocalReads)
-            || self.role != Role::Leader
+            || self.role() != Role::Leader
             || op.is_write()
             || stub
             || op.validate().is_err()
@@ -271,6 +322,100 @@ impl Server {
                 .apply(op)
                 .map_or_else(Response::Rejected, Response::Ok),
         )
+    }
+
+    // ----- messages -------------------------------------------------------------------
+
+    /// Every message from a peer enters here (etcd-raft's `Step`), and Figure 2's rule
+    /// for all servers runs once, before any handler sees the message: "If RPC
+    /// request or response contains term T > currentTerm: set currentTerm = T,
+    /// convert to follower (§5.1)". The handlers then only ever see a term that is
+    /// lower than or equal to ours (or higher, with R3-2).
+    pub(crate) fn step(&mut self, from: NodeId, msg: RaftMsg, ctx: &mut Ctx<'_, Raft>) {
+        if let Some(term) = msg.term()
+            && term > self.current_term
+        {
+            let bugs = ctx.config().bugs;
+            let append = matches!(msg, RaftMsg::AppendEntries { .. });
+            if append && bugs.has(Bug::NoTermAdoptionFromAppend) && self.role() == Role::Follower {
+                // R3-2: a follower keeps its old term and only notes the leader.
+            } else {
+                self.step_down(term, ctx);
+                if bugs.has(Bug::ResetTimerOnRefusedVote)
+                    && matches!(msg, RaftMsg::RequestVote { .. })
+                {
+                    // R4-10: the seed's `_become_follower` re-armed the timer even when
+                    // the vote is then refused.
+                    self.reset_election_timer(ctx);
+                }
+            }
+        }
+        match msg {
+            RaftMsg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+                shadow,
+            } => {
+                self.on_request_vote(from, term, last_log_index, last_log_term, shadow, ctx);
+            }
+            RaftMsg::RequestVoteResponse {
+                term, vote_granted, ..
+            } => {
+                self.on_request_vote_response(from, term, vote_granted, ctx);
+            }
+            RaftMsg::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                shadow,
+            } => {
+                let args = AppendArgs {
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                    shadow,
+                };
+                self.on_append_entries(from, args, ctx);
+            }
+            RaftMsg::AppendEntriesResponse {
+                term,
+                success,
+                match_index,
+                conflict_index,
+                conflict_term,
+                ..
+            } => {
+                let reply = AppendReply {
+                    term,
+                    success,
+                    match_index,
+                    conflict_index,
+                    conflict_term,
+                };
+                self.on_append_entries_response(from, reply, ctx);
+            }
+            RaftMsg::Forward { request, op } => {
+                if let Some(response) = self.leader_local_read(&op, ctx) {
+                    // `leader-local-reads` (see `Server::leader_local_read`).
+                    let reply = RaftMsg::ForwardReply {
+                        request,
+                        op,
+                        response,
+                    };
+                    ctx.send(from, reply);
+                } else {
+                    self.on_forward(from, request, op, ctx);
+                }
+            }
+            RaftMsg::ForwardReply {
+                request, response, ..
+            } => self.on_forward_reply(request, response, ctx),
+        }
     }
 
     // ----- shared helpers -------------------------------------------------------------
@@ -325,10 +470,10 @@ impl Server {
         }
     }
 
-    /// Figure 2, all servers: "If RPC request or response contains term T >
-    /// currentTerm: set currentTerm = T, convert to follower (§5.1)".
+    /// Convert to follower, adopting `term` if it is newer than ours. A leader also
+    /// gets an election timer back (it has none running; a follower must).
     fn step_down(&mut self, term: Term, ctx: &mut Ctx<'_, Raft>) {
-        let was_leader = self.role == Role::Leader;
+        let was_leader = self.role() == Role::Leader;
         if term > self.current_term {
             self.current_term = term;
             self.voted_for = None;
@@ -336,18 +481,15 @@ impl Server {
         }
         self.become_follower(ctx);
         if was_leader {
-            // A leader has no election timer running; a follower must.
             self.reset_election_timer(ctx);
         }
     }
 
     fn become_follower(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        if self.role == Role::Leader {
+        if self.role() == Role::Leader {
             ctx.cancel_timer(self.timer(RaftTimer::Heartbeat));
         }
-        self.role = Role::Follower;
-        self.votes = 0;
-        self.vote_count = 0;
+        self.state = RoleState::Follower;
         self.note(
             ctx,
             RaftNote::BecameFollower {

@@ -53,7 +53,7 @@ impl Server {
         op: Op,
         ctx: &mut Ctx<'_, Raft>,
     ) {
-        if self.role != Role::Leader {
+        if self.role() != Role::Leader {
             if self.may_commit(request) {
                 // A duplicated forward of a request we appended while leader: its
                 // entry may still commit (here or through a replica that holds it),
@@ -149,7 +149,7 @@ impl Server {
             self.answer(&reply, &op, response, ctx);
             return;
         }
-        if self.role == Role::Leader {
+        if self.role() == Role::Leader {
             self.propose(op, reply, request, ctx);
             return;
         }

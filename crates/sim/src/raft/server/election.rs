@@ -10,7 +10,7 @@ use super::super::message::RaftMsg;
 use super::super::modes::Bug;
 use super::super::note::RaftNote;
 use super::super::types::{LogIndex, Role, Term};
-use super::{RaftTimer, Server};
+use super::{Progress, RaftTimer, RoleState, Server};
 
 impl Server {
     /// Arm the first election timer (every server starts as a follower, §5.2).
@@ -22,7 +22,7 @@ impl Server {
     /// `AppendEntries` RPC from current leader or granting vote to candidate: convert
     /// to candidate"; candidates: "If election timeout elapses: start new election".
     pub(crate) fn on_election_timeout(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        if self.role == Role::Leader {
+        if self.role() == Role::Leader {
             // A leader has no election timer; a forced timeout makes it stand again.
             ctx.cancel_timer(self.timer(RaftTimer::Heartbeat));
         }
@@ -34,12 +34,13 @@ impl Server {
     /// currentTerm, vote for self, reset election timer, send `RequestVote` RPCs to all
     /// other servers".
     fn start_election(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        self.role = Role::Candidate;
+        self.state = RoleState::Candidate {
+            votes: 1 << self.id.index(),
+            vote_count: 1,
+        };
         self.current_term = self.current_term.next();
         self.voted_for = Some(self.id);
         self.leader_hint = None;
-        self.votes = 1 << self.id.index();
-        self.vote_count = 1;
         self.note(
             ctx,
             RaftNote::BecameCandidate {
@@ -60,7 +61,8 @@ impl Server {
         self.maybe_win(ctx);
     }
 
-    /// The `RequestVote` receiver (Figure 2).
+    /// The `RequestVote` receiver (Figure 2). A higher term has already been adopted
+    /// (see [`Server::step`]).
     pub(crate) fn on_request_vote(
         &mut self,
         from: NodeId,
@@ -70,14 +72,6 @@ impl Server {
         shadow: bool,
         ctx: &mut Ctx<'_, Raft>,
     ) {
-        if term > self.current_term {
-            self.step_down(term, ctx);
-            if ctx.config().has(Bug::ResetTimerOnRefusedVote) {
-                // R4-10: the seed's `_become_follower` re-armed the timer even when
-                // the vote is then refused.
-                self.reset_election_timer(ctx);
-            }
-        }
         // 1. Reply false if term < currentTerm (§5.1).
         // 2. If votedFor is null or candidateId, and candidate's log is at least as
         //    up-to-date as receiver's log, grant vote (§5.2, §5.4).
@@ -106,7 +100,8 @@ impl Server {
         );
     }
 
-    /// A `RequestVote` response at the candidate.
+    /// A `RequestVote` response at the candidate (a higher term has already made it
+    /// a follower, see [`Server::step`]).
     pub(crate) fn on_request_vote_response(
         &mut self,
         from: NodeId,
@@ -114,29 +109,31 @@ impl Server {
         vote_granted: bool,
         ctx: &mut Ctx<'_, Raft>,
     ) {
-        if term > self.current_term {
-            self.step_down(term, ctx);
+        let current_term = self.current_term;
+        let RoleState::Candidate { votes, vote_count } = &mut self.state else {
             return;
-        }
-        if self.role != Role::Candidate || !vote_granted {
+        };
+        if !vote_granted {
             return;
         }
         if ctx.config().has(Bug::StaleVoteCounting) {
             // R3-5: every granted reply counts, whatever election it answers (and a
             // duplicated reply counts twice).
-            self.vote_count += 1;
+            *vote_count += 1;
         } else {
-            if term != self.current_term {
+            if term != current_term {
                 return;
             }
-            self.votes |= 1 << from.index();
-            self.vote_count = self.votes.count_ones() as usize;
+            *votes |= 1 << from.index();
+            *vote_count = votes.count_ones() as usize;
         }
         self.maybe_win(ctx);
     }
 
     fn maybe_win(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        if self.role == Role::Candidate && self.vote_count >= ctx.config().quorum() {
+        if let RoleState::Candidate { vote_count, .. } = self.state
+            && vote_count >= ctx.config().quorum()
+        {
             self.become_leader(ctx);
         }
     }
@@ -146,7 +143,18 @@ impl Server {
     /// (heartbeat) to each server". The no-op entry is §8's: it lets the new leader
     /// commit the entries of earlier terms (§5.4.2) and learn its commit index.
     fn become_leader(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        self.role = Role::Leader;
+        // Volatile state on leaders, "reinitialized after election": nextIndex is
+        // the leader's last log index + 1, matchIndex is 0.
+        let next = self.log.last_index().next();
+        self.state = RoleState::Leader {
+            progress: vec![
+                Progress {
+                    next_index: next,
+                    match_index: LogIndex::ZERO,
+                };
+                self.n
+            ],
+        };
         self.leader_hint = Some(self.id);
         self.note(
             ctx,
@@ -155,11 +163,6 @@ impl Server {
             },
         );
         ctx.cancel_timer(self.timer(RaftTimer::Election));
-        let next = self.log.last_index().next();
-        for i in 0..self.n {
-            self.next_index[i] = next;
-            self.match_index[i] = LogIndex::ZERO;
-        }
         if !ctx.config().has(Bug::NoNoopOnElection) {
             let index = self
                 .log

@@ -10,7 +10,7 @@ use super::super::message::RaftMsg;
 use super::super::modes::Bug;
 use super::super::note::RaftNote;
 use super::super::types::{LogIndex, Role, Term};
-use super::{RaftTimer, Server};
+use super::{RaftTimer, RoleState, Server};
 
 /// The fields of one `AppendEntries` request.
 pub(crate) struct AppendArgs {
@@ -35,7 +35,7 @@ impl Server {
     /// The heartbeat timer fired: Figure 2, leaders: "repeat during idle periods to
     /// prevent election timeouts (§5.2)".
     pub(crate) fn on_heartbeat(&mut self, ctx: &mut Ctx<'_, Raft>) {
-        if self.role != Role::Leader {
+        if self.role() != Role::Leader {
             return;
         }
         self.broadcast_append(ctx);
@@ -52,12 +52,16 @@ impl Server {
     /// Figure 2, leaders: "If last log index ≥ nextIndex for a follower: send
     /// `AppendEntries` RPC with log entries starting at nextIndex". In the assignment
     /// mode the leader ships its entire log instead (Q4's simplification).
+    ///
+    /// # Panics
+    /// When this server is not a leader (only leaders send `AppendEntries`).
     pub(crate) fn send_append(&self, peer: NodeId, ctx: &mut Ctx<'_, Raft>) {
         let config = ctx.config();
         let (prev_log_index, entries) = if config.mode.ships_whole_log() {
             (LogIndex::ZERO, self.log.entries().to_vec())
         } else {
-            let next = self.next_index[peer.index()]
+            let next = self.progress()[peer.index()]
+                .next_index
                 .max(LogIndex(1))
                 .min(self.log.last_index().next());
             (
@@ -79,7 +83,8 @@ impl Server {
         );
     }
 
-    /// The `AppendEntries` receiver (Figure 2).
+    /// The `AppendEntries` receiver (Figure 2). A higher term has already been adopted
+    /// (see [`Server::step`]), except by a follower with R3-2.
     #[allow(clippy::cast_possible_truncation)] // log indices are far below 2^32
     pub(crate) fn on_append_entries(
         &mut self,
@@ -107,23 +112,21 @@ impl Server {
             );
             return;
         }
-        if args.term > self.current_term {
-            if bugs.has(Bug::NoTermAdoptionFromAppend) && self.role == Role::Follower {
-                // R3-2: a follower keeps its old term and only notes the leader.
-            } else {
+        match self.role() {
+            Role::Follower => {}
+            Role::Candidate => {
+                // §5.2: "If the leader's term is at least as large as the candidate's
+                // current term, then the candidate recognizes the leader as legitimate
+                // and returns to follower state."
+                if !bugs.has(Bug::CandidateNoStepDown) {
+                    self.become_follower(ctx);
+                }
+            }
+            Role::Leader => {
+                // Two leaders in one term cannot happen in Raft (Election Safety); with
+                // the seed's flaws it can, and the seed's servers then stepped down.
                 self.step_down(args.term, ctx);
             }
-        } else if self.role == Role::Candidate {
-            // §5.2: "If the leader's term is at least as large as the candidate's
-            // current term, then the candidate recognizes the leader as legitimate
-            // and returns to follower state."
-            if !bugs.has(Bug::CandidateNoStepDown) {
-                self.become_follower(ctx);
-            }
-        } else if self.role == Role::Leader {
-            // Two leaders in one term cannot happen in Raft (Election Safety); with
-            // the seed's flaws it can, and the seed's servers then stepped down.
-            self.step_down(args.term, ctx);
         }
         self.leader_hint = Some(from);
         self.reset_election_timer(ctx);
@@ -215,7 +218,8 @@ impl Server {
         self.apply_committed(ctx);
     }
 
-    /// An `AppendEntries` response at the leader.
+    /// An `AppendEntries` response at the leader (a higher term has already made it a
+    /// follower, see [`Server::step`]).
     #[allow(clippy::needless_pass_by_value)] // a delivered reply, consumed by the handler
     pub(crate) fn on_append_entries_response(
         &mut self,
@@ -224,13 +228,9 @@ impl Server {
         ctx: &mut Ctx<'_, Raft>,
     ) {
         let bugs = ctx.config().bugs;
-        if r.term > self.current_term {
-            self.step_down(r.term, ctx);
+        let RoleState::Leader { progress } = &mut self.state else {
             return;
-        }
-        if self.role != Role::Leader {
-            return;
-        }
+        };
         // A response from an earlier term answers a request of an earlier leadership:
         // ignore it. (The seed's leaders did not check; with R3-2 a follower answers
         // with its stale term and the seed's leader still counted it.)
@@ -246,19 +246,19 @@ impl Server {
         {
             return;
         }
-        let p = from.index();
+        let pr = &mut progress[from.index()];
         if r.success {
             // Figure 2, leaders: "If successful: update nextIndex and matchIndex for
             // follower (§5.3)". matchIndex only grows: a reordered old reply must not
             // move it back (R4-9 is the seed's assignment).
-            let before = self.match_index[p];
-            self.match_index[p] = if bugs.has(Bug::MatchIndexRegression) {
+            let before = pr.match_index;
+            pr.match_index = if bugs.has(Bug::MatchIndexRegression) {
                 r.match_index
             } else {
-                self.match_index[p].max(r.match_index)
+                pr.match_index.max(r.match_index)
             };
-            self.next_index[p] = self.match_index[p].next();
-            let progressed = self.match_index[p] > before;
+            pr.next_index = pr.match_index.next();
+            let progressed = pr.match_index > before;
             if bugs.has(Bug::CommitOnFirstAck) {
                 // R3-3: the first ACK commits the leader's whole log.
                 let last = self.log.last_index();
@@ -273,7 +273,7 @@ impl Server {
             // Keep a lagging follower busy, but only on progress: a duplicated or
             // reordered reply must not start a second stream of requests.
             if progressed
-                && self.next_index[p] <= self.log.last_index()
+                && self.progress()[from.index()].next_index <= self.log.last_index()
                 && !ctx.config().mode.ships_whole_log()
             {
                 self.send_append(from, ctx);
@@ -283,26 +283,26 @@ impl Server {
             // decrement nextIndex and retry (§5.3)", using the conflict hint to skip a
             // whole term at a time (§5.3's optimisation), unless R4-11.
             let next = if bugs.has(Bug::OneStepBackoff) {
-                self.next_index[p].prev()
+                pr.next_index.prev()
             } else {
                 match r.conflict_term.and_then(|t| self.log.last_index_of_term(t)) {
                     Some(i) => i.next(),
                     None => r.conflict_index,
                 }
             };
-            if bugs.has(Bug::NoPersistence) && r.conflict_index <= self.match_index[p] {
+            if bugs.has(Bug::NoPersistence) && r.conflict_index <= pr.match_index {
                 // Only without persistence can a follower lose entries it had
                 // acknowledged (it restarted empty): believe it.
-                self.match_index[p] = r.conflict_index.prev();
+                pr.match_index = r.conflict_index.prev();
             }
             // matchIndex entries are on the follower for good (they are durable), so
             // a stale rejection must not send nextIndex below them.
-            let old_next = self.next_index[p];
-            self.next_index[p] = next
-                .max(self.match_index[p].next())
+            let old_next = pr.next_index;
+            pr.next_index = next
+                .max(pr.match_index.next())
                 .max(LogIndex(1))
                 .min(self.log.last_index().next());
-            if !bugs.has(Bug::OneStepBackoff) && self.next_index[p] != old_next {
+            if !bugs.has(Bug::OneStepBackoff) && pr.next_index != old_next {
                 // Retry at once (the seed, R4-11, waited for the next heartbeat); a
                 // rejection that moves nothing (a duplicate) waits too.
                 self.send_append(from, ctx);
@@ -316,12 +316,15 @@ impl Server {
     /// `commit-old-term-by-counting` drops it.
     pub(crate) fn advance_commit_index(&mut self, ctx: &mut Ctx<'_, Raft>) {
         let quorum = ctx.config().quorum();
-        let mut matched: Vec<LogIndex> = (0..self.n)
-            .map(|i| {
+        let mut matched: Vec<LogIndex> = self
+            .progress()
+            .iter()
+            .enumerate()
+            .map(|(i, pr)| {
                 if i == self.id.index() {
                     self.log.last_index()
                 } else {
-                    self.match_index[i]
+                    pr.match_index
                 }
             })
             .collect();
