@@ -549,12 +549,12 @@ impl Fault<String> {
                 let factor = match field(o, "factor").as_f64() {
                     Some(x) if (SKEW_RANGE.0..=SKEW_RANGE.1).contains(&x) => x,
                     _ => {
+                        // The range is spelt out, not formatted from SKEW_RANGE: a
+                        // float's Display would link core's float printer into the page.
                         return Err(ScenarioError::new(
                             "factor",
                             format!(
-                                "must be a number from {} to {}, got {}",
-                                SKEW_RANGE.0,
-                                SKEW_RANGE.1,
+                                "must be a number from 0.1 to 10, got {}",
                                 field(o, "factor")
                             ),
                         ));
