@@ -239,7 +239,7 @@ fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
                 { for SKEWS.iter().map(|&(label, factor)| {
                     let on = (m.skew - factor).abs() < 1e-9;
                     html! {
-                        <button key={label} class={if on { "link-btn" } else { "link-btn link-btn--cut" }}
+                        <button key={label} class="link-btn clock-btn"
                             aria-pressed={if on { "true" } else { "false" }}
                             aria-label={format!("Clock {label}")}
                             title={format!("timers run {label} as long")}
