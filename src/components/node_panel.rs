@@ -224,6 +224,7 @@ fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
             </header>
             <div class="dialog__actions">
                 { fault("Crash", !up, Fault::Crash(id)) }
+                { fault("Power loss", !up, Fault::PowerLoss(id)) }
                 { fault("Restart", up, Fault::Restart(id)) }
                 { fault("Timeout", !up, Fault::Timeout(id)) }
                 { fault("Isolate", false, Fault::Isolate(id)) }

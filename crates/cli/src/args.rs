@@ -77,7 +77,8 @@ pub(crate) struct ChaosArgs {
     #[arg(long, default_value = "0..1000")]
     pub(crate) seeds: String,
     /// Fault classes to inject (comma-separated): crash, partition, drop, duplicate, delay,
-    /// reorder, pause, skew; or all, none. Each seed draws its own mix of these (swarm testing).
+    /// reorder, pause, skew, disk (power loss: only synced writes survive); or all, none.
+    /// Each seed draws its own mix of these (swarm testing).
     #[arg(long, default_value = "all")]
     pub(crate) faults: String,
     /// Virtual run length per seed, ms.

@@ -290,6 +290,13 @@ fn fault_plan(
                 Fault::Pause(a)
             }
             FaultClass::Skew => Fault::Skew(node(rng), SKEWS[pick(rng, SKEWS.len())]),
+            FaultClass::Disk => {
+                // A power cut, bounced like a crash: the node comes back with only
+                // what it synced, often inside the election it lost power in.
+                let a = node(rng);
+                later.push((Tick(t + rng.range_inclusive(20, 1_000)), Fault::Restart(a)));
+                Fault::PowerLoss(a)
+            }
         };
         faults.push((Tick(t), fault));
         t += rng

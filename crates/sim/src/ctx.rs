@@ -43,6 +43,11 @@ pub enum Effect<P: Protocol> {
         /// The answer.
         response: P::Response,
     },
+    /// Force what the node has written to stable storage (`fsync`): the world keeps
+    /// a copy of the node's durable state, which is what survives a
+    /// [`crate::Fault::PowerLoss`]. A plain crash keeps everything written, synced or
+    /// not. Nothing is recorded in the trace.
+    Sync,
 }
 
 impl<P: Protocol> PartialEq for Effect<P>
@@ -78,6 +83,7 @@ where
                     response: s,
                 },
             ) => a == b && r == s,
+            (Effect::Sync, Effect::Sync) => true,
             _ => false,
         }
     }
@@ -154,5 +160,10 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     /// Answer client request `request`.
     pub fn reply(&mut self, request: RequestId, response: P::Response) {
         self.effects.push(Effect::Reply { request, response });
+    }
+
+    /// Force the node's durable state to stable storage (see [`Effect::Sync`]).
+    pub fn sync(&mut self) {
+        self.effects.push(Effect::Sync);
     }
 }

@@ -166,6 +166,10 @@ impl Node<Demo> for DemoNode {
             );
         }
         self.pings_sent += 1;
+        // The counter numbers the pings: synced at once, so that a power loss cannot
+        // make the node reuse a sequence number (which the checker would see as a
+        // duplicated delivery).
+        ctx.sync();
         let c = ctx.config();
         let (lo, hi) = (c.interval_min, c.interval_max);
         ctx.set_timer(DemoTimer::Tick, Ticks(lo), Ticks(hi));

@@ -84,6 +84,10 @@ pub enum Fault<N = NodeId> {
     /// Hold one message in flight until after every other message now in flight to
     /// the same receiver, and one latency more, so newer messages overtake it.
     Reorder(MsgId),
+    /// Cut a node's power: it crashes as with [`Fault::Crash`], but what it wrote and
+    /// did not sync (the OS page cache) is lost too; it keeps only its last synced
+    /// durable state, or nothing if it never synced. [`Fault::Restart`] brings it back.
+    PowerLoss(N),
 }
 
 /// The kind of a [`Fault`], without its fields: the key of the one table.
@@ -113,6 +117,7 @@ pub enum FaultKind {
     Duplicate,
     Delay,
     Reorder,
+    PowerLoss,
 }
 
 /// One row of the fault table.
@@ -132,7 +137,7 @@ pub struct FaultInfo {
 
 impl FaultKind {
     /// Every kind, in table order.
-    pub const ALL: [FaultKind; 22] = [
+    pub const ALL: [FaultKind; 23] = [
         FaultKind::Crash,
         FaultKind::Restart,
         FaultKind::Pause,
@@ -155,10 +160,11 @@ impl FaultKind {
         FaultKind::Duplicate,
         FaultKind::Delay,
         FaultKind::Reorder,
+        FaultKind::PowerLoss,
     ];
 
     /// The fault table, in [`FaultKind::ALL`] order.
-    pub const INFO: [FaultInfo; 22] = [
+    pub const INFO: [FaultInfo; 23] = [
         row(
             FaultKind::Crash,
             "crash",
@@ -313,6 +319,13 @@ impl FaultKind {
             "message id",
             "Deliver one message after the newer ones in flight to its receiver.",
         ),
+        row(
+            FaultKind::PowerLoss,
+            "power_loss",
+            Some(FaultClass::Disk),
+            "node",
+            "Cut a node's power: it crashes and keeps only what it last synced to disk.",
+        ),
     ];
 
     /// Its table row.
@@ -374,11 +387,13 @@ pub enum FaultClass {
     Pause,
     /// Clocks that run fast or slow.
     Skew,
+    /// Power losses: a crash that also loses what was written but not synced.
+    Disk,
 }
 
 impl FaultClass {
     /// Every class, in table order.
-    pub const ALL: [FaultClass; 8] = [
+    pub const ALL: [FaultClass; 9] = [
         FaultClass::Crash,
         FaultClass::Partition,
         FaultClass::Drop,
@@ -387,9 +402,10 @@ impl FaultClass {
         FaultClass::Reorder,
         FaultClass::Pause,
         FaultClass::Skew,
+        FaultClass::Disk,
     ];
     /// Their names, in [`FaultClass::ALL`] order.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "crash",
         "partition",
         "drop",
@@ -398,6 +414,7 @@ impl FaultClass {
         "reorder",
         "pause",
         "skew",
+        "disk",
     ];
 
     /// The class's name.
@@ -437,6 +454,7 @@ impl<N> Fault<N> {
             Fault::Duplicate(_) => FaultKind::Duplicate,
             Fault::Delay(..) => FaultKind::Delay,
             Fault::Reorder(_) => FaultKind::Reorder,
+            Fault::PowerLoss(_) => FaultKind::PowerLoss,
         }
     }
 
@@ -449,6 +467,7 @@ impl<N> Fault<N> {
     pub fn is_fault(&self) -> bool {
         match self {
             Fault::Crash(_)
+            | Fault::PowerLoss(_)
             | Fault::Pause(_)
             | Fault::Partition(_)
             | Fault::Isolate(_)
@@ -502,6 +521,7 @@ impl<N> Fault<N> {
             Fault::Duplicate(m) => Fault::Duplicate(*m),
             Fault::Delay(m, t) => Fault::Delay(*m, *t),
             Fault::Reorder(m) => Fault::Reorder(*m),
+            Fault::PowerLoss(n) => Fault::PowerLoss(f("", n)?),
         })
     }
 
@@ -528,6 +548,7 @@ impl Fault<String> {
         let node = |v: &Value| node_name(v);
         Ok(Some(match kind {
             FaultKind::Crash => Fault::Crash(node(v)?),
+            FaultKind::PowerLoss => Fault::PowerLoss(node(v)?),
             FaultKind::Restart => Fault::Restart(node(v)?),
             FaultKind::Pause => Fault::Pause(node(v)?),
             FaultKind::Resume => Fault::Resume(node(v)?),
@@ -641,6 +662,7 @@ impl Fault<String> {
         let s = |n: &String| Value::from(n.as_str());
         let value = match self {
             Fault::Crash(n)
+            | Fault::PowerLoss(n)
             | Fault::Restart(n)
             | Fault::Pause(n)
             | Fault::Resume(n)
@@ -774,6 +796,7 @@ mod tests {
             Fault::Duplicate(MsgId(4)),
             Fault::Delay(MsgId(4), Ticks(3000)),
             Fault::Reorder(MsgId(4)),
+            Fault::PowerLoss(n()),
         ];
         assert_eq!(faults.len(), FaultKind::ALL.len());
         for f in faults {

@@ -16,9 +16,9 @@ use crate::trace::{TraceEvent, digest};
 use crate::twopc::TwoPc;
 
 /// The pinned digest of [`raft_digest`].
-pub const RAFT_DIGEST: u64 = 16_658_160_234_827_674_266;
+pub const RAFT_DIGEST: u64 = 9_502_812_000_655_581_344;
 /// The pinned digest of [`twopc_digest`].
-pub const TWOPC_DIGEST: u64 = 8_582_303_359_354_693_819;
+pub const TWOPC_DIGEST: u64 = 14_546_930_678_762_591_299;
 
 fn chaos_digest<P: ScenarioProtocol>(mode: &str, seed: u64) -> u64 {
     let config = P::configure(mode, P::DEFAULT_NODES, &[], None)

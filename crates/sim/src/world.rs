@@ -90,6 +90,9 @@ pub struct NodeSlot<P: Protocol> {
     pub up: bool,
     /// The durable state saved at the crash, used on restart.
     pub saved: Option<P::Durable>,
+    /// The durable state as of the node's last [`Effect::Sync`] (`None` if it never
+    /// synced): what survives a [`Fault::PowerLoss`].
+    pub synced: Option<P::Durable>,
     /// Armed timers.
     pub timers: Vec<ArmedTimer<P::Timer>>,
     /// True while paused ([`Fault::Pause`]): up, but frozen. Its due timers and the
@@ -108,6 +111,7 @@ impl<P: Protocol> NodeSlot<P> {
             node,
             up: true,
             saved: None,
+            synced: None,
             timers: Vec::new(),
             paused: false,
             skew: 1.0,
@@ -614,6 +618,11 @@ impl<P: Protocol> World<P> {
                 self.slots[id.index()].timers.retain(|t| t.timer != timer);
             }
             Effect::Note(note) => self.record(EventKind::Note { node: id, note }),
+            Effect::Sync => {
+                // Not traced: a sync changes nothing a run shows until a power loss.
+                let slot = &mut self.slots[id.index()];
+                slot.synced = Some(slot.node.durable());
+            }
             Effect::Reply { request, response } => {
                 if self.pending_requests.remove(&request).is_some() {
                     self.record(EventKind::Response {
@@ -754,7 +763,8 @@ impl<P: Protocol> World<P> {
     /// Apply one fault. Not generic in the fault, only in the world.
     fn apply_fault(&mut self, fault: Fault) {
         match fault {
-            Fault::Crash(id) => self.crash(id),
+            Fault::Crash(id) => self.crash(id, false),
+            Fault::PowerLoss(id) => self.crash(id, true),
             Fault::Restart(id) => self.restart(id),
             Fault::Pause(id) => {
                 let slot = &mut self.slots[id.index()];
@@ -969,13 +979,24 @@ impl<P: Protocol> World<P> {
         }
     }
 
-    fn crash(&mut self, id: NodeId) {
+    /// Crash `id`. A process crash (`power_loss == false`) keeps everything the node
+    /// wrote, as the OS page cache survives a kill; a power loss keeps only what it
+    /// last synced.
+    fn crash(&mut self, id: NodeId, power_loss: bool) {
         let slot = &mut self.slots[id.index()];
         if !slot.up {
+            if power_loss {
+                // Down already (a killed process): the page cache it left goes now.
+                slot.saved.clone_from(&slot.synced);
+            }
             return;
         }
         slot.up = false;
-        slot.saved = Some(slot.node.durable());
+        slot.saved = if power_loss {
+            slot.synced.clone()
+        } else {
+            Some(slot.node.durable())
+        };
         slot.timers.clear();
         slot.held_requests.clear();
         let was_paused = std::mem::replace(&mut slot.paused, false);

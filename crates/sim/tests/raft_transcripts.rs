@@ -159,6 +159,13 @@ fn cancel(timer: RaftTimer) -> Effect<Raft> {
     Effect::CancelTimer { timer }
 }
 
+/// The handler changed `currentTerm`, `votedFor` or the log, and syncs them to disk.
+/// It comes last: a crash cannot fall inside a handler, so the sync is on disk before
+/// anything the handler sent is delivered ("before responding to RPCs").
+fn sync() -> Effect<Raft> {
+    Effect::Sync
+}
+
 fn follower(term: u64) -> Effect<Raft> {
     note(RaftNote::BecameFollower { term: Term(term) })
 }
@@ -178,6 +185,7 @@ fn request_vote_granted_adopts_term_votes_and_resets_timer() {
             follower(2),      // all servers: T > currentTerm, set currentTerm = T
             election_timer(), // granting a vote restarts the election timer
             send(N0, vote(2, true)),
+            sync(),
         ]
     );
     assert_eq!((h.node.term(), h.node.voted_for()), (Term(2), Some(N0)));
@@ -216,18 +224,23 @@ fn request_vote_refused_when_candidate_log_is_not_up_to_date_5_4_1() {
     let mut h = server(3, None, &[1, 3]);
     assert_eq!(
         h.deliver(N0, request_vote(4, 5, 2)),
-        [follower(4), send(N0, vote(4, false))]
+        [follower(4), send(N0, vote(4, false)), sync()]
     );
     assert_eq!((h.node.term(), h.node.voted_for()), (Term(4), None));
     // The same last term with a shorter log loses too.
     assert_eq!(
         h.deliver(N2, request_vote(5, 1, 3)),
-        [follower(5), send(N2, vote(5, false))]
+        [follower(5), send(N2, vote(5, false)), sync()]
     );
     // At least as up to date (same last term, same length) wins.
     assert_eq!(
         h.deliver(N3, request_vote(6, 2, 3)),
-        [follower(6), election_timer(), send(N3, vote(6, true))]
+        [
+            follower(6),
+            election_timer(),
+            send(N3, vote(6, true)),
+            sync()
+        ]
     );
 }
 
@@ -237,7 +250,12 @@ fn bug_reset_timer_on_refused_vote_rearms_the_timer_of_a_refusal() {
     let mut h = server_with(config, N1, 3, None, &[1, 3]);
     assert_eq!(
         h.deliver(N0, request_vote(4, 5, 2)),
-        [follower(4), election_timer(), send(N0, vote(4, false))]
+        [
+            follower(4),
+            election_timer(),
+            send(N0, vote(4, false)),
+            sync()
+        ]
     );
 }
 
@@ -256,6 +274,7 @@ fn election_timeout_starts_an_election() {
             send(N2, request_vote(5, 2, 4)),
             send(N3, request_vote(5, 2, 4)),
             send(N4, request_vote(5, 2, 4)),
+            sync(),
         ]
     );
     assert_eq!(h.node.server().votes_granted(), [N1]);
@@ -287,6 +306,7 @@ fn candidate_wins_on_a_majority_and_sends_its_noop() {
             send(N3, ae.clone()),
             send(N4, ae),
             heartbeat_timer(),
+            sync(),
         ]
     );
     // nextIndex is the last index before the no-op + 1; matchIndex 0.
@@ -337,7 +357,7 @@ fn candidate_steps_down_on_a_higher_term_in_a_vote_response() {
     let mut h = server(1, None, &[]);
     h.force_timeout(); // candidate of term 2
     // Its election timer keeps running: a follower needs one too.
-    assert_eq!(h.deliver(N2, vote(7, false)), [follower(7)]);
+    assert_eq!(h.deliver(N2, vote(7, false)), [follower(7), sync()]);
     assert_eq!(
         (h.node.role(), h.node.term(), h.node.voted_for()),
         (Role::Follower, Term(7), None)
@@ -386,7 +406,7 @@ fn append_entries_success_appends_and_acknowledges() {
     let mut h = server(2, None, &[1, 1]);
     assert_eq!(
         h.deliver(N0, append(2, (2, 1), vec![entry(3, 2)], 0)),
-        [election_timer(), send(N0, append_ok(2, 3))]
+        [election_timer(), send(N0, append_ok(2, 3)), sync()]
     );
     assert_eq!(terms(&h), [1, 1, 2]);
 }
@@ -415,7 +435,7 @@ fn append_entries_truncates_a_conflicting_suffix() {
     // follow, then 4. append.
     assert_eq!(
         h.deliver(N0, append(3, (1, 1), vec![entry(2, 3)], 0)),
-        [election_timer(), send(N0, append_ok(3, 2))]
+        [election_timer(), send(N0, append_ok(3, 2)), sync()]
     );
     assert_eq!(terms(&h), [1, 3]);
 }
@@ -539,6 +559,7 @@ fn leader_steps_down_on_a_higher_term_in_an_append_response() {
             cancel(RaftTimer::Heartbeat),
             follower(9),
             election_timer(), // a leader had no election timer running
+            sync(),
         ]
     );
     assert_eq!((h.node.role(), h.node.term()), (Role::Follower, Term(9)));

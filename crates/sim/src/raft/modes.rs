@@ -195,11 +195,13 @@ pub enum Bug {
     QuorumOffByOne,
     /// The leader answers reads from its state machine without confirming leadership.
     LeaderLocalReads,
+    /// Durable state is synced to disk only on the heartbeat or election timer.
+    NoFsync,
 }
 
 impl Bug {
     /// Every bug, in [`Bug::INFO`] order.
-    pub const ALL: [Bug; 27] = [
+    pub const ALL: [Bug; 28] = [
         Bug::ShadowInstance,
         Bug::NoTermAdoptionFromAppend,
         Bug::CommitOnFirstAck,
@@ -227,10 +229,11 @@ impl Bug {
         Bug::CommitToLastIndex,
         Bug::QuorumOffByOne,
         Bug::LeaderLocalReads,
+        Bug::NoFsync,
     ];
 
     /// What the CLI's `--help` and the page list, in [`Bug::ALL`] order.
-    pub const INFO: [BugInfo; 27] = [
+    pub const INFO: [BugInfo; 28] = [
         BugInfo {
             name: "shadow-instance",
             seed_ref: "R3-1",
@@ -365,6 +368,11 @@ impl Bug {
             name: "leader-local-reads",
             seed_ref: "classic (Raft §8)",
             summary: "A leader answers reads from its own state machine without first confirming it is still leader, so a leader cut off by a partition serves stale data.",
+        },
+        BugInfo {
+            name: "no-fsync",
+            seed_ref: "classic (Raft Figure 2)",
+            summary: "Writes reach the disk only on the next heartbeat or election timer: a power loss forgets votes and entries the node already acknowledged.",
         },
     ];
 

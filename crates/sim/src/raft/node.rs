@@ -94,6 +94,31 @@ impl RaftNode {
         self.client_server().machine()
     }
 
+    /// What the durable state looks like, cheaply: `currentTerm`, `votedFor` and the
+    /// log's version counter (the shadow server of R3-1 persists nothing).
+    fn durable_mark(&self) -> (Term, Option<NodeId>, u64) {
+        (
+            self.main.current_term(),
+            self.main.voted_for(),
+            self.main.log().version(),
+        )
+    }
+
+    /// Figure 2: persistent state is "updated on stable storage before responding to
+    /// RPCs". A crash falls between handlers, so syncing at the end of every handler
+    /// that changed the durable state is exactly that. With `no-fsync` the node syncs
+    /// only when its heartbeat or election timer fires (`on_timer` says so).
+    fn persist(&self, before: (Term, Option<NodeId>, u64), timer: bool, ctx: &mut Ctx<'_, Raft>) {
+        let sync = if ctx.config().has(Bug::NoFsync) {
+            timer
+        } else {
+            self.durable_mark() != before
+        };
+        if sync {
+            ctx.sync();
+        }
+    }
+
     fn client_mut(&mut self) -> &mut Server {
         match &mut self.shadow {
             Some(s) => s,
@@ -129,15 +154,18 @@ impl Node<Raft> for RaftNode {
     }
 
     fn on_message(&mut self, from: NodeId, msg: RaftMsg, ctx: &mut Ctx<'_, Raft>) {
+        let before = self.durable_mark();
         let server = if msg.for_client_instance() {
             self.client_mut()
         } else {
             &mut self.main
         };
         server.step(from, msg, ctx);
+        self.persist(before, false, ctx);
     }
 
     fn on_timer(&mut self, timer: RaftTimer, ctx: &mut Ctx<'_, Raft>) {
+        let before = self.durable_mark();
         let server = match timer {
             RaftTimer::Election | RaftTimer::Heartbeat | RaftTimer::ClientDeadline => {
                 &mut self.main
@@ -156,9 +184,12 @@ impl Node<Raft> for RaftNode {
                 server.on_client_deadline(ctx);
             }
         }
+        let main_tick = matches!(timer, RaftTimer::Election | RaftTimer::Heartbeat);
+        self.persist(before, main_tick, ctx);
     }
 
     fn on_request(&mut self, id: RequestId, request: Op, ctx: &mut Ctx<'_, Raft>) {
+        let before = self.durable_mark();
         let server = self.client_mut();
         if let Some(response) = server.leader_local_read(&request, ctx) {
             // `leader-local-reads`: answered before the request reaches the log (the
@@ -167,9 +198,13 @@ impl Node<Raft> for RaftNode {
             return;
         }
         server.on_client_request(id, request, ctx);
+        self.persist(before, false, ctx);
     }
 
     fn on_force_timeout(&mut self, ctx: &mut Ctx<'_, Raft>) {
+        // A forced election timeout is the election timer firing early.
+        let before = self.durable_mark();
         self.main.on_election_timeout(ctx);
+        self.persist(before, true, ctx);
     }
 }

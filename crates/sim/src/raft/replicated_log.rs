@@ -14,14 +14,30 @@ use super::entry::{Entry, mix};
 use super::types::{LogIndex, Term};
 
 /// A node's log.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Log {
     entries: Vec<Entry>,
     #[serde(skip)]
     prefix: Vec<u64>,
     #[serde(skip)]
     truncations: u64,
+    /// Counts every mutation (append or truncation), so a node can tell cheaply
+    /// whether its log changed in a handler (and must be synced). Not part of
+    /// equality: two logs with the same entries and history are equal however they
+    /// were built.
+    #[serde(skip)]
+    version: u64,
 }
+
+impl PartialEq for Log {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+            && self.prefix == other.prefix
+            && self.truncations == other.truncations
+    }
+}
+
+impl Eq for Log {}
 
 impl Log {
     /// An empty log.
@@ -86,8 +102,14 @@ impl Log {
         self.truncations
     }
 
+    /// A counter that moves on every change to the log.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// Append one entry; returns its index.
     pub fn append(&mut self, entry: Entry) -> LogIndex {
+        self.version += 1;
         let prev = self.prefix.last().copied().unwrap_or(0);
         self.prefix.push(mix(prev, entry.fingerprint()));
         self.entries.push(entry);
@@ -101,6 +123,7 @@ impl Log {
             self.entries.truncate(keep);
             self.prefix.truncate(keep);
             self.truncations += 1;
+            self.version += 1;
         }
     }
 

@@ -147,6 +147,21 @@ impl TwoPcNode {
         }
     }
 
+    /// What the durable state looks like, cheaply: the WAL only grows, and every
+    /// change to the picture store moves `store_version`.
+    fn durable_mark(&self) -> (usize, u64, u32) {
+        (self.wal.len(), self.store_version, self.next_tx)
+    }
+
+    /// Sync the disk if the handler that began at `before` changed the durable state.
+    /// A crash falls between handlers, so this is the WAL forced before a participant
+    /// votes and before a coordinator announces its decision (Tanenbaum §8.5.1).
+    fn persist(&self, before: (usize, u64, u32), ctx: &mut Ctx<'_, TwoPc>) {
+        if self.durable_mark() != before {
+            ctx.sync();
+        }
+    }
+
     /// Send `rpc` from phase `from` of this node to phase `to` of node `dest`.
     pub(crate) fn send(ctx: &mut Ctx<'_, TwoPc>, dest: NodeId, from: Phase, to: Phase, rpc: Rpc) {
         ctx.send(
@@ -326,12 +341,47 @@ impl Node<TwoPc> for TwoPcNode {
     }
 
     fn on_start(&mut self, ctx: &mut Ctx<'_, TwoPc>) {
+        let before = self.durable_mark();
         if self.restarted {
             self.recover(ctx);
         }
+        self.persist(before, ctx);
     }
 
     fn on_message(&mut self, from: NodeId, msg: TwoPcMsg, ctx: &mut Ctx<'_, TwoPc>) {
+        let before = self.durable_mark();
+        self.dispatch(from, msg, ctx);
+        self.persist(before, ctx);
+    }
+
+    fn on_timer(&mut self, timer: TwoPcTimer, ctx: &mut Ctx<'_, TwoPc>) {
+        let before = self.durable_mark();
+        match timer {
+            TwoPcTimer::VoteTimeout(tx) => self.on_vote_timeout(tx, ctx),
+            TwoPcTimer::DecisionRetry(tx) => self.on_decision_retry(tx, ctx),
+            TwoPcTimer::ReadyTimeout(tx) => self.on_ready_timeout(tx, ctx),
+        }
+        self.persist(before, ctx);
+    }
+
+    fn on_request(&mut self, id: RequestId, request: TwoPcRequest, ctx: &mut Ctx<'_, TwoPc>) {
+        let before = self.durable_mark();
+        self.serve(id, request, ctx);
+        self.persist(before, ctx);
+    }
+
+    /// Forcing the timeout fires every READY timeout (participant) or every vote
+    /// timeout (coordinator) now.
+    fn on_force_timeout(&mut self, ctx: &mut Ctx<'_, TwoPc>) {
+        let before = self.durable_mark();
+        self.force_timeouts(ctx);
+        self.persist(before, ctx);
+    }
+}
+
+impl TwoPcNode {
+    /// Route a delivered message to its phase.
+    fn dispatch(&mut self, from: NodeId, msg: TwoPcMsg, ctx: &mut Ctx<'_, TwoPc>) {
         let local = from == self.id;
         match msg.rpc {
             Rpc::VoteRequest { tx, body } => self.on_vote_request(from, tx, body, ctx),
@@ -349,21 +399,8 @@ impl Node<TwoPc> for TwoPcNode {
         }
     }
 
-    fn on_timer(&mut self, timer: TwoPcTimer, ctx: &mut Ctx<'_, TwoPc>) {
-        match timer {
-            TwoPcTimer::VoteTimeout(tx) => self.on_vote_timeout(tx, ctx),
-            TwoPcTimer::DecisionRetry(tx) => self.on_decision_retry(tx, ctx),
-            TwoPcTimer::ReadyTimeout(tx) => self.on_ready_timeout(tx, ctx),
-        }
-    }
-
-    fn on_request(&mut self, id: RequestId, request: TwoPcRequest, ctx: &mut Ctx<'_, TwoPc>) {
-        self.serve(id, request, ctx);
-    }
-
-    /// Forcing the timeout fires every READY timeout (participant) or every vote
-    /// timeout (coordinator) now.
-    fn on_force_timeout(&mut self, ctx: &mut Ctx<'_, TwoPc>) {
+    /// Every READY timeout (participant) or every vote timeout (coordinator), now.
+    fn force_timeouts(&mut self, ctx: &mut Ctx<'_, TwoPc>) {
         let ready: Vec<TxId> = self
             .participating
             .iter()
