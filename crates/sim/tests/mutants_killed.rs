@@ -782,33 +782,73 @@ fn the_decision_hand_off_is_taken_once() {
     );
 }
 
-/// Kills `coordinator.rs: replace += with -= / *= in TwoPcNode::distribute`
+/// Run `f`, failing if it has not returned after `secs` seconds (a mutant that makes
+/// a loop spin then fails fast instead of hanging until cargo-mutants' timeout).
+fn within_seconds(secs: u64, f: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        f();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(()) => worker.join().expect("the test body"),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            // The body panicked: report its panic.
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("still running after {secs} s: a loop that never ends")
+        }
+    }
+}
+
+/// The participants named by `NoResponse` notes among `effects`.
+fn no_response(effects: &[Effect<faultlab_sim::twopc::TwoPc>]) -> Vec<u16> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Note(faultlab_sim::twopc::TwoPcNote::NoResponse { node, .. }) => Some(node.0),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Kills `coordinator.rs: replace += with -= / *= in TwoPcNode::distribute` and
+/// `delete ! in TwoPcNode::on_decision_retry` (the `NoResponse` note)
 /// (`sequential-2s-calls`, P-8): a retry pass skips the participants that already
-/// acknowledged and calls the first one that has not.
+/// acknowledged and calls the first one that has not; a call that timed out unanswered
+/// is noted.
 #[test]
 fn sequential_retry_pass_skips_acknowledged_participants() {
-    let mut c = coordinator(&[TwoPcBug::Sequential2sCalls]);
-    let (tx, _) = c.begin();
-    for p in PARTICIPANTS {
-        c.vote(p, tx, true);
-    }
-    assert_eq!(c.state(tx), Some(CoordinatorState::Commit));
-    assert_eq!(decisions_to(&c.deliver(0, handoff(tx))), vec![3]);
-    assert_eq!(decisions_to(&c.deliver(3, Rpc::Ack { tx })), vec![4]);
-    // grpc-node2 (node 4) does not answer: its call times out.
-    assert_eq!(
-        decisions_to(&c.timer(TwoPcTimer::DecisionRetry(tx))),
-        vec![5]
-    );
-    assert_eq!(
-        decisions_to(&c.deliver(5, Rpc::Ack { tx })),
-        Vec::<u16>::new()
-    );
-    // The next pass starts over from the first participant that owes an Ack.
-    assert_eq!(
-        decisions_to(&c.timer(TwoPcTimer::DecisionRetry(tx))),
-        vec![4]
-    );
+    // A wrong skip loop spins forever: fail in seconds instead of hanging.
+    within_seconds(10, || {
+        let mut c = coordinator(&[TwoPcBug::Sequential2sCalls]);
+        let (tx, _) = c.begin();
+        for p in PARTICIPANTS {
+            c.vote(p, tx, true);
+        }
+        assert_eq!(c.state(tx), Some(CoordinatorState::Commit));
+        assert_eq!(decisions_to(&c.deliver(0, handoff(tx))), vec![3]);
+        assert_eq!(decisions_to(&c.deliver(3, Rpc::Ack { tx })), vec![4]);
+        // grpc-node2 (node 4) does not answer: its call times out, and says so.
+        let effects = c.timer(TwoPcTimer::DecisionRetry(tx));
+        assert_eq!(decisions_to(&effects), vec![5]);
+        assert_eq!(no_response(&effects), vec![4]);
+        assert_eq!(
+            decisions_to(&c.deliver(5, Rpc::Ack { tx })),
+            Vec::<u16>::new()
+        );
+        // The next pass starts over from the first participant that owes an Ack.
+        let effects = c.timer(TwoPcTimer::DecisionRetry(tx));
+        assert_eq!(decisions_to(&effects), vec![4]);
+        assert_eq!(
+            no_response(&effects),
+            Vec::<u16>::new(),
+            "nobody's call was open"
+        );
+    });
 }
 
 fn arms_retry(effects: &[Effect<faultlab_sim::twopc::TwoPc>]) -> bool {
@@ -1046,7 +1086,7 @@ fn a_duplicate_decision_is_acknowledged_not_reapplied() {
 
 /// A participant holding `c.png` that voted commit on tx 1 (a delete-2pc, so the file
 /// is locked) and abort on tx 2 (the same delete, refused: locked), then hears
-/// GLOBAL_COMMIT for tx 2 (a flawed coordinator's decision).
+/// `GLOBAL_COMMIT` for tx 2 (a flawed coordinator's decision).
 fn commit_after_a_refusal(
     bugs: &[TwoPcBug],
 ) -> (faultlab_sim::twopc::TwoPcNode, faultlab_sim::twopc::TxId) {
