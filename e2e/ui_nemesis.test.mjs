@@ -52,3 +52,16 @@ test('ui: a delayed message arrives later and the link replays the delay', async
   await waitUntil(async () => (await count(other, `[data-msg="${id}"]`)) === 1, { message: 'the link replays the held message' });
   await other.close();
 });
+
+test('ui: slowing a link draws it on the cluster and Heal restores it', async ({ page, url }) => {
+  await gotoApp(page, url);
+  await pause(page);
+  await page.locator('[data-node="1"]').click();
+  const dialog = page.getByRole('dialog', { name: 'Node 1' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Slow link to 2', exact: true }).click();
+  await waitUntil(async () => (await count(page, '[data-slow-link="1-2"][data-extra-ms="3000"]')) === 1, { message: 'slow link drawn' });
+  assert.equal(await dialog.getByRole('button', { name: 'Slow link to 2', exact: true }).getAttribute('aria-pressed'), 'true');
+  await clickButton(page, 'Heal');
+  await waitUntil(async () => (await count(page, '[data-slow-link]')) === 0, { message: 'healed' });
+});

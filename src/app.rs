@@ -362,7 +362,7 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &TabProps<P>) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |_| cb.emit(Action::Lab(LabAction::Fault(Fault::Heal))))
     };
-    let partitioned = lab.with_world(|w| w.topology().is_partitioned());
+    let partitioned = lab.with_world(|w| w.topology().needs_heal());
     let (net, nodes) = lab.with_head(|w| (w.net().clone(), w.node_count()));
     // The requests panel's rows and what they were read from (see its module).
     let requests = use_mut_ref(|| None::<requests_panel::Cache<P>>);
@@ -375,7 +375,7 @@ fn TabView<P: ProtocolView + SpacetimeProtocol>(props: &TabProps<P>) -> Html {
                         { stage_switch(spacetime, on_stage) }
                         <span class="muted small">{ if spacetime { "messages over time" } else { "click a node or a message · drag across to partition" } }</span>
                         <button class="btn btn--small" disabled={!partitioned} onclick={heal}
-                            title="Remove every partition and cut link (H)">{ "Heal" }</button>
+                            title="Remove every partition, cut link and slow link (H)">{ "Heal" }</button>
                     </header>
                     <div class={if spacetime { "stage__body stage__body--spacetime" } else { "stage__body" }}>
                         if spacetime {

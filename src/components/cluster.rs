@@ -145,6 +145,8 @@ struct ClusterModel {
     names: Vec<String>,
     groups: Vec<Vec<NodeId>>,
     cuts: Vec<(NodeId, NodeId)>,
+    /// Slow links and their extra latency (ms).
+    slow: Vec<(NodeId, NodeId, u64)>,
     nodes: Vec<NodeDraw>,
     msgs: Vec<MsgDraw>,
     /// The order `msgs` are drawn in (by lane on a dense bus).
@@ -178,6 +180,11 @@ pub fn ClusterView<P: LabProtocol>(props: &LabProps<P>) -> Html {
         names: w.node_ids().map(|id| w.node_name(id)).collect(),
         groups: w.topology().groups(),
         cuts: w.topology().cut_links().collect(),
+        slow: w
+            .topology()
+            .slow_links()
+            .map(|((a, b), t)| (a, b, t.as_ms()))
+            .collect(),
         nodes: w
             .node_ids()
             .map(|id| {
@@ -477,6 +484,23 @@ fn render(
                 }
             })
             .collect::<Html>();
+        let slow = model
+            .slow
+            .iter()
+            .map(|&(a, b, extra)| {
+                let (pa, pb) = (pos[a.index()], pos[b.index()]);
+                let mid = pa.lerp(pb, 0.5);
+                let label = format!("+{extra} ms");
+                html! {
+                    <g class="slow" key={format!("slow{}-{}", a.0, b.0)} data-slow-link={format!("{}-{}", model.names[a.index()], model.names[b.index()])}
+                        data-extra-ms={extra.to_string()}>
+                        <title>{ format!("slow link {}–{}: every message on it takes {extra} ms longer", model.names[a.index()], model.names[b.index()]) }</title>
+                        <line x1={fmt(pa.x)} y1={fmt(pa.y)} x2={fmt(pb.x)} y2={fmt(pb.y)} />
+                        <text x={fmt(mid.x)} y={fmt(mid.y - 6.0)}>{ label }</text>
+                    </g>
+                }
+            })
+            .collect::<Html>();
 
         // While a cut is drawn, each node shows the side it would end up on.
         let sides = gesture.line.and_then(|(a, b)| cut_sides(a, b, &pos));
@@ -700,7 +724,7 @@ fn render(
                 onpointermove={gesture.handlers[1].clone()} onpointerup={gesture.handlers[2].clone()}
                 onpointercancel={gesture.handlers[2].clone()}>
                 <g class="cluster__hulls">{ hulls }</g>
-                <g class="cluster__cuts">{ cuts }</g>
+                <g class="cluster__cuts">{ cuts }{ slow }</g>
                 <g class="cluster__nodes">{ nodes }</g>
                 <g class="cluster__drops">{ drop_marks }</g>
                 <g class="cluster__msgs" onclick={on_msg_click} onkeydown={on_msg_key}>{ messages }</g>

@@ -1,7 +1,7 @@
 //! The node panel (`role="dialog"`): a node's full state, its fault actions (crash,
 //! restart, force timeout, isolate, heal) and a client request form.
 
-use faultlab_sim::{NodeId, Topology};
+use faultlab_sim::{NodeId, Ticks, Topology};
 use serde_json::{Map, Value, json};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::{
@@ -38,6 +38,8 @@ struct LinkDraw {
     connected: bool,
     cut: bool,
     same_group: bool,
+    /// The link's extra latency (ms), 0 when it is not slowed.
+    slow_ms: u64,
 }
 
 /// What the node panel shows, read from a world; [`render`] draws it (one copy for
@@ -139,6 +141,7 @@ fn model(id: NodeId, facts: NodeFacts, topo: &Topology, now: f64) -> PanelModel 
                 .cut_links()
                 .any(|(a, b)| (a, b) == (id.min(peer), id.max(peer))),
             same_group: groups.iter().any(|g| g.contains(&id) && g.contains(&peer)),
+            slow_ms: topo.extra_latency(id, peer).as_ms(),
         })
         .collect();
     let mut rows: Vec<(String, String)> = facts
@@ -166,13 +169,16 @@ fn model(id: NodeId, facts: NodeFacts, topo: &Topology, now: f64) -> PanelModel 
         paused: facts.paused,
         skew: facts.skew,
         label: facts.label,
-        partitioned: topo.is_partitioned(),
+        partitioned: topo.needs_heal(),
         links,
         rows,
         timers,
         ops: facts.ops,
     }
 }
+
+/// The extra latency the panel's Slow buttons put on a link: past an election timeout.
+const SLOW_LINK_MS: u64 = 3_000;
 
 /// The clock rates the panel offers (label, timer factor).
 const SKEWS: [(&str, f64); 4] = [("×0.5", 0.5), ("×1", 1.0), ("×2", 2.0), ("×4", 4.0)];
@@ -234,6 +240,23 @@ fn render(m: &PanelModel, on_action: &Callback<Action>, form: Html) -> Html {
                 } else {
                     { fault("Pause", !up, Fault::Pause(id)) }
                 }
+            </div>
+            <div class="links" role="group" aria-label="Slow links">
+                <span class="links__label" title="Slow a link: every message on it, either way, takes 3 s longer (past an election timeout)">{ "Slow" }</span>
+                { for m.links.iter().map(|l| {
+                    let on = l.slow_ms > 0;
+                    let peer_name = &l.name;
+                    let next = Ticks(if on { 0 } else { SLOW_LINK_MS });
+                    html! {
+                        <button key={l.peer.0} class="link-btn clock-btn"
+                            aria-pressed={if on { "true" } else { "false" }}
+                            aria-label={format!("Slow link to {peer_name}")}
+                            title={if on { format!("+{} ms to {peer_name}: click to restore", l.slow_ms) } else { format!("add {SLOW_LINK_MS} ms to every message to and from {peer_name}") }}
+                            onclick={send(on_action, Action::Lab(LabAction::Fault(Fault::SlowLink(id, l.peer, next))))}>
+                            { peer_name.clone() }
+                        </button>
+                    }
+                }) }
             </div>
             <div class="links" role="group" aria-label="Clock">
                 <span class="links__label" title="Skew: this node's timers run this many times as long">{ "Clock" }</span>

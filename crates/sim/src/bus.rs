@@ -227,6 +227,11 @@ impl Topology {
         out
     }
 
+    /// True when a heal would change something: a partition, a cut link or a slow one.
+    pub fn needs_heal(&self) -> bool {
+        self.is_partitioned() || !self.slow.is_empty()
+    }
+
     /// The individually cut links.
     pub fn cut_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
         self.cut.iter().copied()
