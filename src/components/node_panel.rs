@@ -66,6 +66,8 @@ struct NodeFacts {
     up: bool,
     paused: bool,
     skew: f64,
+    /// Written durable state not synced yet (lost on a power loss).
+    unsynced: bool,
     label: String,
     report: Map<String, Value>,
     extra: Vec<(String, String)>,
@@ -108,6 +110,7 @@ fn read<P: LabProtocol>(lab: &Lab<P>, id: NodeId) -> Option<PanelModel> {
                 up: w.is_up(id),
                 paused: w.is_paused(id),
                 skew: w.slot(id).skew,
+                unsynced: w.has_unsynced_writes(id),
                 label: P::node_view(w, id).label,
                 report: P::node_report(w, id),
                 extra: P::node_extra(w, id),
@@ -150,6 +153,16 @@ fn model(id: NodeId, facts: NodeFacts, topo: &Topology, now: f64) -> PanelModel 
         .map(|(k, v)| (k.replace('_', " "), short_json(v)))
         .collect();
     rows.extend(facts.extra);
+    if facts.up {
+        rows.push((
+            "disk".to_owned(),
+            if facts.unsynced {
+                "unsynced writes: a power loss loses them".to_owned()
+            } else {
+                "everything written is synced".to_owned()
+            },
+        ));
+    }
     let timers = facts
         .timers
         .into_iter()

@@ -85,7 +85,7 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// A client response.
     type Response: Clone + Debug + Serialize + DeserializeOwned;
     /// The declared durable state of one node.
-    type Durable: Clone + Debug;
+    type Durable: Clone + Debug + PartialEq;
     /// The protocol configuration: mode, bug toggles, node count, timer values.
     type Config: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;
     /// The invariant checkers, run after every event.

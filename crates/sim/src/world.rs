@@ -346,6 +346,13 @@ impl<P: Protocol> World<P> {
             && self.net.reorder_rate <= 0.0
     }
 
+    /// Whether an up node has written durable state it has not synced yet: what a
+    /// power loss would take (the node panel shows it). False for a crashed node.
+    pub fn has_unsynced_writes(&self, id: NodeId) -> bool {
+        let slot = &self.slots[id.index()];
+        slot.up && slot.synced.as_ref() != Some(&slot.node.durable())
+    }
+
     /// Whether a node is paused.
     pub fn is_paused(&self, id: NodeId) -> bool {
         self.slots[id.index()].paused
@@ -877,6 +884,21 @@ impl<P: Protocol> World<P> {
         }
     }
 
+    /// Queue again every message in flight to `id` (a paused node's inbox, whose queue
+    /// items went stale): the overdue ones now, in arrival order, the others when due.
+    fn requeue_inbox(&mut self, id: NodeId) {
+        let mut waiting: Vec<(Tick, MsgId)> = self
+            .in_flight
+            .values()
+            .filter(|e| e.to == id)
+            .map(|e| (e.deliver_at, e.id))
+            .collect();
+        waiting.sort_unstable();
+        for (at, msg) in waiting {
+            self.reslot(msg, at.max(self.now));
+        }
+    }
+
     /// Move a message in flight to arrive at `at` (its old queue item goes stale).
     fn reslot(&mut self, id: MsgId, at: Tick) {
         let slot = self.push(at, PHASE_PROTOCOL, Pending::Deliver(id));
@@ -909,16 +931,7 @@ impl<P: Protocol> World<P> {
             t.fires_at = at;
             t.slot = seq;
         }
-        let mut waiting: Vec<(Tick, MsgId)> = self
-            .in_flight
-            .values()
-            .filter(|e| e.to == id)
-            .map(|e| (e.deliver_at, e.id))
-            .collect();
-        waiting.sort_unstable();
-        for (at, msg) in waiting {
-            self.reslot(msg, at.max(now));
-        }
+        self.requeue_inbox(id);
         let held = std::mem::take(&mut self.slots[id.index()].held_requests);
         for (rid, request) in held {
             if self.pending_requests.contains_key(&rid) && self.slots[id.index()].up {
@@ -1004,16 +1017,7 @@ impl<P: Protocol> World<P> {
         if was_paused {
             // What waited in its inbox now dies at the door, as anything sent to a
             // crashed node does.
-            let mut waiting: Vec<(Tick, MsgId)> = self
-                .in_flight
-                .values()
-                .filter(|e| e.to == id)
-                .map(|e| (e.deliver_at, e.id))
-                .collect();
-            waiting.sort_unstable();
-            for (at, msg) in waiting {
-                self.reslot(msg, at.max(self.now));
-            }
+            self.requeue_inbox(id);
         }
         // Requests the node was holding now have an unknown outcome.
         let lost: Vec<(RequestId, P::Request)> = self

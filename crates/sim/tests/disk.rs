@@ -148,6 +148,7 @@ fn a_node_that_synced_keeps_everything() {
     for id in [N1, N2, N3] {
         let durable = raft_durable(&lab.w, id);
         assert_eq!(lab.w.slot(id).synced.as_ref(), Some(&durable), "node {id}");
+        assert!(!lab.w.has_unsynced_writes(id));
     }
     lab.fault(Fault::PowerLoss(N2));
     lab.fault(Fault::Restart(N2));
@@ -170,6 +171,9 @@ fn no_fsync_syncs_on_the_heartbeat_timer() {
         .expect("the heartbeat synced");
     assert_eq!(synced.log.len(), 2);
     assert!(lab.w.slot(N3).synced.is_none());
+    // What the node panel shows: the followers hold unsynced writes, the leader none.
+    assert!(lab.w.has_unsynced_writes(N2) && lab.w.has_unsynced_writes(N3));
+    assert!(!lab.w.has_unsynced_writes(N1));
 }
 
 /// The followers acknowledged the write (so the leader committed it) but never
