@@ -1199,3 +1199,186 @@ fn applying_a_commit_notes_the_step_and_moves_the_store_version() {
         vec![(ParticipantState::Ready, ParticipantState::Commit)]
     );
 }
+
+// ----- raft/replicated_log.rs: the log's own bookkeeping -------------------------------
+//
+// The protocol reads few of these (the checkers, the explorer and the as-submitted
+// paths read the rest), so they are pinned here one by one.
+
+mod replicated_log {
+    use faultlab_sim::RequestId;
+    use faultlab_sim::raft::replicated_log::Log;
+    use faultlab_sim::raft::types::{LogIndex, Term};
+    use faultlab_sim::raft::{Command, Entry, Op};
+
+    fn noop(t: u64) -> Entry {
+        Entry::new(Term(t), Command::Noop)
+    }
+
+    fn write(t: u64, r: u64) -> Entry {
+        Entry::new(
+            Term(t),
+            Command::Client {
+                request: RequestId(r),
+                op: Op::Play,
+            },
+        )
+    }
+
+    /// Terms 1 1 2 2 2 3.
+    fn sample() -> Log {
+        let mut log = Log::new();
+        for (t, r) in [(1, 1), (1, 2), (2, 3), (2, 4), (2, 5), (3, 6)] {
+            log.append(write(t, r));
+        }
+        log
+    }
+
+    #[test]
+    fn length_and_emptiness() {
+        let mut log = Log::new();
+        assert_eq!((log.len(), log.is_empty()), (0, true));
+        assert_eq!(log.append(noop(1)), LogIndex(1));
+        assert_eq!((log.len(), log.is_empty()), (1, false));
+        assert_eq!(sample().len(), 6);
+    }
+
+    #[test]
+    fn versions_and_truncations_count_every_change() {
+        let mut log = Log::new();
+        assert_eq!((log.version(), log.truncations()), (0, 0));
+        log.append(noop(1));
+        log.append(noop(1));
+        assert_eq!((log.version(), log.truncations()), (2, 0));
+        log.truncate_from(LogIndex(3)); // past the end: nothing removed
+        assert_eq!((log.version(), log.truncations()), (2, 0));
+        log.truncate_from(LogIndex(2));
+        assert_eq!((log.version(), log.truncations(), log.len()), (3, 1, 1));
+        log.truncate_from(LogIndex(1));
+        assert_eq!((log.version(), log.truncations(), log.len()), (4, 2, 0));
+    }
+
+    #[test]
+    fn prefix_fingerprints_tell_prefixes_apart() {
+        let a = sample();
+        let mut b = sample();
+        assert_eq!(a.prefix_fingerprint(LogIndex::ZERO), Some(0));
+        assert_eq!(a.prefix_fingerprint(LogIndex(7)), None);
+        let fps: Vec<u64> = (1..=6)
+            .map(|i| a.prefix_fingerprint(LogIndex(i)).expect("in the log"))
+            .collect();
+        for (i, x) in fps.iter().enumerate() {
+            assert!(
+                !fps[..i].contains(x),
+                "prefix {} has its own fingerprint",
+                i + 1
+            );
+            assert_ne!(*x, 0);
+            assert_ne!(*x, 1);
+        }
+        b.truncate_from(LogIndex(6));
+        b.append(write(4, 6));
+        assert_eq!(
+            a.prefix_fingerprint(LogIndex(5)),
+            b.prefix_fingerprint(LogIndex(5))
+        );
+        assert_ne!(
+            a.prefix_fingerprint(LogIndex(6)),
+            b.prefix_fingerprint(LogIndex(6))
+        );
+    }
+
+    #[test]
+    fn equality_needs_the_same_entries_and_history() {
+        assert_eq!(sample(), sample());
+        let mut shorter = sample();
+        shorter.truncate_from(LogIndex(6));
+        assert_ne!(sample(), shorter);
+        let mut other = sample();
+        other.truncate_from(LogIndex(6));
+        other.append(write(3, 6));
+        // Same entries, but one more truncation in its history.
+        assert_eq!(other.entries(), sample().entries());
+        assert_ne!(other, sample());
+        let mut changed = sample();
+        changed.truncate_from(LogIndex(6));
+        changed.append(write(3, 7));
+        let mut twice = sample();
+        twice.truncate_from(LogIndex(6));
+        twice.append(write(3, 6));
+        assert_ne!(
+            changed, twice,
+            "different last entry, same truncation count"
+        );
+    }
+
+    #[test]
+    fn term_searches_find_the_edges_of_a_term() {
+        let log = sample();
+        assert_eq!(log.last_index_of_term(Term(1)), Some(LogIndex(2)));
+        assert_eq!(log.last_index_of_term(Term(2)), Some(LogIndex(5)));
+        assert_eq!(log.last_index_of_term(Term(9)), None);
+        assert_eq!(
+            log.first_index_of_term_before(Term(2), LogIndex(5)),
+            LogIndex(3)
+        );
+        assert_eq!(
+            log.first_index_of_term_before(Term(2), LogIndex(4)),
+            LogIndex(3)
+        );
+        assert_eq!(
+            log.first_index_of_term_before(Term(1), LogIndex(2)),
+            LogIndex(1)
+        );
+        assert_eq!(
+            log.first_index_of_term_before(Term(3), LogIndex(5)),
+            LogIndex(5)
+        );
+        assert_eq!(
+            log.first_index_of_term_before(Term(2), LogIndex(1)),
+            LogIndex(1)
+        );
+    }
+
+    #[test]
+    fn a_deserialised_log_rebuilds_its_fingerprints() {
+        let log = sample();
+        let text = serde_json::to_string(&log).expect("a log serialises");
+        let mut back: Log = serde_json::from_str(&text).expect("and reads back");
+        assert_eq!(
+            back.prefix_fingerprint(LogIndex(3)),
+            None,
+            "fingerprints are not stored"
+        );
+        back.rebuild();
+        assert_eq!(back, log);
+        assert_eq!(
+            back.prefix_fingerprint(LogIndex(3)),
+            log.prefix_fingerprint(LogIndex(3))
+        );
+    }
+
+    #[test]
+    fn replace_all_keeps_the_common_prefix_and_counts_one_truncation() {
+        let mut log = sample();
+        let mut new: Vec<Entry> = log.entries()[..3].to_vec();
+        new.push(write(4, 9));
+        log.replace_all(&new);
+        assert_eq!(log.entries(), &new[..]);
+        assert_eq!(log.truncations(), 1);
+        // The same entries again change nothing.
+        let before = log.version();
+        log.replace_all(&new);
+        assert_eq!((log.version(), log.truncations()), (before, 1));
+        // A longer log only appends.
+        let mut longer = new.clone();
+        longer.push(write(4, 10));
+        log.replace_all(&longer);
+        assert_eq!((log.len(), log.truncations()), (5, 1));
+        // Same index and term but another request: that entry changed.
+        let mut swapped = longer.clone();
+        swapped[4] = write(4, 11);
+        log.replace_all(&swapped);
+        assert_eq!((log.entries(), log.truncations()), (&swapped[..], 2));
+    }
+}
