@@ -1382,3 +1382,270 @@ mod replicated_log {
         assert_eq!((log.entries(), log.truncations()), (&swapped[..], 2));
     }
 }
+
+// ----- raft/server/clients.rs: relaying a forwarded request's answer --------------------
+
+mod forward_replies {
+    use faultlab_sim::raft::client::{Response, TimeoutReason};
+    use faultlab_sim::raft::types::{LogIndex, Term};
+    use faultlab_sim::raft::{Mode, Op, Raft, RaftConfig, RaftDurable, RaftMsg};
+    use faultlab_sim::testkit::Harness;
+    use faultlab_sim::{Effect, NodeId, RequestId, Tick};
+
+    const LEADER: NodeId = NodeId(0);
+    const ME: NodeId = NodeId(1);
+    const REQ: RequestId = RequestId(7);
+
+    /// A follower of term 1 that knows its leader and has forwarded request 7 to it.
+    fn forwarding(mode: Mode) -> Harness<Raft> {
+        let durable = RaftDurable {
+            current_term: Term(1),
+            voted_for: Some(LEADER),
+            log: faultlab_sim::raft::replicated_log::Log::new(),
+        };
+        let mut h = Harness::boot(ME, RaftConfig::new(5, mode), Some(&durable), Tick(1_000));
+        h.deliver(
+            LEADER,
+            RaftMsg::AppendEntries {
+                term: Term(1),
+                prev_log_index: LogIndex(0),
+                prev_log_term: Term(0),
+                entries: Vec::new(),
+                leader_commit: LogIndex(0),
+                shadow: false,
+            },
+        );
+        let effects = h.request(REQ, remove());
+        assert!(
+            effects.iter().any(|e| matches!(
+                e,
+                Effect::Send {
+                    to: LEADER,
+                    msg: RaftMsg::Forward { request: REQ, .. }
+                }
+            )),
+            "{effects:?}"
+        );
+        h
+    }
+
+    /// A write (the submitted servers stub some reads and answer others locally).
+    fn remove() -> Op {
+        Op::Remove { id: "1".into() }
+    }
+
+    fn refused(request: RequestId) -> RaftMsg {
+        RaftMsg::ForwardReply {
+            request,
+            op: remove(),
+            response: Response::NotLeader { hint: None },
+        }
+    }
+
+    fn replies(effects: &[Effect<Raft>]) -> Vec<(RequestId, Response)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Reply { request, response } => Some((*request, response.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_refused_forward_is_relayed_as_an_unknown_outcome() {
+        let mut h = forwarding(Mode::Textbook);
+        let effects = h.deliver(LEADER, refused(REQ));
+        assert_eq!(
+            replies(&effects),
+            [(REQ, Response::Timeout(TimeoutReason::ForwardRefused))]
+        );
+        // Answered once: a second copy of the refusal finds no pending forward.
+        assert_eq!(replies(&h.deliver(LEADER, refused(REQ))), []);
+    }
+
+    #[test]
+    fn the_submitted_servers_relay_the_refusal_as_it_came() {
+        let mut h = forwarding(Mode::AsSubmittedQ4);
+        let effects = h.deliver(LEADER, refused(REQ));
+        assert_eq!(
+            replies(&effects),
+            [(REQ, Response::NotLeader { hint: None })]
+        );
+    }
+
+    #[test]
+    fn an_answer_to_another_request_is_not_relayed() {
+        let mut h = forwarding(Mode::Textbook);
+        assert_eq!(replies(&h.deliver(LEADER, refused(RequestId(8)))), []);
+        let ok = RaftMsg::ForwardReply {
+            request: REQ,
+            op: remove(),
+            response: Response::Ok(faultlab_sim::raft::OpResult::Played(None)),
+        };
+        assert_eq!(
+            replies(&h.deliver(LEADER, ok)),
+            [(
+                REQ,
+                Response::Ok(faultlab_sim::raft::OpResult::Played(None))
+            )]
+        );
+    }
+}
+
+// ----- raft/server/clients.rs: the stubs of R4-12 and a refusal's hint -------------------
+
+mod client_paths {
+    use faultlab_sim::raft::client::Response;
+    use faultlab_sim::raft::types::{LogIndex, Term};
+    use faultlab_sim::raft::{
+        Bug, Mode, Op, OpResult, Raft, RaftConfig, RaftDurable, RaftMsg, Track,
+    };
+    use faultlab_sim::testkit::Harness;
+    use faultlab_sim::{Effect, NodeId, RequestId, Tick};
+
+    fn follower(mode: Mode) -> Harness<Raft> {
+        follower_with(RaftConfig::new(5, mode))
+    }
+
+    fn follower_with(config: RaftConfig) -> Harness<Raft> {
+        let durable = RaftDurable {
+            current_term: Term(1),
+            voted_for: None,
+            log: faultlab_sim::raft::replicated_log::Log::new(),
+        };
+        Harness::boot(NodeId(1), config, Some(&durable), Tick(1_000))
+    }
+
+    fn reply(effects: &[Effect<Raft>]) -> Option<Response> {
+        effects.iter().find_map(|e| match e {
+            Effect::Reply { response, .. } => Some(response.clone()),
+            _ => None,
+        })
+    }
+
+    /// R4-12: four operations are stubs that answer at once, whoever is asked.
+    #[test]
+    fn the_stubbed_operations_answer_empty_at_once() {
+        let id = || -> std::sync::Arc<str> { "1".into() };
+        let cases = [
+            (Op::Vote { id: id(), up: true }, OpResult::Done),
+            (Op::Play, OpResult::Played(None)),
+            (Op::History, OpResult::History(Vec::new())),
+            (
+                Op::Metadata { id: id() },
+                OpResult::Track(Track::new("", "", "", 0)),
+            ),
+        ];
+        // The toggle alone, on textbook: the submitted Q4 also reads locally
+        // (stale-local-reads), which would answer an empty history the same way.
+        let mut stubbed = RaftConfig::new(5, Mode::Textbook);
+        stubbed.bugs.insert(Bug::StubQueueOps);
+        for (i, (op, stub)) in cases.into_iter().enumerate() {
+            let mut h = follower_with(stubbed.clone());
+            let effects = h.request(RequestId(i as u64), op.clone());
+            assert_eq!(reply(&effects), Some(Response::Ok(stub)), "{op:?}");
+            // Textbook: a follower that knows no leader says so.
+            let mut h = follower(Mode::Textbook);
+            let effects = h.request(RequestId(i as u64), op);
+            assert!(matches!(
+                reply(&effects),
+                Some(Response::NotLeader { hint: None })
+            ));
+        }
+    }
+
+    /// A follower refusing a forward names the leader it believes in, never itself.
+    #[test]
+    fn a_refused_forward_names_the_leader_it_knows() {
+        let mut h = follower(Mode::Textbook);
+        h.deliver(
+            NodeId(0),
+            RaftMsg::AppendEntries {
+                term: Term(1),
+                prev_log_index: LogIndex(0),
+                prev_log_term: Term(0),
+                entries: Vec::new(),
+                leader_commit: LogIndex(0),
+                shadow: false,
+            },
+        );
+        let effects = h.deliver(
+            NodeId(2),
+            RaftMsg::Forward {
+                request: RequestId(3),
+                op: Op::Play,
+            },
+        );
+        assert_eq!(
+            effects,
+            [Effect::Send {
+                to: NodeId(2),
+                msg: RaftMsg::ForwardReply {
+                    request: RequestId(3),
+                    op: Op::Play,
+                    response: Response::NotLeader {
+                        hint: Some(NodeId(0))
+                    },
+                },
+            }]
+        );
+    }
+}
+
+// ----- raft/server/clients.rs: the commit wait expires request by request ---------------
+
+mod commit_wait {
+    use faultlab_sim::raft::client::{Response, TimeoutReason};
+    use faultlab_sim::raft::types::Term;
+    use faultlab_sim::raft::{Op, Raft, RaftConfig, RaftMsg, RaftTimer, Role};
+    use faultlab_sim::testkit::Harness;
+    use faultlab_sim::{Effect, NodeId, RequestId, Tick};
+
+    fn replies(effects: &[Effect<Raft>]) -> Vec<(RequestId, Response)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Reply { request, response } => Some((*request, response.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A leader holds two writes whose commit waits end 1 s apart; when the first
+    /// wait ends, only the first write is told `timeout`.
+    #[test]
+    fn only_the_expired_wait_is_answered() {
+        let config = RaftConfig::default();
+        let wait = config.commit_wait_ms;
+        let mut h: Harness<Raft> = Harness::boot(NodeId(1), config, None, Tick(1_000));
+        h.force_timeout();
+        let term = h.node.term();
+        for peer in [NodeId(0), NodeId(2)] {
+            h.deliver(
+                peer,
+                RaftMsg::RequestVoteResponse {
+                    term,
+                    vote_granted: true,
+                    shadow: false,
+                },
+            );
+        }
+        assert_eq!((h.node.role(), term), (Role::Leader, Term(1)));
+        h.request(RequestId(1), Op::Remove { id: "1".into() });
+        h.now = Tick(2_000);
+        h.request(RequestId(2), Op::Remove { id: "2".into() });
+        h.now = Tick(1_000 + wait);
+        let effects = h.fire(RaftTimer::ClientDeadline);
+        assert_eq!(
+            replies(&effects),
+            [(RequestId(1), Response::Timeout(TimeoutReason::NotCommitted))]
+        );
+        h.now = Tick(2_000 + wait);
+        let effects = h.fire(RaftTimer::ClientDeadline);
+        assert_eq!(
+            replies(&effects),
+            [(RequestId(2), Response::Timeout(TimeoutReason::NotCommitted))]
+        );
+    }
+}
