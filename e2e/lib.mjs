@@ -11,7 +11,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { default as assert } from 'node:assert/strict';
+import assert from 'node:assert/strict';
+
+export { assert };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -169,4 +171,16 @@ export async function screenshot(page, name) {
 
 export function slug(s) {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'test';
+}
+
+/** Pause the run (if it plays) and wait until Play is offered. */
+export async function pauseRun(page) {
+  if (await button(page, 'Pause').count()) await clickButton(page, 'Pause');
+  await button(page, 'Play').waitFor();
+}
+
+/** Step until at least one message is in flight. */
+export async function stepUntilMessage(page, { steps = 400 } = {}) {
+  for (let i = 0; i < steps && (await count(page, '[data-msg]')) === 0; i++) await clickButton(page, 'Step');
+  assert.ok((await count(page, '[data-msg]')) > 0, 'a message should be in flight');
 }

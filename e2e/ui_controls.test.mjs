@@ -2,7 +2,7 @@
 // Step back work, step back restores the exact earlier state, dropping a message
 // removes it, crashing a node marks it down, links reproduce a run, and a garbage
 // link shows an error while a default simulation keeps running.
-import { assert, button, clickButton, count, gotoApp, sleep, test, text, waitFor, waitUntil } from './lib.mjs';
+import { assert, button, clickButton, count, gotoApp, sleep, test, text, waitFor, waitUntil, pauseRun as pause, stepUntilMessage } from './lib.mjs';
 
 /** Event counter as a number. */
 async function eventNo(page) {
@@ -19,19 +19,6 @@ async function snapshot(page) {
     const counter = document.querySelector('[data-testid=event-counter]')?.textContent;
     return JSON.stringify({ nodes, msgs, counter });
   });
-}
-
-async function pause(page) {
-  if (await button(page, 'Pause').count()) await clickButton(page, 'Pause');
-  await button(page, 'Play').waitFor();
-}
-
-/** Step until at least one message is in flight. */
-async function stepUntilMessage(page) {
-  for (let i = 0; i < 200 && (await count(page, '[data-msg]')) === 0; i++) {
-    await clickButton(page, 'Step');
-  }
-  assert.ok((await count(page, '[data-msg]')) > 0, 'a message should be in flight');
 }
 
 test('ui: nodes render on the ring and the run plays', async ({ page, url }) => {

@@ -2,17 +2,7 @@
 // label, nothing lost) and Resume continues; a clock skew is shown on the node; a
 // message can be delayed from its panel, and the delay lands in the shared link,
 // so the link replays it.
-import { assert, button, clickButton, count, gotoApp, test, waitFor, waitUntil } from './lib.mjs';
-
-async function pause(page) {
-  if (await button(page, 'Pause').count()) await clickButton(page, 'Pause');
-  await button(page, 'Play').waitFor();
-}
-
-async function stepUntilMessage(page) {
-  for (let i = 0; i < 400 && (await count(page, '[data-msg]')) === 0; i++) await clickButton(page, 'Step');
-  assert.ok((await count(page, '[data-msg]')) > 0, 'a message in flight');
-}
+import { assert, clickButton, count, gotoApp, test, waitFor, waitUntil, pauseRun as pause, stepUntilMessage } from './lib.mjs';
 
 test('ui: pausing a node freezes it and resuming brings it back', async ({ page, url }) => {
   await gotoApp(page, url);

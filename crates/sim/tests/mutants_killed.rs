@@ -1383,11 +1383,24 @@ mod replicated_log {
     }
 }
 
+/// The client answers among a handler's effects, in order.
+fn client_replies(
+    effects: &[Effect<Raft>],
+) -> Vec<(RequestId, faultlab_sim::raft::client::Response)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Reply { request, response } => Some((*request, response.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 // ----- raft/server/clients.rs: relaying a forwarded request's answer --------------------
 
 mod forward_replies {
     use faultlab_sim::raft::client::{Response, TimeoutReason};
-    use faultlab_sim::raft::types::{LogIndex, Term};
+    use faultlab_sim::raft::types::Term;
     use faultlab_sim::raft::{Mode, Op, Raft, RaftConfig, RaftDurable, RaftMsg};
     use faultlab_sim::testkit::Harness;
     use faultlab_sim::{Effect, NodeId, RequestId, Tick};
@@ -1404,17 +1417,7 @@ mod forward_replies {
             log: faultlab_sim::raft::replicated_log::Log::new(),
         };
         let mut h = Harness::boot(ME, RaftConfig::new(5, mode), Some(&durable), Tick(1_000));
-        h.deliver(
-            LEADER,
-            RaftMsg::AppendEntries {
-                term: Term(1),
-                prev_log_index: LogIndex(0),
-                prev_log_term: Term(0),
-                entries: Vec::new(),
-                leader_commit: LogIndex(0),
-                shadow: false,
-            },
-        );
+        h.deliver(LEADER, super::ae(1, 0, 0, &[], 0));
         let effects = h.request(REQ, remove());
         assert!(
             effects.iter().any(|e| matches!(
@@ -1442,15 +1445,7 @@ mod forward_replies {
         }
     }
 
-    fn replies(effects: &[Effect<Raft>]) -> Vec<(RequestId, Response)> {
-        effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Reply { request, response } => Some((*request, response.clone())),
-                _ => None,
-            })
-            .collect()
-    }
+    use super::client_replies as replies;
 
     #[test]
     fn a_refused_forward_is_relayed_as_an_unknown_outcome() {
@@ -1497,7 +1492,7 @@ mod forward_replies {
 
 mod client_paths {
     use faultlab_sim::raft::client::Response;
-    use faultlab_sim::raft::types::{LogIndex, Term};
+    use faultlab_sim::raft::types::Term;
     use faultlab_sim::raft::{
         Bug, Mode, Op, OpResult, Raft, RaftConfig, RaftDurable, RaftMsg, Track,
     };
@@ -1559,17 +1554,7 @@ mod client_paths {
     #[test]
     fn a_refused_forward_names_the_leader_it_knows() {
         let mut h = follower(Mode::Textbook);
-        h.deliver(
-            NodeId(0),
-            RaftMsg::AppendEntries {
-                term: Term(1),
-                prev_log_index: LogIndex(0),
-                prev_log_term: Term(0),
-                entries: Vec::new(),
-                leader_commit: LogIndex(0),
-                shadow: false,
-            },
-        );
+        h.deliver(NodeId(0), super::ae(1, 0, 0, &[], 0));
         let effects = h.deliver(
             NodeId(2),
             RaftMsg::Forward {
@@ -1600,17 +1585,9 @@ mod commit_wait {
     use faultlab_sim::raft::types::Term;
     use faultlab_sim::raft::{Op, Raft, RaftConfig, RaftMsg, RaftTimer, Role};
     use faultlab_sim::testkit::Harness;
-    use faultlab_sim::{Effect, NodeId, RequestId, Tick};
+    use faultlab_sim::{NodeId, RequestId, Tick};
 
-    fn replies(effects: &[Effect<Raft>]) -> Vec<(RequestId, Response)> {
-        effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Reply { request, response } => Some((*request, response.clone())),
-                _ => None,
-            })
-            .collect()
-    }
+    use super::client_replies as replies;
 
     /// A leader holds two writes whose commit waits end 1 s apart; when the first
     /// wait ends, only the first write is told `timeout`.
